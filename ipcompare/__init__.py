@@ -1,0 +1,6 @@
+"""ipcompare: compare Chinese IP policy plans across provinces, task by task."""
+from .errors import InputError
+from .pipeline import Project, run
+
+__all__ = ["InputError", "Project", "run"]
+__version__ = "0.1.0"

@@ -1,0 +1,240 @@
+"""Extract numbered tasks from a cleaned document by following its own outline.
+
+Outline markers (一、 / (一) / 1. / 1、 / (1) / ① / 第一章) get levels in the order their styles first
+appear. The *task level* is the style with the most substantive items (items carrying sentences, not
+just a heading); shallower items are sections, deeper ones stay inside their task. Items under
+总体要求-style sections or titled 指导思想/发展目标 are kept as ``preamble``. Text after 附件 is parsed
+on its own, so a national task-list table (see :mod:`ipcompare.tasklist`) or an attached plan is found.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from . import fields, tasklist
+from .tables import PATH_SEP, join_list
+
+_CN_NUM = "一二三四五六七八九十百零〇"
+MARKERS: list[tuple[str, re.Pattern]] = [
+    ("chapter", re.compile(rf"^第([{_CN_NUM}]+)[章部分节]\s*")),
+    ("cn", re.compile(rf"^([{_CN_NUM}]+)\s*、\s*")),
+    ("cn_paren", re.compile(rf"^\(([{_CN_NUM}]+)\)\s*")),
+    ("num", re.compile(r"^(\d{1,3})\s*[.、](?!\d)\s*")),
+    ("num_paren", re.compile(r"^\((\d{1,3})\)\s*")),
+    ("circled", re.compile(r"^([\u2460-\u2473])\s*")),
+]
+PREAMBLE_TITLE = re.compile(
+    r"^(?:指导思想|总体要求|总体思路|基本原则|发展目标|主要目标|工作目标|总体目标|目标任务|主要预期目标|预期目标|"
+    r"适用范围|编制依据|工作原则)"
+)
+_ATTACHMENT = re.compile(r"^附件\s*\d*\s*(?:[::].*)?$")
+_END = re.compile(r"^(?:抄送[::].*|\(此件.*\)|\d{4}年\d{1,2}月\d{1,2}日)$")
+
+
+@dataclass
+class Item:
+    """One outline item: its marker, level and lines."""
+
+    style: str
+    number: str
+    level: int
+    lines: list[str] = field(default_factory=list)
+    parents: list["Item"] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "\n".join([self.heading] + self.lines[1:])
+
+    @property
+    def heading(self) -> str:
+        """The first line without its marker."""
+        return dict(MARKERS)[self.style].sub("", self.lines[0], count=1)
+
+    def substantive(self) -> bool:
+        return len(self.text) >= 25 and bool(re.search(r"[。;]", self.text))
+
+
+@dataclass
+class Outline:
+    """A parsed part of a document: the lines before the first marker, and the items."""
+
+    intro: list[str]
+    items: list[Item]
+    task_level: int | None
+
+
+def split_parts(text: str) -> list[str]:
+    """Split a document into its body and attachments (at lines 附件 / 附件1: …)."""
+    parts, cur = [], []
+    for line in text.split("\n"):
+        if _ATTACHMENT.match(line.strip()):
+            parts.append(cur)
+            cur = []
+        cur.append(line)
+    parts.append(cur)
+    return ["\n".join(p) for p in parts]
+
+
+def marker(line: str) -> tuple[str, str] | None:
+    """(style, number) of an outline marker at the start of ``line``."""
+    for style, pattern in MARKERS:
+        if m := pattern.match(line):
+            return style, m.group(1)
+    return None
+
+
+def parse_outline(text: str) -> Outline:
+    """Items of one part; pipe-table rows and signature/closing lines are left out."""
+    levels: dict[str, int] = {}
+    intro, items, stack = [], [], []
+    for raw in text.split("\n"):
+        line = raw.strip()
+        if not line or "|" in line:
+            continue
+        if _END.match(line) and items:
+            stack = []  # a signature after the last item closes the outline
+            continue
+        if found := marker(line):
+            style, number = found
+            level = levels.setdefault(style, len(levels) + 1)
+            while stack and stack[-1].level >= level:
+                stack.pop()
+            item = Item(style, number, level, [line], parents=list(stack))
+            items.append(item)
+            stack.append(item)
+        elif stack:
+            stack[-1].lines.append(line)
+        elif not items:
+            intro.append(line)
+    counts: dict[int, int] = {}
+    for it in items:
+        counts[it.level] = counts.get(it.level, 0) + it.substantive()
+    task_level = max(counts, key=lambda lv: (counts[lv], lv)) if counts and max(counts.values()) else None
+    return Outline(intro, items, task_level)
+
+
+def _full_text(item: Item, items: list[Item]) -> str:
+    """The item's own lines plus those of its deeper sub-items."""
+    i = items.index(item)
+    lines = [item.text]
+    for sub in items[i + 1:]:
+        if sub.level <= item.level:
+            break
+        lines += sub.lines
+    return "\n".join(lines)
+
+
+def first_sentence(text: str) -> str:
+    """Title of an item: its heading line if that is a bare heading, else its first sentence."""
+    head = text.split("\n", 1)[0]
+    if not re.search(r"[。;!?]", head) and len(head) <= 40 and "\n" in text:
+        return head.strip()
+    return re.split(r"(?<=[。;!?])", fields.strip_annotations(head), maxsplit=1)[0].rstrip("。;").strip()
+
+
+def is_preamble(item: Item) -> bool:
+    """指导思想 / 发展目标-style items, or items under a 总体要求-style section."""
+    return bool(PREAMBLE_TITLE.match(item.heading) or any(PREAMBLE_TITLE.match(p.heading) for p in item.parents))
+
+
+def task_record(doc_id: str, number: str, text: str, *, kind: str, section_path: list[str],
+                section_titles: list[str], title: str | None = None, **extra: str) -> dict:
+    """One row of the tasks table from an item's text (fields parsed from the text)."""
+    found = fields.annotations(text)
+    content = fields.strip_annotations(text, found)
+    return {
+        "number": number,
+        "kind": kind,
+        "section_path": PATH_SEP.join(section_path),
+        "section_titles": PATH_SEP.join(section_titles),
+        "title": title or first_sentence(text),
+        "text": text,
+        "content": content,
+        "lead_units": join_list(u for a in found for u in a.lead),
+        "responsible_units": join_list(u for a in found for u in a.responsible),
+        "deadlines": join_list(fields.deadlines(text, found)),
+        "targets": join_list(t.text for t in fields.targets(content)),
+        "national_measures": extra.get("national_measures", ""),
+        "regional_measures": extra.get("regional_measures", _regional(found, text)),
+        "duty_province": extra.get("duty_province", ""),
+        "duty_local": extra.get("duty_local", ""),
+    }
+
+
+_LOCAL_OFFICES = re.compile(r"各地方|各地区|各地|地方知识产权局|各省")
+
+
+def _regional(found: list[fields.Annotation], text: str) -> str:
+    """Sentences of a national measure assigned to local offices: (…各地方知识产权局负责)."""
+    parts, start = [], 0
+    for ann in found:
+        if any(_LOCAL_OFFICES.search(u) for u in ann.responsible + ann.lead):
+            parts.append(text[start:ann.span[0]].strip())
+        start = ann.span[1]
+    return "\n".join(p for p in parts if p)
+
+
+def _section_number(item: Item) -> str:
+    return item.lines[0][: len(item.lines[0]) - len(item.heading)].strip().rstrip("、.").strip()
+
+
+def outline_tasks(doc_id: str, outline: Outline) -> list[dict]:
+    """Task-level items of one outline as task records (ids assigned later)."""
+    rows = []
+    for item in outline.items:
+        if item.level != outline.task_level:
+            continue
+        sections = [p for p in item.parents if p.level < item.level]
+        rows.append(task_record(
+            doc_id, item.number, _full_text(item, outline.items),
+            kind="preamble" if is_preamble(item) else "task",
+            section_path=[_section_number(p) for p in sections],
+            section_titles=[p.heading.split("。")[0] for p in sections],
+            title=None,
+        ) | {"_sections": [p.number for p in sections]})
+    return rows
+
+
+def assign_ids(doc_id: str, rows: list[dict]) -> list[dict]:
+    """``<doc_id>-<number>``; where numbers repeat (numbering restarts per section) the section
+    numbers are prefixed (``HB2025-二.1``), and a remaining clash gets a ``#k`` suffix."""
+    numbers = [r["number"] for r in rows]
+    restart = len(set(numbers)) < len(numbers)
+    seen: dict[str, int] = {}
+    for seq, row in enumerate(rows, start=1):
+        key = ".".join(row.pop("_sections", []) + [row["number"]]) if restart else row["number"]
+        seen[key] = seen.get(key, 0) + 1
+        row["task_id"] = f"{doc_id}-{key}" + (f"#{seen[key]}" if seen[key] > 1 else "")
+        row["seq"] = seq
+        row["doc_id"] = doc_id
+    return rows
+
+
+@dataclass
+class Extraction:
+    """What a document yields: task records, document-level targets, notes on the structure."""
+
+    tasks: list[dict]
+    doc_targets: list[fields.Target]
+    notes: list[str]
+
+
+def extract(doc_id: str, text: str) -> Extraction:
+    """Tasks of a cleaned document, in document order, from its outline(s) and task-list table(s)."""
+    rows: list[dict] = []
+    doc_targets: list[fields.Target] = []
+    notes: list[str] = []
+    for part in split_parts(text):
+        outline = parse_outline(part)
+        part_rows = outline_tasks(doc_id, outline)
+        table_rows = tasklist.parse(part)
+        if part_rows:
+            doc_targets += fields.targets("\n".join(outline.intro))
+            doc_targets += [t for r in part_rows if r["kind"] == "preamble" for t in fields.targets(r["content"])]
+        rows += part_rows + table_rows
+        if outline.items and not part_rows:
+            notes.append(f"{len(outline.items)} numbered headings but no item with sentences")
+    if not rows:
+        styles = sorted({s for p in split_parts(text) for s, _ in filter(None, map(marker, p.split("\n")))})
+        notes.append("no numbered task found" + (f" (markers seen: {', '.join(styles)})" if styles else ""))
+    return Extraction(assign_ids(doc_id, rows), doc_targets, notes)

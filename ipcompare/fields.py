@@ -1,0 +1,156 @@
+"""Fields inside a task's text: lead/responsible units, deadlines, quantitative targets.
+
+Units and deadlines are printed as annotations: 〔牵头单位:…,责任单位:…〕, (省知识产权局牵头,
+省贸促会配合。2023年12月底前完成), (战略规划司负责). :func:`annotations` finds them; the text
+without them (:func:`strip_annotations`) is what later stages analyse.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_UNIT_WORDS = r"牵头|负责|配合|参与|责任单位|牵头单位|配合单位|协办|按职责"
+# 〔…〕 holds units unless it is the year of a document number (黔质量办发〔2023〕4号).
+_SQUARE = re.compile(r"〔(?!\d{4}〕)([^〔〕]*)〕")
+# (…) with at most one nested level, kept only when it names who is responsible.
+_PAREN = re.compile(r"\(((?:[^()]|\([^()]*\))*)\)")
+
+_DEADLINE = re.compile(
+    r"(?:(?:\d{4}年)?\d{1,2}月(?:底|末|上旬|中旬|下旬|\d{1,2}日)?|\d{4}年(?:底|末|内)?|年底|年内|年中|年末)前(?:完成)?"
+    r"|\d{4}年(?:底|末|内)完成"
+)
+_ONGOING = re.compile(r"^(?:持续推进|长期坚持|长期推进|持续开展|持续实施|常态化推进|常态化开展|长期)$")
+
+_NUM = r"\d+(?:\.\d+)?"
+_UNITS = (
+    "万亿元|亿元|万元|元|万件|万次|万人|万家|万户|个工作日|个月|人次|件|家|个|项|次|人|所|场|期|批|条|座|篇|户|%"
+)
+_QUALIFIERS = (
+    "新建|新增|新组建|建成|建设|培育|组建|认定|打造|突破|超过|超|达到|达|不少于|不低于|力争|实现|完成|举办|"
+    "选定|增长|压减到|稳定在|控制在|扩大到|提高到|提升至|达到了"
+)
+_TARGET = re.compile(
+    rf"(?<![\d.第“\"+])(?P<qual>{_QUALIFIERS})?(?P<num>{_NUM})(?P<unit>{_UNITS})(?![\d年月日号])"
+    r"(?P<bound>以上|左右|以内|以下)?"
+)
+_CLAUSE_END = re.compile(r"[,;。:、!?()《》“”\n]")
+
+
+def _split_top(text: str, seps: str) -> list[str]:
+    """Split on any of ``seps`` outside parentheses."""
+    parts, depth, cur = [], 0, []
+    for ch in text:
+        depth += ch in "(〔"
+        depth -= ch in ")〕" and depth > 0
+        if ch in seps and depth == 0:
+            parts.append("".join(cur))
+            cur = []
+        else:
+            cur.append(ch)
+    parts.append("".join(cur))
+    return [p.strip() for p in parts if p.strip()]
+
+
+def _unit_names(text: str) -> list[str]:
+    """``省外事办、省版权局等有关单位`` → [省外事办, 省版权局]."""
+    names = []
+    for name in _split_top(text, "、,"):
+        name = re.sub(r"等(?:有关|相关)?(?:单位|处室|部门)?$", "", name).strip()
+        if name:
+            names.append(name)
+    return names
+
+
+@dataclass
+class Annotation:
+    """One unit/deadline annotation found in a text."""
+
+    span: tuple[int, int]
+    lead: list[str] = field(default_factory=list)
+    responsible: list[str] = field(default_factory=list)
+    deadlines: list[str] = field(default_factory=list)
+
+
+def _parse_annotation(body: str, bare: bool) -> Annotation | None:
+    ann = Annotation(span=(0, 0))
+    for clause in _split_top(body, ",;。"):
+        if m := re.match(r"^牵头单位[::](.*)$", clause):
+            ann.lead += _unit_names(m.group(1))
+        elif m := re.match(r"^(?:责任单位|配合单位|参与单位|协办单位)[::](.*)$", clause):
+            ann.responsible += _unit_names(m.group(1))
+        elif _ONGOING.match(clause) or _DEADLINE.fullmatch(clause):
+            ann.deadlines.append(clause)
+        elif m := re.match(r"^(.*?)牵头$", clause):
+            ann.lead += _unit_names(m.group(1))
+        elif m := re.match(r"^(.*?)(?:按职责分工负责|按职责负责|分工负责|负责|配合|参与)$", clause):
+            ann.responsible += _unit_names(m.group(1))
+        elif m := re.match(r"^(局内|省份|地市)[::](.*)$", clause):
+            ann.responsible += _unit_names(m.group(2))
+        elif bare:
+            ann.responsible += _unit_names(clause)
+        else:
+            return None  # an ordinary parenthetical, not an annotation
+    return ann if (ann.lead or ann.responsible or ann.deadlines) else None
+
+
+def annotations(text: str) -> list[Annotation]:
+    """Unit/deadline annotations of ``text`` in order of appearance."""
+    found = []
+    for m in _SQUARE.finditer(text):
+        if "。" not in m.group(1) and (ann := _parse_annotation(m.group(1), bare=True)):
+            ann.span = m.span()
+            found.append(ann)
+    for m in _PAREN.finditer(text):
+        if re.search(_UNIT_WORDS, m.group(1)) and (ann := _parse_annotation(m.group(1), bare=False)):
+            ann.span = m.span()
+            found.append(ann)
+    return sorted(found, key=lambda a: a.span)
+
+
+def strip_annotations(text: str, found: list[Annotation] | None = None) -> str:
+    """``text`` without its annotations."""
+    found = annotations(text) if found is None else found
+    for ann in reversed(found):
+        text = text[: ann.span[0]] + text[ann.span[1]:]
+    return re.sub(r"[ \t]+", " ", text).strip()
+
+
+def deadlines(text: str, found: list[Annotation]) -> list[str]:
+    """Deadlines as printed: dated ones anywhere, ongoing ones (持续推进) only inside annotations."""
+    dated = [m.group() for m in _DEADLINE.finditer(text)]
+    return list(dict.fromkeys(dated + [d for a in found for d in a.deadlines]))
+
+
+@dataclass(frozen=True)
+class Target:
+    """A quantitative target: 新建10家高价值专利培育中心 → (新建, 10, 家, 高价值专利培育中心)."""
+
+    text: str
+    qualifier: str
+    value: float
+    unit: str
+    counts: str
+
+
+def targets(text: str) -> list[Target]:
+    """Quantitative targets in ``text`` (numbers with a unit; years, dates and codes are skipped)."""
+    found: list[Target] = []
+    for m in _TARGET.finditer(text):
+        after = _CLAUSE_END.split(text[m.end():], maxsplit=1)[0]
+        before = re.split(r"[,;。:、!?()《》“”\n]", text[: m.start()])[-1]
+        use_after = len(after) >= 2 and not m.group("bound")
+        counts = after if use_after else before
+        counts = re.sub(r"^(?:将|把|使|对|在|全年|力争|确保)", "", counts)
+        counts = re.sub(r"(?:分别)?(?:控制在|稳定在|压减到|达到|达|超过|超|突破|实现|增长)?$", "", counts).strip()
+        if not counts and found and found[-1].counts:
+            counts = found[-1].counts  # 172家、460家: the second shares the first one's object
+        start = m.start() if use_after else m.start() - len(before)
+        end = m.end() + (len(after) if use_after else 0)
+        found.append(Target(
+            text=text[max(start, 0):end].strip(),
+            qualifier=m.group("qual") or "",
+            value=float(m.group("num")),
+            unit=m.group("unit"),
+            counts=counts,
+        ))
+    return found
