@@ -36,6 +36,8 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="run the pipeline on data/raw and write data/processed")
     run.add_argument("--quiet", action="store_true", help="no progress bars")
     run.set_defaults(func=_run)
+    evaluate = sub.add_parser("evaluate", help="score the pipeline against a gold CSV")
+    evaluate.add_subparsers(dest="what", required=True)  # one subcommand per evaluated stage
     return parser
 
 
