@@ -37,7 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--quiet", action="store_true", help="no progress bars")
     run.set_defaults(func=_run)
     evaluate = sub.add_parser("evaluate", help="score the pipeline against a gold CSV")
-    evaluate.add_subparsers(dest="what", required=True)  # one subcommand per evaluated stage
+    evaluations = evaluate.add_subparsers(dest="what", required=True)  # one per evaluated stage
     return parser
 
 
