@@ -1,0 +1,44 @@
+"""Shared fixtures: the real seed corpus, copied so tests never touch the repository's outputs."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+import ipcompare
+from ipcompare import clean, extract, ingest
+
+REPO = Path(__file__).resolve().parents[1]
+GOLD = REPO / "tests" / "gold"
+
+
+def copy_project(dest: Path) -> ipcompare.Project:
+    """A copy of the repository's data/raw and data/annotations under ``dest``."""
+    for sub in ("raw", "annotations"):
+        src = REPO / "data" / sub
+        if src.exists():
+            shutil.copytree(src, dest / "data" / sub)
+    return ipcompare.Project(dest)
+
+
+@pytest.fixture
+def project(tmp_path) -> ipcompare.Project:
+    """A fresh, writable copy of the bundled corpus (not yet run)."""
+    return copy_project(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def run_result(tmp_path_factory):
+    """The pipeline run once on a copy of the bundled corpus: (project, RunResult)."""
+    proj = copy_project(tmp_path_factory.mktemp("corpus"))
+    return proj, ipcompare.run(proj.root, progress=False)
+
+
+@pytest.fixture(scope="session")
+def seed_tasks():
+    """Extraction of every seed document, by doc_id (no pipeline, no cache)."""
+    raw = REPO / "data" / "raw"
+    manifest = ingest.read_manifest(raw)
+    return {row.doc_id: extract.extract(row.doc_id, clean.clean_text((raw / row.file).read_text("utf-8")))
+            for row in manifest.itertuples()}
