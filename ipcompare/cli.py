@@ -1,4 +1,4 @@
-"""Command line: ``python -m ipcompare run`` (and ``ipcompare run``).
+"""Command line: ``python -m ipcompare run`` (and ``ipcompare run``), ``add FILE``, ``evaluate``.
 
 Bad input ends the command with a one-line ``error: <file>: <problem>`` and exit status 2.
 """
@@ -16,7 +16,8 @@ def _run(args: argparse.Namespace) -> int:
     from . import pipeline
 
     start = time.perf_counter()
-    result = pipeline.run(args.root, progress=not args.quiet)
+    result = pipeline.run(args.root, progress=not args.quiet, reference=args.reference,
+                          body_measures=args.body_measures, charts=not args.no_charts)
     docs, tasks = result.tables["documents"], result.tables["tasks"]
     print(f"{len(docs)} documents, {int(docs.n_tasks.sum())} tasks "
           f"(+{int(docs.n_preamble.sum())} preamble items) in {time.perf_counter() - start:.1f} s")
@@ -25,7 +26,45 @@ def _run(args: argparse.Namespace) -> int:
     for w in result.warnings:
         print(f"warning: {w}")
     print(f"tables written to {pipeline.Project(Path(args.root)).processed}")
+    if not args.no_charts:
+        print(f"charts and report written to {pipeline.Project(Path(args.root)).reports / 'index.html'}")
     return 0
+
+
+def _evaluate_themes(args: argparse.Namespace) -> int:
+    import json
+
+    from . import evaluate, pipeline
+
+    result = evaluate.themes(args.gold, pipeline.Project(Path(args.root)).processed)
+    print(json.dumps(result, ensure_ascii=False, indent=2) if args.json else evaluate.format_report(result))
+    return 0
+
+
+def _evaluate_coverage(args: argparse.Namespace) -> int:
+    import json
+
+    from . import evaluate, pipeline
+
+    result = evaluate.coverage(args.gold, pipeline.Project(Path(args.root)).processed, args.calibrate)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        print(evaluate.format_report(result))
+        if args.calibrate:
+            print("best thresholds for this gold: " + ", ".join(f"{k}={v}" for k, v in result["calibration"].items()))
+    return 0
+
+
+def _add(args: argparse.Namespace) -> int:
+    from . import add
+
+    print(add.add(args.root, args.file, province=args.province, years=args.year, level=args.level,
+                  title=args.title, doc_id=args.doc_id, source=args.source).summary())
+    if not args.run:
+        print("run `python -m ipcompare run` to update the tables")
+        return 0
+    return _run(build_parser().parse_args(["--root", str(args.root), "run"]))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -35,9 +74,33 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="run the pipeline on data/raw and write data/processed")
     run.add_argument("--quiet", action="store_true", help="no progress bars")
+    run.add_argument("--reference", metavar="DOC_ID",
+                     help="national document coverage aligns to (default: the latest with a task list)")
+    run.add_argument("--body-measures", action="store_true",
+                     help="also align to the reference's body measures assigned to local offices")
+    run.add_argument("--no-charts", action="store_true", help="tables only: skip reports/ (charts, index.html)")
     run.set_defaults(func=_run)
+    add = sub.add_parser("add", help="copy a new plan (.txt .html .pdf .docx .doc) into data/raw and the manifest")
+    add.add_argument("file", type=Path, help="the plan's file")
+    add.add_argument("--province", help="short name (湖北), or 全国 for a national document; default: detected")
+    add.add_argument("--year", help="year or span the plan covers (2025, 2024-2025); default: detected")
+    add.add_argument("--level", choices=["national", "provincial"], help="default: from the province")
+    add.add_argument("--title", help="the plan's own title; default: detected")
+    add.add_argument("--doc-id", help="document id (default: province code + first year, e.g. HB2026)")
+    add.add_argument("--source", help="where the file came from (URL ...), kept in the manifest")
+    add.add_argument("--run", action="store_true", help="run the pipeline afterwards")
+    add.set_defaults(func=_add)
     evaluate = sub.add_parser("evaluate", help="score the pipeline against a gold CSV")
     evaluations = evaluate.add_subparsers(dest="what", required=True)  # one per evaluated stage
+    themes = evaluations.add_parser("themes", help="primary themes vs a gold CSV task_id,primary,secondary")
+    themes.add_argument("--gold", required=True, type=Path, help="gold CSV (format of tests/gold/themes_dev.csv)")
+    themes.add_argument("--json", action="store_true", help="print the scores as JSON")
+    themes.set_defaults(func=_evaluate_themes)
+    cov = evaluations.add_parser("coverage", help="coverage verdicts vs a gold CSV nat_task,doc,label[,evidence]")
+    cov.add_argument("--gold", required=True, type=Path, help="gold CSV (format of tests/gold/coverage_dev.csv)")
+    cov.add_argument("--json", action="store_true", help="print the scores as JSON")
+    cov.add_argument("--calibrate", action="store_true", help="also print the thresholds that fit this gold best")
+    cov.set_defaults(func=_evaluate_coverage)
     return parser
 
 

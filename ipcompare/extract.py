@@ -225,9 +225,13 @@ def extract(doc_id: str, text: str) -> Extraction:
     doc_targets: list[fields.Target] = []
     notes: list[str] = []
     for part in split_parts(text):
+        part, column_table = tasklist.cell_lines(part)
         outline = parse_outline(part)
         part_rows = outline_tasks(doc_id, outline)
-        table_rows = tasklist.parse(part)
+        table_rows = tasklist.parse(part) + tasklist.numbered(column_table)
+        if column_table:
+            notes.append(f"{len(column_table) - 1} rows of a table printed one cell per line "
+                         f"({' | '.join(column_table[0])})")
         if part_rows:
             doc_targets += fields.targets("\n".join(outline.intro))
             doc_targets += [t for r in part_rows if r["kind"] == "preamble" for t in fields.targets(r["content"])]

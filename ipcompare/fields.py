@@ -93,6 +93,11 @@ def _parse_annotation(body: str, bare: bool) -> Annotation | None:
     return ann if (ann.lead or ann.responsible or ann.deadlines) else None
 
 
+def unit_cell(text: str) -> Annotation:
+    """Units and deadlines of a table's unit column (省知识产权局牵头,省科技厅配合 / 省局、省厅)."""
+    return _parse_annotation(text, bare=True) or Annotation(span=(0, len(text)))
+
+
 def annotations(text: str) -> list[Annotation]:
     """Unit/deadline annotations of ``text`` in order of appearance."""
     found = []

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import clean, metadata, readers
+from . import clean, metadata, readers, tables
 from .errors import InputError
 
 MANIFEST_COLUMNS = [
@@ -30,34 +30,28 @@ def read_manifest(raw_dir: Path) -> pd.DataFrame:
     path = Path(raw_dir) / "manifest.csv"
     if not path.exists():
         raise InputError(f"{path}: manifest not found")
-    try:
-        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as err:
-        raise InputError(f"{path}: not a readable CSV ({str(err).splitlines()[0]})") from None
-    missing = [c for c in ("doc_id", "file") if c not in df.columns]
-    if missing:
-        raise InputError(f"{path}: missing column(s) {', '.join(missing)}")
-    unknown = [c for c in df.columns if c not in MANIFEST_COLUMNS]
-    if unknown:
-        raise InputError(f"{path}: unknown column(s) {', '.join(unknown)}; expected {', '.join(MANIFEST_COLUMNS)}")
-    df = df.reindex(columns=MANIFEST_COLUMNS, fill_value="").apply(lambda s: s.str.strip())
+    df = tables.read_user_csv(path, MANIFEST_COLUMNS, required=["doc_id", "file"])
     for i, row in df.iterrows():
-        where = f"{path} row {i + 2}"
-        if not _DOC_ID.match(row.doc_id):
-            raise InputError(f"{where}: doc_id {row.doc_id!r} must be letters, digits and _ (starting with a letter)")
-        if not row.file or Path(row.file).is_absolute() or ".." in Path(row.file).parts:
-            raise InputError(f"{where}: file {row.file!r} must be a path inside {raw_dir}")
-        if row.level not in ("", "national", "provincial"):
-            raise InputError(f"{where}: level {row.level!r} must be national or provincial")
-        if row.province not in ("", metadata.NATIONAL, *metadata.PROVINCES):
-            raise InputError(f"{where}: unknown province {row.province!r} (use a short name such as 湖北)")
-        for col in ("first_year", "last_year"):
-            if row[col] and not re.fullmatch(r"(19|20)\d{2}", row[col]):
-                raise InputError(f"{where}: {col} {row[col]!r} is not a year")
+        check_row(row, f"{path} row {i + 2}", raw_dir)
     dup = df.doc_id[df.doc_id.duplicated()]
     if len(dup):
         raise InputError(f"{path}: duplicate doc_id {dup.iloc[0]}")
     return df
+
+
+def check_row(row: pd.Series, where: str, raw_dir: Path) -> None:
+    """Raise an :class:`InputError` (``<where>: <problem>``) for a malformed manifest row."""
+    if not _DOC_ID.match(row.doc_id):
+        raise InputError(f"{where}: doc_id {row.doc_id!r} must be letters, digits and _ (starting with a letter)")
+    if not row.file or Path(row.file).is_absolute() or ".." in Path(row.file).parts:
+        raise InputError(f"{where}: file {row.file!r} must be a path inside {raw_dir}")
+    if row.level not in ("", "national", "provincial"):
+        raise InputError(f"{where}: level {row.level!r} must be national or provincial")
+    if row.province not in ("", metadata.NATIONAL, *metadata.PROVINCES):
+        raise InputError(f"{where}: unknown province {row.province!r} (use a short name such as 湖北)")
+    for col in ("first_year", "last_year"):
+        if row[col] and not re.fullmatch(r"(19|20)\d{2}", row[col]):
+            raise InputError(f"{where}: {col} {row[col]!r} is not a year")
 
 
 @dataclass
@@ -70,14 +64,17 @@ class Document:
     sha256: str
     detected: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # how the file was read (see readers.Source)
 
 
-def load_document(row: pd.Series, raw_dir: Path) -> Document:
-    """Read one manifest row's file, clean it and resolve its metadata (manifest wins)."""
+def load_document(row: pd.Series, raw_dir: Path, fill_hint: str = "fill them in the manifest") -> Document:
+    """Read one manifest row's file, clean it and resolve its metadata (manifest wins).
+    Traditional characters are converted to simplified here, before cleaning (see :mod:`readers`)."""
     path = Path(raw_dir) / row.file
     if not path.exists():
         raise InputError(f"{path}: file listed in the manifest ({row.doc_id}) does not exist")
-    raw = readers.read_text(path)
+    source = readers.read(path)
+    raw = source.text
     found = metadata.detect(clean.normalize(raw))
     meta, detected, warnings = dict(row), [], []
     for key in DETECTABLE:
@@ -86,12 +83,14 @@ def load_document(row: pd.Series, raw_dir: Path) -> Document:
             meta[key], detected = auto, detected + [key]
         elif meta[key] and auto and meta[key] != auto:
             warnings.append(f"{row.doc_id}: manifest {key} {meta[key]!r} overrides {auto!r} found in the text")
+    if not meta["level"] and meta["province"]:  # a province set in the manifest implies the level
+        meta["level"] = "national" if meta["province"] == metadata.NATIONAL else "provincial"
     missing = [k for k in REQUIRED_AFTER_DETECTION if not meta[k]]
     if missing:
-        raise InputError(f"{path}: cannot detect {', '.join(missing)}; fill them in the manifest")
+        raise InputError(f"{path}: cannot detect {', '.join(missing)}; {fill_hint}")
     if int(meta["first_year"]) > int(meta["last_year"]):
         raise InputError(f"{path}: first_year {meta['first_year']} is after last_year {meta['last_year']}")
     text = clean.clean_text(raw)
     if not text.strip():
         raise InputError(f"{path}: no text left after removing page furniture")
-    return Document(meta, path, text, hashlib.sha256(path.read_bytes()).hexdigest(), detected, warnings)
+    return Document(meta, path, text, hashlib.sha256(path.read_bytes()).hexdigest(), detected, warnings, source.notes)

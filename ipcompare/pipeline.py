@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-from tqdm.auto import tqdm
+from tqdm import tqdm  # not tqdm.auto: it warns in notebooks without ipywidgets
 
-from . import extract, fields, ingest, tables
+from . import coverage, extract, fields, ingest, tables, themes
 from .errors import InputError
 
 
@@ -59,10 +59,12 @@ def corpus_tables(project: Project, progress: bool = True) -> RunResult:
     docs, task_rows, target_rows, warnings = [], [], [], []
     for _, row in tqdm(list(manifest.iterrows()), desc="documents", unit="doc", disable=not progress):
         doc = ingest.load_document(row, project.raw)
+        if same := next((d["doc_id"] for d in docs if d["sha256"] == doc.sha256), None):
+            raise InputError(f"{doc.path}: same content as document {same}; remove one of the two manifest rows")
         found = extract.extract(row.doc_id, doc.text)
         warnings += doc.warnings + [f"{row.doc_id}: {n}" for n in found.notes if found.tasks]
         if not found.tasks:
-            raise InputError(f"{doc.path}: {'; '.join(found.notes)}")
+            raise InputError(f"{doc.path}: {'; '.join(found.notes + doc.notes)}")
         for task in found.tasks:
             task["province"] = doc.meta["province"]
             for t in fields.targets(task["content"]) if task["kind"] == "task" else []:
@@ -78,6 +80,7 @@ def corpus_tables(project: Project, progress: bool = True) -> RunResult:
             "n_preamble": int((kinds == "preamble").sum()),
             "targets": _fmt_targets(found.doc_targets),
             "sha256": doc.sha256,
+            "notes": tables.join_list(doc.notes + found.notes),
         })
     task_cols = list(tables.SCHEMAS["tasks"].columns)
     target_cols = list(tables.SCHEMAS["targets"].columns)
@@ -91,15 +94,28 @@ def corpus_tables(project: Project, progress: bool = True) -> RunResult:
     )
 
 
-def run(root: Path | str = ".", progress: bool = True) -> RunResult:
-    """Run every stage on the project at ``root`` and replace its processed tables atomically."""
+def run(root: Path | str = ".", progress: bool = True, reference: str | None = None,
+        body_measures: bool = False, charts: bool = False) -> RunResult:
+    """Run every stage on the project at ``root`` and replace its processed tables atomically.
+
+    ``reference``: national document the coverage stage aligns to (default: the latest with a task
+    list); ``body_measures``: also align to its body measures assigned to local offices;
+    ``charts``: also write every chart and the HTML report to ``reports/`` (the CLI does, unless
+    ``--no-charts``), through the same staging."""
     project = Project(Path(root))
     result = corpus_tables(project, progress)
+    result.tables |= themes.stage(result.tables, project)
+    result.tables |= coverage.stage(result.tables, project, reference, body_measures)
     project.processed.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=project.processed))
     try:
         staged = {tables.write_table(df, name, staging): project.processed / f"{name}.csv"
                   for name, df in result.tables.items()}
+        if charts:
+            from . import corpus, report
+
+            files = report.write(corpus.Corpus(result.tables, project.processed), staging / "reports", progress)
+            staged |= {f: project.reports / f.relative_to(staging / "reports") for f in files}
         tables.replace_files(staged)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

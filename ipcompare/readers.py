@@ -1,35 +1,279 @@
-"""Read a source file into text. Every failure is an :class:`InputError` naming the file."""
+"""Read a source file into text. Every failure is an :class:`InputError` naming the file.
+
+Supported: ``.txt`` (UTF-8 with or without BOM, GBK/GB18030, Big5), ``.html``/``.htm`` (the article
+body of a web page, via trafilatura), ``.pdf`` with a text layer (pdfplumber; wrapped lines are
+rejoined, ruled tables become ``cell | cell |`` rows), ``.docx`` (python-docx, tables as rows) and
+``.doc`` (converted with LibreOffice or antiword when one is installed). Files over :data:`MAX_MB`
+are refused unread. Text in traditional characters is converted to simplified (OpenCC ``t2s``) for
+analysis; the file itself is never changed.
+"""
 from __future__ import annotations
 
+import io
+import re
+import shutil
+import statistics
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import InputError
 
-TEXT_SUFFIXES = {".txt", ".text", ".md"}
+MAX_MB = 20  # larger files are refused unread: plans are a few MB at most, even as PDF
+SUPPORTED = (".txt", ".text", ".md", ".html", ".htm", ".pdf", ".docx", ".doc")
+_KIND_OF_SUFFIX = {".txt": "text", ".text": "text", ".md": "text", ".html": "html", ".htm": "html",
+                   ".pdf": "pdf", ".docx": "docx", ".doc": "doc"}
+_MAGIC = [(b"%PDF-", "pdf"), (b"PK\x03\x04", "docx"), (b"\xd0\xcf\x11\xe0", "doc"), (b"{\\rtf", "rtf")]
+_HTML = re.compile(rb"^(?:\xef\xbb\xbf)?\s*<(?:!doctype\s+html|html|head|body|meta)\b", re.I)
+_TRADITIONAL_SHARE = 0.05  # converted when t2s changes at least this share of the Han characters
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_LATIN = re.compile(r"[A-Za-z]")
+_PAGE_NUMBER = re.compile(r"^(?:[-—–‒\s]*\d{1,4}[-—–‒\s]*|第\s*\d+\s*页(?:\s*[,,]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)$")
 
 
-def decode(data: bytes, path: Path) -> str:
-    """Decode text bytes: UTF-8 (with or without BOM), else GB18030 (a superset of GBK/GB2312)."""
-    if not data.strip():
-        raise InputError(f"{path}: empty file")
-    if b"\x00" in data[:4096]:
-        raise InputError(f"{path}: binary content, not a text document")
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise InputError(f"{path}: cannot decode the text (neither UTF-8 nor GBK/GB18030)")
+@dataclass
+class Source:
+    """A file's text ready for cleaning (simplified characters) and notes on how it was read."""
+
+    text: str
+    notes: list[str] = field(default_factory=list)
 
 
-def read_text(path: Path) -> str:
-    """The text of a source document."""
+def read(path: Path) -> Source:
+    """The text of a source document, by its extension (checked against its content)."""
     path = Path(path)
     suffix = path.suffix.lower()
-    if suffix not in TEXT_SUFFIXES:
-        raise InputError(f"{path}: unsupported file type {suffix or '(none)'}; supported: {', '.join(sorted(TEXT_SUFFIXES))}")
+    if suffix not in SUPPORTED:
+        raise InputError(f"{path}: unsupported file type {suffix or '(none)'}; supported: {', '.join(SUPPORTED)}")
     try:
+        size = path.stat().st_size
+        if size > MAX_MB * 2**20:
+            raise InputError(f"{path}: {size / 2**20:.0f} MB is over the {MAX_MB} MB limit for a document; "
+                             "is it really a plan? (split it, or remove its images)")
         data = path.read_bytes()
     except OSError as err:
         raise InputError(f"{path}: cannot read ({err.strerror})") from None
-    return decode(data, path)
+    if not data.strip():
+        raise InputError(f"{path}: empty file")
+    kind = content_kind(data)
+    expected = _KIND_OF_SUFFIX[suffix]
+    if kind == "rtf":
+        raise InputError(f"{path}: the content is RTF, which is not supported; save it as .docx in Word or WPS")
+    if kind and kind != expected:
+        raise InputError(f"{path}: the content is {kind.upper()}, not {suffix}; rename the file to .{kind}")
+    text, notes = _READERS[expected](data, path)
+    if not text.strip():
+        raise InputError(f"{path}: no text in the document")
+    text, converted = to_simplified(text)
+    if converted:
+        notes.append(f"traditional characters converted to simplified (OpenCC t2s, {converted} characters); "
+                     "the file keeps the original")
+    return Source(text, notes)
+
+
+def content_kind(data: bytes) -> str | None:
+    """What the bytes are by their signature (pdf, docx, doc, rtf, html), or None for plain text."""
+    for magic, kind in _MAGIC:
+        if data.startswith(magic):
+            return kind
+    return "html" if _HTML.match(data[:1024]) else None
+
+
+def to_simplified(text: str) -> tuple[str, int]:
+    """``text`` in simplified characters and the number of characters changed; a text that is
+    not mostly traditional is returned unchanged (0)."""
+    import opencc
+
+    simplified = opencc.OpenCC("t2s").convert(text)
+    changed = sum(a != b for a, b in zip(text, simplified))
+    if changed < _TRADITIONAL_SHARE * max(len(_HAN.findall(text)), 1):
+        return text, 0
+    return simplified, changed
+
+
+def decode(data: bytes, path: Path) -> tuple[str, str]:
+    """Text and encoding of text bytes: UTF-8 (with or without BOM), else GB18030 (a superset of
+    GBK/GB2312) or Big5, whichever charset-normalizer finds coherent."""
+    from charset_normalizer import from_bytes
+
+    if b"\x00" in data[:4096]:
+        raise InputError(f"{path}: binary content, not a text document")
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    best = from_bytes(data, cp_isolation=["gb18030", "big5"]).best()
+    if best is None:
+        raise InputError(f"{path}: cannot decode the text (neither UTF-8, GBK/GB18030 nor Big5)")
+    return str(best), best.encoding
+
+
+def join_wrapped(first: str, second: str) -> str:
+    """Two pieces of one wrapped line: one space between two Latin words, else none (Chinese text,
+    numbers: a PDF wraps ``2023`` as ``20`` / ``23``)."""
+    first, second = first.rstrip(), second.lstrip()
+    if first and second and _LATIN.match(first[-1]) and _LATIN.match(second[0]):
+        return f"{first} {second}"
+    return first + second
+
+
+def _cells_line(cells: list[str]) -> str:
+    """A table row in the corpus convention: ``cell | cell |`` (line breaks inside cells rejoined,
+    a ``|`` inside a cell written ``/``)."""
+    out = []
+    for cell in cells:
+        parts = [p for p in (cell or "").replace("|", "/").split("\n") if p.strip()]
+        text = ""
+        for part in parts:
+            text = join_wrapped(text, part)
+        out.append(text.strip())
+    return " | ".join(out) + " |"
+
+
+def _read_text(data: bytes, path: Path) -> tuple[str, list[str]]:
+    text, encoding = decode(data, path)
+    return text, [] if encoding == "utf-8" else [f"decoded as {encoding.upper()}"]
+
+
+def _read_html(data: bytes, path: Path) -> tuple[str, list[str]]:
+    """The article body (navigation, scripts, share widgets dropped); tables as ``cell | cell |``."""
+    import trafilatura
+
+    if b"\x00" in data[:4096]:
+        raise InputError(f"{path}: binary content, not a web page")
+    body = trafilatura.extract(data, include_tables=True, include_comments=False, favor_recall=True)
+    if not body or not body.strip():
+        raise InputError(f"{path}: no article text found in the web page")
+    # trafilatura writes table rows as "| a | b |"; the corpus convention is "a | b |".
+    lines = [line.strip()[1:].strip() if line.strip().startswith("|") and line.strip().endswith("|") else line
+             for line in body.split("\n")]
+    return "\n".join(lines), []
+
+
+@dataclass
+class _Line:
+    text: str
+    x0: float = 0.0
+    x1: float = 0.0
+    size: float = 0.0
+    table: bool = False
+
+
+def _page_lines(page) -> list[_Line]:
+    """Text lines outside tables, and table rows, in reading order; page numbers dropped."""
+    tables = page.find_tables()
+    outside = page
+    for table in tables:
+        outside = outside.outside_bbox(table.bbox)
+    items = []
+    for line in outside.extract_text_lines():
+        sizes = [c["size"] for c in line["chars"]] or [0.0]
+        items.append((line["top"], _Line(line["text"], line["x0"], line["x1"], statistics.median(sizes))))
+    for table in tables:
+        for row, cells in zip(table.rows, table.extract()):
+            items.append((row.bbox[1], _Line(_cells_line(cells), table=True)))
+    lines = [line for _, line in sorted(items, key=lambda item: item[0])]
+    while lines and _PAGE_NUMBER.match(lines[-1].text.strip()):
+        lines.pop()
+    while lines and _PAGE_NUMBER.match(lines[0].text.strip()):
+        lines.pop(0)
+    return lines
+
+
+def _unwrap(lines: list[_Line]) -> str:
+    """Rejoin lines a PDF wrapped: a line reaching the right margin continues on the next line unless
+    that one is indented (a new paragraph: by its position or by leading spaces) or starts with an
+    outline marker or 附件."""
+    from .clean import normalize
+    from .extract import marker
+
+    body = [line for line in lines if not line.table and line.text.strip()]
+    if not body:
+        return "\n".join(line.text for line in lines)
+    right = sorted(line.x1 for line in body)[int(0.9 * (len(body) - 1))]
+    left = sorted(line.x0 for line in body)[int(0.1 * (len(body) - 1))]
+    out: list[str] = []
+    joinable = False
+    for line in lines:
+        start = normalize(line.text).strip()
+        new_paragraph = (line.table or line.x0 > left + 0.8 * line.size or line.text[:1].isspace()
+                         or marker(start) is not None or start.startswith("附件"))
+        if joinable and out and not new_paragraph:
+            out[-1] = join_wrapped(out[-1], line.text)
+        else:
+            out.append(line.text)
+        joinable = not line.table and line.x1 >= right - 1.5 * line.size
+    return "\n".join(out)
+
+
+def _read_pdf(data: bytes, path: Path) -> tuple[str, list[str]]:
+    """Text of a PDF with a text layer; a scan (no text at all) or a password is an error."""
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFPasswordIncorrect
+
+    lines, blank = [], []
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            for number, page in enumerate(pdf.pages, start=1):
+                found = _page_lines(page)
+                lines += found
+                blank += [] if found else [number]
+    except Exception as err:  # pdfminer raises many kinds of errors on damaged files
+        cause = err.args[0] if err.args and isinstance(err.args[0], Exception) else err
+        if isinstance(cause, PDFPasswordIncorrect):
+            raise InputError(f"{path}: the PDF is encrypted with a password; save an unprotected copy "
+                             "(e.g. print it to PDF) and add that") from None
+        raise InputError(f"{path}: not a readable PDF ({type(cause).__name__}: {str(cause)[:80]})") from None
+    if not lines:
+        raise InputError(f"{path}: the PDF has no text layer (a scan?); run OCR on it first "
+                         "(e.g. `ocrmypdf --language chi_sim in.pdf out.pdf`) or find a text version")
+    notes = [f"PDF page(s) {', '.join(map(str, blank))} have no text layer (scanned?) and were skipped"] if blank else []
+    return _unwrap(lines), notes
+
+
+def _read_docx(data: bytes, path: Path) -> tuple[str, list[str]]:
+    """Paragraphs and tables in document order; tables as ``cell | cell |`` rows."""
+    import docx
+    from docx.table import Table
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except Exception as err:  # a damaged zip or XML raises many kinds of errors
+        raise InputError(f"{path}: not a readable Word .docx file ({type(err).__name__}: {str(err)[:80]})") from None
+    lines, auto_numbered = [], 0
+    for block in document.iter_inner_content():
+        if isinstance(block, Table):
+            for row in block.rows:
+                cells = [c for i, c in enumerate(row.cells) if i == 0 or c._tc is not row.cells[i - 1]._tc]
+                lines.append(_cells_line([c.text for c in cells]))
+        else:
+            lines.append(block.text)
+            auto_numbered += bool(block._p.xpath("./w:pPr/w:numPr") or block.style.element.xpath("./w:pPr/w:numPr"))
+    notes = [f"{auto_numbered} paragraph(s) use Word's automatic numbering: their numbers are not in the text"
+             ] if auto_numbered else []
+    return "\n".join(lines), notes
+
+
+def _read_doc(data: bytes, path: Path) -> tuple[str, list[str]]:
+    """Legacy Word: converted to .docx by LibreOffice, else to text by antiword."""
+    office = shutil.which("soffice") or shutil.which("libreoffice")
+    antiword = shutil.which("antiword")
+    if not (office or antiword):
+        raise InputError(f"{path}: old Word .doc format needs a converter: install LibreOffice (soffice) or "
+                         "antiword, or save it as .docx in Word or WPS")
+    with tempfile.TemporaryDirectory() as tmp:
+        try:
+            if office:
+                subprocess.run([office, "--headless", "--convert-to", "docx", "--outdir", tmp, str(path)],
+                               capture_output=True, timeout=300, check=True)
+                text, notes = _read_docx((Path(tmp) / f"{path.stem}.docx").read_bytes(), path)
+                return text, notes + ["converted from .doc with LibreOffice"]
+            out = subprocess.run([antiword, "-m", "UTF-8.txt", str(path)], capture_output=True, timeout=300, check=True)
+            return out.stdout.decode("utf-8", errors="replace"), ["converted from .doc with antiword (tables as text)"]
+        except (subprocess.SubprocessError, OSError) as err:
+            raise InputError(f"{path}: {Path(office or antiword).name} could not convert this .doc "
+                             f"({type(err).__name__}); save it as .docx in Word or WPS") from None
+
+
+_READERS = {"text": _read_text, "html": _read_html, "pdf": _read_pdf, "docx": _read_docx, "doc": _read_doc}

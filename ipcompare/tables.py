@@ -68,6 +68,8 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "n_preamble": _int("Number of preamble items (指导思想, 发展目标 ...) kept as non-tasks"),
             "targets": _text("List: document-level quantitative targets (主要预期目标 ...)"),
             "sha256": _text("SHA-256 of the raw file"),
+            "notes": _text("List: how the file was read (encoding, traditional → simplified, skipped scanned "
+                           "pages ...) and what the extraction could not recognise"),
         },
         strict=True, ordered=True,
     ),
@@ -118,13 +120,15 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "theme": _text("Primary theme id (themes.md), or non_task for preamble items"),
             "theme_zh": _text("Chinese name of the primary theme"),
             "theme_en": _text("English name of the primary theme"),
-            "confidence": _float("Confidence of the primary theme, 0-1"),
-            "secondary": _text("Secondary theme id where one is strong, else empty"),
+            "confidence": _float("Confidence of the primary theme, 0-1: margin between the two best "
+                                 "theme scores (1 for preamble items and manual themes)"),
+            "secondary": _text("Secondary theme id where the runner-up is at least half as strong, else empty"),
             "source": _text("auto, or manual when data/annotations/theme_overrides.csv decided",
                             checks=pa.Check.isin(["auto", "manual"])),
             "auto_theme": _text("The automatic primary theme (kept when a manual override applies)"),
             "evidence": _text("List: the words that decided the automatic theme"),
             "note": _text("Note of the manual override, if any"),
+            "representative": _int("1-3 for the most representative tasks of their theme (1 = most), else 0"),
         },
         strict=True, ordered=True,
     ),
@@ -132,7 +136,7 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
         {
             "theme": _text("Theme id"),
             "rank": _int("Rank of the term within its theme, from 1"),
-            "term": _text("Distinctive term (c-TF-IDF)"),
+            "term": _text("Distinctive term (c-TF-IDF over the tokens of the theme's tasks)"),
             "score": _float("c-TF-IDF score"),
         },
         strict=True, ordered=True,
@@ -142,8 +146,8 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "doc_id": _text("Document id"),
             "province": _text("Province"),
             "theme": _text("Theme id"),
-            "n_tasks": _int("Tasks of the document with this primary theme"),
-            "share": _float("n_tasks / tasks of the document"),
+            "n_tasks": _int("Tasks of the document with this primary theme (every theme listed, 0 included)"),
+            "share": _float("n_tasks / work tasks of the document (non_task items excluded)"),
         },
         strict=True, ordered=True,
     ),
@@ -151,31 +155,95 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
         {
             "province": _text("Province"),
             "theme": _text("Theme id"),
-            "n_tasks": _int("Tasks of the province (all its documents) with this primary theme"),
-            "share": _float("n_tasks / tasks of the province"),
+            "n_tasks": _int("Tasks of the province (all its documents) with this primary theme, 0 included"),
+            "share": _float("n_tasks / work tasks of the province (non_task items excluded)"),
         },
         strict=True, ordered=True,
     ),
-    # Coverage stage (ipcompare.coverage): national tasks x provincial documents.
+    # Coverage stage (ipcompare.coverage): reference units (the national task list, optionally the
+    # body measures assigned to local offices) x provincial documents; how verdicts are decided and
+    # the calibrated thresholds: see the ipcompare.coverage docstring.
     "coverage": pa.DataFrameSchema(
         {
-            "nat_task": _text("National task id (NAT2024-7)"),
+            "nat_task": _text("National task id (NAT2024-7), the reference unit"),
             "nat_title": _text("Its short name"),
+            "ref_set": _text("task_list (the national task list) or body (a body measure assigned to local offices)",
+                             checks=pa.Check.isin(["task_list", "body"])),
             "doc_id": _text("Provincial document id"),
             "province": _text("Province"),
             "doc_years": _text("Years the document covers (2022-2023)"),
             "predates": _bool("True when the document was issued before the reference guideline's year"),
             "duty": _text("Provincial duty as printed (各省必做 ...), none if none"),
-            "duty_level": _text("必做, 选做, 条件 (conditional) or none"),
+            "duty_level": _text("必做 (every province must), 选做 (may), 条件 (conditional: 涉及省份必做 ...) or none",
+                                checks=pa.Check.isin(["必做", "选做", "条件", "none"])),
             "verdict": _text("covered, partial or absent", checks=pa.Check.isin(["covered", "partial", "absent"])),
-            "score": _float("Alignment score of the best match, 0-1"),
+            "score": _float("Similarity of the best-matching provincial task, 0-1"),
+            "own_score": _float("Best similarity among the tasks assigned to this unit (0 if none)"),
             "evidence_ids": _text("List: best-matching provincial task ids (top 3)"),
             "evidence_titles": _text("List: their titles"),
-            "evidence_scores": _text("List: their scores"),
+            "evidence_scores": _text("List: their similarities"),
+            "assigned_ids": _text("List: the document's tasks whose most similar unit is this one, best first"),
+            "matched_terms": _text("List: key terms of the unit found in the evidence tasks"),
+            "missing_terms": _text("List: key terms of the unit not found in them"),
             "source": _text("auto, or manual when data/annotations/coverage_overrides.csv decided",
                             checks=pa.Check.isin(["auto", "manual"])),
             "auto_verdict": _text("The automatic verdict (kept when a manual override applies)"),
             "note": _text("Note of the manual override, if any"),
+        },
+        strict=True, ordered=True,
+    ),
+    "coverage_by_province": pa.DataFrameSchema(
+        {
+            "province": _text("Province"),
+            "nat_task": _text("National task id"),
+            "nat_title": _text("Its short name"),
+            "ref_set": _text("task_list or body", checks=pa.Check.isin(["task_list", "body"])),
+            "duty": _text("Provincial duty as printed"),
+            "duty_level": _text("必做, 选做, 条件 or none", checks=pa.Check.isin(["必做", "选做", "条件", "none"])),
+            "verdict": _text("Best verdict over the province's documents",
+                             checks=pa.Check.isin(["covered", "partial", "absent"])),
+            "score": _float("Score of the document giving that verdict"),
+            "best_doc": _text("That document"),
+            "evidence_ids": _text("List: its best-matching tasks (top 3)"),
+            "doc_verdicts": _text("List: each document with its years (and 'predates' when issued before the "
+                                  "reference guideline) and its verdict"),
+            "all_predate": _bool("True when every document of the province predates the reference guideline"),
+            "source": _text("auto or manual: how the deciding verdict was set", checks=pa.Check.isin(["auto", "manual"])),
+        },
+        strict=True, ordered=True,
+    ),
+    "gaps": pa.DataFrameSchema(
+        {
+            "province": _text("Province"),
+            "rank": _int("Order in which to act, from 1: 必做, then 选做, then conditional duties (check whether "
+                         "the condition applies); absent before partial; then national order"),
+            "nat_task": _text("National task id"),
+            "nat_title": _text("Its short name"),
+            "duty": _text("Provincial duty as printed"),
+            "duty_level": _text("必做, 选做 or 条件", checks=pa.Check.isin(["必做", "选做", "条件"])),
+            "verdict": _text("absent or partial (best over the province's documents)",
+                             checks=pa.Check.isin(["partial", "absent"])),
+            "score": _float("Score of the best document"),
+            "best_doc": _text("Document giving the verdict"),
+            "evidence_ids": _text("List: its best-matching tasks (what a partial verdict rests on)"),
+            "doc_verdicts": _text("List: each document with its years, 'predates' if issued before the guideline, "
+                                  "and its verdict"),
+            "all_predate": _bool("True when every document predates the guideline (the gap may be one of timing)"),
+            "source": _text("auto or manual", checks=pa.Check.isin(["auto", "manual"])),
+        },
+        strict=True, ordered=True,
+    ),
+    "local_initiatives": pa.DataFrameSchema(
+        {
+            "task_id": _text("Provincial task with no national counterpart (every unit under the partial threshold)"),
+            "doc_id": _text("Document id"),
+            "province": _text("Province"),
+            "doc_years": _text("Years the document covers"),
+            "title": _text("Task title"),
+            "section_titles": _text("Its section titles"),
+            "theme": _text("Its primary theme (themes table), empty without it"),
+            "nearest_nat": _text("Most similar national unit all the same"),
+            "nearest_score": _float("Its similarity"),
         },
         strict=True, ordered=True,
     ),
@@ -206,7 +274,36 @@ def read_table(name: str, directory: Path) -> pd.DataFrame:
     if not path.exists():
         raise InputError(f"{path}: table not found; run `python -m ipcompare run` first")
     df = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    for c, col in SCHEMAS[name].columns.items():  # text stays text; "" is a missing number, "False" is False
+        if c in df and str(col.dtype) == "bool":
+            df[c] = df[c].map({"True": True, "False": False})
+        elif c in df and str(col.dtype) in ("Int64", "float64"):
+            df[c] = df[c].replace("", pd.NA)
     return validate(df, name)
+
+
+def read_user_csv(path: Path, columns: list[str], required: list[str] | None = None) -> pd.DataFrame:
+    """A CSV a person edits (manifest, overrides, gold): text cells, stripped, blanks as "".
+
+    ``columns``: the allowed columns, in output order; ``required`` (default: all of them) must be
+    present, the others are filled with "". Any problem is an :class:`InputError` naming the file.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{path}: file not found")
+    try:
+        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: not UTF-8 text (saved by Excel as GBK?); save it as 'CSV UTF-8'") from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as err:
+        raise InputError(f"{path}: not a readable CSV ({str(err).splitlines()[0]})") from None
+    missing = [c for c in (columns if required is None else required) if c not in df.columns]
+    if missing:
+        raise InputError(f"{path}: missing column(s) {', '.join(missing)}; expected {', '.join(columns)}")
+    unknown = [c for c in df.columns if c not in columns]
+    if unknown:
+        raise InputError(f"{path}: unknown column(s) {', '.join(map(str, unknown))}; expected {', '.join(columns)}")
+    return df.reindex(columns=columns, fill_value="").apply(lambda col: col.str.strip())
 
 
 def describe(name: str) -> pd.DataFrame:

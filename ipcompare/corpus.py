@@ -1,0 +1,247 @@
+"""One object, many views: the processed tables of a project, loaded once, with the charts as methods.
+
+    corpus = Corpus.load("data/processed")
+    corpus.tasks                        # any processed table, by name
+    corpus.profile("贵州")              # theme shares vs the mean, distinctive terms, targets, lead units
+    corpus.chart("theme_shares", lang="en")                     # matplotlib figure
+    corpus.chart("coverage", interactive=True)                  # plotly figure
+    diff("before/processed", "data/processed")                  # what changed between two runs
+
+The functions below take any mapping of table name -> DataFrame (a Corpus or a plain dict), so
+charts, the HTML report and notebooks compute every view in one place.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from . import tables
+from .metadata import NATIONAL, PROVINCES
+
+Tables = Mapping[str, pd.DataFrame]
+
+PROVINCES_EN = dict(zip(PROVINCES, (
+    "Beijing", "Tianjin", "Hebei", "Shanxi", "Inner Mongolia", "Liaoning", "Jilin", "Heilongjiang",
+    "Shanghai", "Jiangsu", "Zhejiang", "Anhui", "Fujian", "Jiangxi", "Shandong", "Henan", "Hubei",
+    "Hunan", "Guangdong", "Guangxi", "Hainan", "Chongqing", "Sichuan", "Guizhou", "Yunnan", "Tibet",
+    "Shaanxi", "Gansu", "Qinghai", "Ningxia", "Xinjiang",
+))) | {NATIONAL: "National"}
+REQUIRED = "必做"
+# Keyness: a term must occur at least this often in the province to be called distinctive.
+MIN_KEY_FREQ = 2
+
+
+def province_name(province: str, lang: str = "zh") -> str:
+    """The province's name in ``lang`` (zh: as in the tables; en: pinyin)."""
+    return PROVINCES_EN.get(province, province) if lang == "en" else province
+
+
+def province_slug(province: str) -> str:
+    """ASCII file-name form of a province (guizhou, inner-mongolia, national)."""
+    return PROVINCES_EN.get(province, province).lower().replace(" ", "-")
+
+
+def theme_names(lang: str = "zh") -> dict[str, str]:
+    """Theme id -> name in ``lang``, in taxonomy order (from data/themes.md)."""
+    from .themes import load_themes
+
+    return {t.id: t.en if lang == "en" else t.zh for t in load_themes()}
+
+
+def provinces(t: Tables) -> list[str]:
+    """Provinces with a provincial document, in document order."""
+    docs = t["documents"]
+    return list(dict.fromkeys(docs.loc[docs["level"] == "provincial", "province"]))
+
+
+def work_tasks(t: Tables) -> pd.DataFrame:
+    """Work items (not preamble) of every document."""
+    return t["tasks"][t["tasks"]["kind"] == "task"]
+
+
+def national_units(t: Tables) -> pd.DataFrame:
+    """The national reference units of the coverage table (task-list rows), in document order, with their section."""
+    tasks = t["tasks"]
+    rows = tasks[tasks["task_id"].isin(t["coverage"]["nat_task"])]
+    return rows.assign(section=rows["section_path"] + " " + rows["section_titles"])
+
+
+def theme_matrix(t: Tables, value: str = "share", by: str = "province") -> pd.DataFrame:
+    """Rows: provinces (``by="province"``) or documents; columns: theme ids in taxonomy order."""
+    frame = t["theme_by_province"] if by == "province" else t["theme_by_document"]
+    key = "province" if by == "province" else "doc_id"
+    order = list(dict.fromkeys(t["documents"][key]))
+    m = frame.pivot_table(index=key, columns="theme", values=value, aggfunc="sum", fill_value=0)
+    return m.reindex(index=[k for k in order if k in m.index], columns=list(theme_names()), fill_value=0)
+
+
+def gap_counts(t: Tables) -> pd.DataFrame:
+    """Per province: required (必做) national tasks it leaves absent or partial (gaps.csv), of how many required."""
+    required = t["coverage_by_province"]
+    required = required[required["duty_level"] == REQUIRED]
+    gaps = t["gaps"][t["gaps"]["duty_level"] == REQUIRED]
+    counts = pd.crosstab(gaps["province"], gaps["verdict"]).reindex(columns=["absent", "partial"], fill_value=0)
+    counts = counts.reindex(required["province"].unique(), fill_value=0)
+    counts["required"] = required.groupby("province").size()
+    counts["all_predate"] = required.groupby("province")["all_predate"].first()
+    return counts.reindex([p for p in provinces(t) if p in counts.index])
+
+
+def cache_dir(t: Tables) -> Path | None:
+    """The project's token cache (data/cache, written by the pipeline) when ``t`` was loaded from data/processed."""
+    folder = getattr(t, "folder", None)
+    return folder.parent / "cache" if folder is not None and (folder.parent / "cache").is_dir() else None
+
+
+def keyness(target: Counter, reference: Counter, min_freq: int = MIN_KEY_FREQ) -> pd.DataFrame:
+    """Terms over-used in ``target`` against ``reference``, by Dunning's log-likelihood (G2), strongest first."""
+    c, d = sum(target.values()), sum(reference.values())
+    rows = []
+    for term, a in target.items():
+        b = reference.get(term, 0)
+        if a < min_freq or not d or a / c <= b / d:
+            continue
+        e1, e2 = c * (a + b) / (c + d), d * (a + b) / (c + d)
+        g2 = 2 * (a * math.log(a / e1) + (b * math.log(b / e2) if b else 0))
+        rows.append((term, a, b, round(g2, 3)))
+    out = pd.DataFrame(rows, columns=["term", "freq", "freq_other", "g2"])
+    return out.sort_values(["g2", "term"], ascending=[False, True], ignore_index=True)
+
+
+def distinctive_terms(t: Tables, province: str, n: int = 15) -> pd.DataFrame:
+    """The province's most distinctive terms against the other provinces' tasks (keyness on segmented content).
+
+    Place names of provinces (贵州省 ...) are left out: distinctive, but they say nothing about the plan.
+    """
+    from .segment import tokenize
+
+    tasks = work_tasks(t)
+    tasks = tasks[tasks["province"] != NATIONAL]
+    mine = tasks["province"] == province
+    tokens = tokenize(tasks["content"].tolist(), cache_dir(t))
+    count = lambda mask: Counter(w for toks, m in zip(tokens, mask) if m for w in toks)  # noqa: E731
+    terms = keyness(count(mine), count(~mine))
+    return terms[~terms["term"].apply(lambda w: any(p in w for p in PROVINCES))].head(n).reset_index(drop=True)
+
+
+def _unit(name: str) -> str:
+    """A unit without its parenthesised departments: 省知识产权局(保护处) -> 省知识产权局."""
+    return re.sub(r"[(（][^)）]*[)）]", "", name).strip()
+
+
+def lead_units(t: Tables, province: str) -> pd.DataFrame:
+    """Units carrying the province's tasks: how many tasks each leads and shares, most first."""
+    tasks = work_tasks(t)
+    tasks = tasks[tasks["province"] == province]
+    count = lambda col: Counter(_unit(u) for cell in tasks[col] for u in tables.split_list(cell))  # noqa: E731
+    out = pd.DataFrame({"lead": count("lead_units"), "responsible": count("responsible_units")}).fillna(0).astype(int)
+    out.index.name = "unit"
+    return out.assign(total=out.sum(axis=1)).sort_values(["total", "lead"], ascending=False).drop(columns="total")
+
+
+@dataclass
+class Profile:
+    """What is particular to one province (see :func:`profile`)."""
+
+    province: str
+    documents: pd.DataFrame  # its documents
+    themes: pd.DataFrame     # index theme id: share (the province), mean (all provinces), difference
+    terms: pd.DataFrame      # distinctive terms: term, freq, freq_other, g2
+    targets: pd.DataFrame    # its quantitative targets (targets.csv rows, with the task title)
+    units: pd.DataFrame      # index unit: tasks it leads, tasks it shares
+
+
+def profile(t: Tables, province: str) -> Profile:
+    """Theme shares against the mean of all provinces, distinctive terms, targets and lead units of ``province``."""
+    docs = t["documents"][t["documents"]["province"] == province]
+    shares = theme_matrix(t).drop(index=NATIONAL, errors="ignore")
+    themes = pd.DataFrame({"share": shares.loc[province], "mean": shares.mean()})
+    titles = t["tasks"].set_index("task_id")["title"]
+    targets = t["targets"][t["targets"]["doc_id"].isin(docs["doc_id"])]
+    targets = targets.assign(task_title=targets["task_id"].map(titles).fillna(""))
+    return Profile(province, docs, themes.assign(difference=themes["share"] - themes["mean"]),
+                   distinctive_terms(t, province), targets.reset_index(drop=True), lead_units(t, province))
+
+
+class Corpus(Mapping[str, pd.DataFrame]):
+    """The processed tables of one run, by name (``corpus["tasks"]`` or ``corpus.tasks``), with charts."""
+
+    def __init__(self, frames: Mapping[str, pd.DataFrame], folder: Path | None = None):
+        self._tables = dict(frames)
+        self.folder = folder
+
+    @classmethod
+    def load(cls, folder: Path | str = "data/processed") -> "Corpus":
+        """Read every processed table present in ``folder`` (documents, tasks and targets are required)."""
+        folder = Path(folder)
+        names = [n for n in tables.SCHEMAS if n in ("documents", "tasks", "targets") or (folder / f"{n}.csv").exists()]
+        return cls({n: tables.read_table(n, folder) for n in names}, folder)
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        return self._tables[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._tables)
+
+    def __len__(self) -> int:
+        return len(self._tables)
+
+    def __getattr__(self, name: str) -> pd.DataFrame:
+        if name.startswith("_"):  # not a table (and _tables itself while unpickling)
+            raise AttributeError(name)
+        if name not in self._tables:
+            raise AttributeError(f"no table {name!r}; loaded: {', '.join(self._tables)}")
+        return self._tables[name]
+
+    def __dir__(self):
+        return [*super().__dir__(), *self._tables]
+
+    def __repr__(self) -> str:
+        return f"Corpus({self.folder}: " + ", ".join(f"{n} {len(df)}" for n, df in self._tables.items()) + ")"
+
+    @property
+    def provinces(self) -> list[str]:
+        return provinces(self)
+
+    def profile(self, province: str) -> Profile:
+        return profile(self, province)
+
+    def chart(self, name: str, lang: str = "zh", interactive: bool = False, **options):
+        """Chart ``name`` of :data:`ipcompare.charts.CHARTS` (matplotlib figure, or plotly when ``interactive``)."""
+        from .charts import CHARTS
+
+        return CHARTS[name](self, lang=lang, interactive=interactive, **options)
+
+
+def _changes(before: pd.DataFrame, after: pd.DataFrame, key: list[str], value: str) -> pd.DataFrame:
+    """Rows added, removed or whose ``value`` changed, keyed by ``key`` (in table order)."""
+    merged = before[key + [value]].assign(_b=range(len(before))).merge(
+        after[key + [value]].assign(_a=range(len(after))), on=key, how="outer", suffixes=("_before", "_after"),
+        indicator=True)
+    merged["change"] = merged.pop("_merge").astype(str).map({"left_only": "removed", "right_only": "added",
+                                                             "both": "changed"})
+    keep = (merged["change"] != "changed") | (merged[f"{value}_before"] != merged[f"{value}_after"])
+    merged = merged[keep].sort_values(["change", "_a", "_b"]).drop(columns=["_a", "_b"])
+    return merged.fillna("").reset_index(drop=True)
+
+
+# Table -> (key columns, the column whose change matters).
+DIFF_KEYS = {
+    "documents": (["doc_id"], "sha256"),
+    "tasks": (["task_id"], "text"),
+    "themes": (["task_id"], "theme"),
+    "coverage": (["nat_task", "doc_id"], "verdict"),
+}
+
+
+def diff(before: Corpus | Path | str, after: Corpus | Path | str) -> dict[str, pd.DataFrame]:
+    """What changed between two runs, table by table: rows added, removed or changed (see :data:`DIFF_KEYS`)."""
+    before, after = (c if isinstance(c, Corpus) else Corpus.load(c) for c in (before, after))
+    return {name: _changes(before[name], after[name], key, value)
+            for name, (key, value) in DIFF_KEYS.items() if name in before and name in after}

@@ -1,0 +1,151 @@
+"""Scores of pipeline outputs against hand-labelled gold files (one function per evaluated stage)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import tables
+from .errors import InputError
+
+THEME_GOLD_COLUMNS = ["task_id", "primary", "secondary"]
+
+
+def theme_scores(gold: pd.DataFrame, predicted: pd.Series) -> dict:
+    """Scores of predicted primary themes (indexed by task_id) against gold rows (task_id, primary, secondary).
+
+    accuracy, macro-F1 (over every theme in gold or prediction) and Cohen's kappa of the primary
+    theme; ``primary_or_secondary``: share where the prediction is the gold primary or secondary;
+    NMI and ARI of the two partitions; confusion counts (gold rows x predicted columns).
+    """
+    from sklearn import metrics
+
+    y_true, y_pred = gold["primary"].to_numpy(), predicted.loc[gold["task_id"]].to_numpy()
+    either = (y_pred == y_true) | (y_pred == gold["secondary"].to_numpy())
+    confusion = pd.crosstab(pd.Series(y_true, name="gold"), pd.Series(y_pred, name="predicted"))
+    return {
+        "n": len(gold),
+        "accuracy": round(metrics.accuracy_score(y_true, y_pred), 4),
+        "macro_f1": round(metrics.f1_score(y_true, y_pred, average="macro", zero_division=0), 4),
+        "kappa": round(metrics.cohen_kappa_score(y_true, y_pred), 4),
+        "primary_or_secondary": round(float(either.mean()), 4),
+        "nmi": round(metrics.normalized_mutual_info_score(y_true, y_pred), 4),
+        "ari": round(metrics.adjusted_rand_score(y_true, y_pred), 4),
+        "confusion": {g: {p: int(c) for p, c in row.items() if c} for g, row in confusion.iterrows()},
+    }
+
+
+def themes(gold_path: Path, processed: Path) -> dict:
+    """Score the automatic themes of ``processed/themes.csv`` (``auto_theme``: manual overrides are
+    not counted) against a gold CSV ``task_id,primary,secondary``. Gold tasks missing from the
+    corpus are listed under ``missing`` and left out of the scores."""
+    from .themes import NON_TASK, theme_ids
+
+    gold = tables.read_user_csv(gold_path, THEME_GOLD_COLUMNS)
+    allowed = set(theme_ids()) | {NON_TASK}
+    for line, row in zip(gold.index + 2, gold.itertuples()):
+        if row.primary not in allowed or row.secondary not in allowed | {""}:
+            raise InputError(f"{gold_path}: line {line}: unknown theme in {row.primary!r}, {row.secondary!r}")
+    predicted = tables.read_table("themes", processed).set_index("task_id")["auto_theme"]
+    missing = sorted(set(gold.task_id) - set(predicted.index))
+    scored = gold[gold.task_id.isin(predicted.index)]
+    if scored.empty:
+        raise InputError(f"{gold_path}: no gold task is in the corpus")
+    return {"gold": str(gold_path), "missing": missing, **theme_scores(scored, predicted)}
+
+
+def format_report(result: dict) -> str:
+    """Plain-text report of a scores dict (the metrics, missing items, then the confusion table)."""
+    lines = [f"gold: {result['gold']} ({result['n']} scored)"]
+    lines += [f"  {k:<22}{v}" for k, v in result.items() if isinstance(v, float)]
+    if result["missing"]:
+        lines.append(f"missing from the corpus ({len(result['missing'])}): {', '.join(result['missing'])}")
+    confusion = pd.DataFrame(result["confusion"]).T.fillna(0).astype(int)
+    confusion = confusion.reindex(columns=sorted(confusion.columns), index=sorted(confusion.index), fill_value=0)
+    lines += ["confusion (rows: gold, columns: predicted):", confusion.to_string()]
+    return "\n".join(lines)
+
+
+COVERAGE_GOLD_COLUMNS = ["nat_task", "doc", "label", "evidence"]  # evidence is optional
+
+
+def _verdict_scores(y_true: np.ndarray, y_pred: np.ndarray) -> tuple[float, float]:
+    """3-way accuracy and F1 of addressed (covered or partial) vs absent."""
+    addressed_true, addressed_pred = y_true != "absent", y_pred != "absent"
+    both = (addressed_true & addressed_pred).sum()
+    return float((y_true == y_pred).mean()), float(2 * both / max(addressed_true.sum() + addressed_pred.sum(), 1))
+
+
+def coverage_scores(gold: pd.DataFrame, predicted: pd.DataFrame) -> dict:
+    """Scores of predicted verdicts (rows in gold order: ``verdict``, ``evidence_ids``) against gold
+    rows (label, evidence): 3-way accuracy, F1 of addressed (covered or partial) vs absent,
+    ``evidence_top3`` (share of addressed gold rows with evidence where a gold evidence task is
+    among the top-3 matches), confusion counts (gold rows x predicted columns)."""
+    y_true, y_pred = gold["label"].to_numpy(), predicted["verdict"].to_numpy()
+    accuracy, f1 = _verdict_scores(y_true, y_pred)
+    with_evidence = (y_true != "absent") & (gold["evidence"] != "").to_numpy()
+    hits = [bool(set(tables.split_list(g)) & set(tables.split_list(p)))
+            for g, p in zip(gold["evidence"][with_evidence], predicted["evidence_ids"][with_evidence])]
+    confusion = pd.crosstab(pd.Series(y_true, name="gold"), pd.Series(y_pred, name="predicted"))
+    return {
+        "n": len(gold),
+        "accuracy": round(accuracy, 4),
+        "addressed_f1": round(f1, 4),
+        "evidence_top3": round(sum(hits) / len(hits), 4) if hits else float("nan"),
+        "n_evidence": len(hits),
+        "confusion": {g: {p: int(c) for p, c in row.items() if c} for g, row in confusion.iterrows()},
+    }
+
+
+def calibrate_coverage(gold: pd.DataFrame, predicted: pd.DataFrame) -> dict:
+    """Thresholds of :func:`ipcompare.coverage.verdict` that fit ``gold`` best: candidates are the
+    midpoints between adjacent observed ``own_score`` (T_COVERED) and ``score`` (T_PARTIAL) values;
+    the pair with the highest accuracy, then addressed F1, then the widest gap to the nearest
+    observed scores wins."""
+    from .coverage import verdict
+
+    labels, score, own = gold["label"].to_numpy(), predicted["score"].to_numpy(), predicted["own_score"].to_numpy()
+
+    def midpoints(values):
+        v = np.unique(np.round(values, 6))
+        return np.r_[v[0] / 2, (v[1:] + v[:-1]) / 2, v[-1] + 0.01]
+
+    best = None
+    for t_cov in midpoints(own):
+        for t_par in midpoints(score):
+            pred = np.array([verdict(s, o, t_cov, t_par) for s, o in zip(score, own)])
+            gap = min(np.abs(own - t_cov).min(), np.abs(score - t_par).min())
+            key = (*(round(x, 4) for x in _verdict_scores(labels, pred)), gap)
+            if best is None or key > best[0]:
+                best = (key, t_cov, t_par)
+    (accuracy, f1, margin), t_cov, t_par = best
+    return {"T_COVERED": round(float(t_cov), 4), "T_PARTIAL": round(float(t_par), 4),
+            "accuracy": accuracy, "addressed_f1": f1, "margin": round(float(margin), 4)}
+
+
+def coverage(gold_path: Path, processed: Path, calibrate: bool = False) -> dict:
+    """Score the automatic verdicts of ``processed/coverage.csv`` (``auto_verdict``: manual overrides
+    are not counted) against a gold CSV ``nat_task,doc,label[,evidence]`` (evidence: task ids joined
+    by ``;``). Gold pairs missing from the table are listed under ``missing``. ``calibrate`` adds
+    the thresholds that would fit this gold best (:func:`calibrate_coverage`)."""
+    from .coverage import VERDICTS
+
+    gold_path = Path(gold_path)
+    gold = tables.read_user_csv(gold_path, COVERAGE_GOLD_COLUMNS, required=COVERAGE_GOLD_COLUMNS[:3])
+    for line, row in zip(gold.index + 2, gold.itertuples()):
+        if row.label not in VERDICTS:
+            raise InputError(f"{gold_path}: line {line}: unknown label {row.label!r} (covered, partial or absent)")
+    table = tables.read_table("coverage", processed).set_index(["nat_task", "doc_id"])
+    keys = list(zip(gold["nat_task"], gold["doc"]))
+    known = [k in table.index for k in keys]
+    missing = [f"{n} x {d}" for (n, d), ok in zip(keys, known) if not ok]
+    scored = gold[known].reset_index(drop=True)
+    if scored.empty:
+        raise InputError(f"{gold_path}: no gold pair (nat_task, doc) is in the coverage table")
+    predicted = table.loc[[k for k, ok in zip(keys, known) if ok]].reset_index()
+    predicted = predicted.assign(verdict=predicted["auto_verdict"])
+    result = {"gold": str(gold_path), "missing": missing, **coverage_scores(scored, predicted)}
+    if calibrate:
+        result["calibration"] = calibrate_coverage(scored, predicted)
+    return result

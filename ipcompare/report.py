@@ -1,0 +1,167 @@
+"""The report: every chart under ``figures/<lang>/`` (PNG, SVG, self-contained HTML) and ``index.html``.
+
+``index.html`` (English) and ``index.zh.html`` (Chinese) summarise the corpus, the themes, the
+coverage gaps of each province and the evidence tables. Each is one offline file: plotly.js is
+embedded once, every chart is interactive, and all document text is HTML-escaped.
+"""
+from __future__ import annotations
+
+import datetime
+import html
+from pathlib import Path
+
+import pandas as pd
+from tqdm import tqdm
+
+from . import charts, corpus, tables
+from .corpus import Tables, province_name, theme_names
+
+LANGS = ("zh", "en")
+INDEX = {"en": "index.html", "zh": "index.zh.html"}
+TEXT = {
+    "en": {
+        "title": "IP policy plans compared", "other": "中文版", "made": "Made by ipcompare on {date}.",
+        "corpus": "Corpus", "themes": "Themes", "coverage": "Coverage of the national guideline",
+        "provinces": "Provinces", "evidence": "Evidence",
+        "corpus_intro": "{n_docs} documents, {n_tasks} tasks, {n_targets} quantitative targets.",
+        "themes_intro": "Each task has one primary theme (data/themes.md); shares are per province's tasks.",
+        "coverage_intro": "Verdicts on each national task-list item, per provincial document and per province "
+                          "(best over its documents). Documents issued before the guideline are marked.",
+        "gaps": "Gaps of {province}", "no_gaps": "No gaps.", "local": "Local initiatives (no national counterpart)",
+        "targets": "Quantitative targets", "no_targets": "No quantitative targets.",
+        "evidence_intro": "Every verdict with the provincial tasks it rests on (open to read).",
+        "files": "files", "themes_table": "Themes",
+        "doc_columns": ["doc_id", "province", "years", "title", "issuer", "issue date", "document number", "tasks"],
+    },
+    "zh": {
+        "title": "知识产权政策规划比较", "other": "English", "made": "ipcompare 生成于 {date}。",
+        "corpus": "文件概况", "themes": "主题", "coverage": "国家工作指引的覆盖情况",
+        "provinces": "各省特点", "evidence": "证据",
+        "corpus_intro": "共 {n_docs} 份文件、{n_tasks} 项任务、{n_targets} 个量化目标。",
+        "themes_intro": "每项任务归入一个主要主题（data/themes.md）；占比按各省任务数计算。",
+        "coverage_intro": "国家任务清单逐项的覆盖判断：按省级文件，以及按省份（取其各文件中最好的判断）。"
+                          "早于指引发布的文件已标明。",
+        "gaps": "{province}的缺口", "no_gaps": "无缺口。", "local": "地方特色任务（无国家对应任务）",
+        "targets": "量化目标", "no_targets": "无量化目标。",
+        "evidence_intro": "每项判断及其依据的省级任务（点击展开）。",
+        "files": "文件", "themes_table": "主题",
+        "doc_columns": ["文件", "省份", "年份", "标题", "发文机关", "发文日期", "文号", "任务数"],
+    },
+}
+SECTIONS = {  # charts of each section of the index page
+    "corpus": ["documents", "structure", "fields", "targets"],
+    "themes": ["theme_shares", "theme_counts", "theme_terms", "task_map"],
+    "coverage": ["coverage", "gaps"],
+}
+CSS = """body{font-family:"Noto Sans SC","Microsoft YaHei","PingFang SC",sans-serif;max-width:1200px;margin:auto;
+padding:1em 2em;color:#222}h1{margin-bottom:0}nav a{margin-right:1em}table{border-collapse:collapse;font-size:13px;
+margin:.5em 0 1.5em}td,th{border-bottom:1px solid #ddd;padding:3px 8px;text-align:left;vertical-align:top}
+th{background:#f3f3f3}.files{font-size:12px;color:#666}details{margin:1em 0}summary{cursor:pointer}"""
+
+
+def chart_list(t: Tables) -> list[tuple[str, str, dict]]:
+    """(file stem, chart name, options) of every chart the tables allow: each chart, and a profile per province."""
+    stems = [(name, name, {}) for name in charts.CHARTS if name != "profile"]
+    stems += [(f"profile_{corpus.province_slug(p)}", "profile", {"province": p}) for p in corpus.provinces(t)]
+    return [s for s in stems if all(n in t and len(t[n]) for n in charts.NEEDS.get(s[1], ()))]
+
+
+def write_figures(t: Tables, folder: Path, progress: bool = False) -> tuple[list[Path], dict[tuple[str, str], str]]:
+    """Every chart in both languages as PNG, SVG and HTML under ``folder/figures/<lang>/``.
+
+    Returns the files written and each chart's div by (lang, stem), for the index pages.
+    """
+    files, divs = [], {}
+    jobs = [(lang, *chart) for lang in LANGS for chart in chart_list(t)]
+    for lang, stem, name, options in tqdm(jobs, desc="charts", unit="chart", disable=not progress):
+        out = folder / "figures" / lang
+        out.mkdir(parents=True, exist_ok=True)
+        paths = [out / f"{stem}.png", out / f"{stem}.svg", out / f"{stem}.html"]
+        charts.save(charts.CHARTS[name](t, lang=lang, **options), *paths[:2])
+        fig = charts.CHARTS[name](t, lang=lang, interactive=True, **options)
+        charts.save(fig, paths[2])
+        divs[lang, stem] = fig.to_html(full_html=False, include_plotlyjs=False, config={"displaylogo": False})
+        files += paths
+    return files, divs
+
+
+def _table(df: pd.DataFrame) -> str:
+    """An escaped HTML table of ``df`` (no index)."""
+    return df.to_html(index=False, escape=True, border=0, na_rep="")
+
+
+def _chart(divs: dict, lang: str, stem: str) -> str:
+    """A chart's interactive div, with links to its files."""
+    if (lang, stem) not in divs:
+        return ""
+    links = " · ".join(f'<a href="figures/{lang}/{stem}.{ext}">{ext.upper()}</a>' for ext in ("png", "svg", "html"))
+    return f'{divs[lang, stem]}<p class="files">{TEXT[lang]["files"]}: {links}</p>'
+
+
+def _documents(t: Tables, lang: str) -> pd.DataFrame:
+    docs = t["documents"]
+    return pd.DataFrame(dict(zip(TEXT[lang]["doc_columns"], [
+        docs["doc_id"], [province_name(p, lang) for p in docs["province"]],
+        docs["first_year"].astype(str) + "-" + docs["last_year"].astype(str), docs["title"], docs["issuer"],
+        docs["issue_date"], docs["doc_number"], docs["n_tasks"]])))
+
+
+def _gaps(t: Tables, province: str, lang: str) -> str:
+    gaps = t["gaps"][t["gaps"]["province"] == province]
+    if gaps.empty:
+        return f"<p>{TEXT[lang]['no_gaps']}</p>"
+    titles = t["tasks"].set_index("task_id")["title"]
+    evidence = gaps["evidence_ids"].map(lambda ids: tables.join_list(f"{i} {titles.get(i, '')}" for i in tables.split_list(ids)))
+    return _table(gaps[["rank", "nat_task", "nat_title", "duty", "verdict", "doc_verdicts"]].assign(evidence=evidence))
+
+
+def index_page(t: Tables, divs: dict, lang: str) -> str:
+    """The self-contained report page in ``lang`` (plotly.js embedded once)."""
+    from plotly.offline import get_plotlyjs
+
+    X = TEXT[lang]
+    docs = t["documents"]
+    body = [f"<h1>{X['title']}</h1>",
+            f'<p>{X["made"].format(date=datetime.date.today().isoformat())} <a href="{INDEX["zh" if lang == "en" else "en"]}">{X["other"]}</a></p>',
+            "<nav>" + "".join(f'<a href="#{s}">{X[s]}</a>' for s in ("corpus", "themes", "coverage", "provinces", "evidence")) + "</nav>",
+            f'<h2 id="corpus">{X["corpus"]}</h2>',
+            "<p>" + X["corpus_intro"].format(n_docs=len(docs), n_tasks=int(docs["n_tasks"].sum()), n_targets=len(t["targets"])) + "</p>",
+            _table(_documents(t, lang))]
+    body += [_chart(divs, lang, s) for s in SECTIONS["corpus"]]
+    body += [f'<h2 id="themes">{X["themes"]}</h2>', f"<p>{X['themes_intro']}</p>"]
+    body += [_chart(divs, lang, s) for s in SECTIONS["themes"]]
+    body += [f'<h2 id="coverage">{X["coverage"]}</h2>', f"<p>{X['coverage_intro']}</p>"]
+    body += [_chart(divs, lang, s) for s in SECTIONS["coverage"]]
+    if "gaps" in t:
+        for p in corpus.provinces(t):
+            body += [f"<h3>{html.escape(X['gaps'].format(province=province_name(p, lang)))}</h3>", _gaps(t, p, lang)]
+    if "local_initiatives" in t and len(t["local_initiatives"]):
+        local = t["local_initiatives"][["task_id", "province", "title", "theme", "nearest_nat", "nearest_score"]]
+        body += [f"<h3>{X['local']}</h3>", _table(local.assign(theme=local["theme"].map(theme_names(lang)).fillna(local["theme"])))]
+    body.append(f'<h2 id="provinces">{X["provinces"]}</h2>')
+    for p in corpus.provinces(t):
+        prof = corpus.profile(t, p)
+        targets = prof.targets[["doc_id", "task_id", "task_title", "text", "value", "unit", "counts"]]
+        body += [f"<h3>{html.escape(province_name(p, lang))}</h3>", _chart(divs, lang, f"profile_{corpus.province_slug(p)}"),
+                 f"<h4>{X['targets']}</h4>", _table(targets) if len(targets) else f"<p>{X['no_targets']}</p>"]
+    body += [f'<h2 id="evidence">{X["evidence"]}</h2>', f"<p>{X['evidence_intro']}</p>"]
+    if "coverage" in t:
+        cov = t["coverage"][["nat_task", "nat_title", "doc_id", "duty_level", "verdict", "score", "evidence_ids",
+                             "evidence_titles", "evidence_scores", "matched_terms", "missing_terms", "source", "note"]]
+        body.append(f"<details><summary>{X['coverage']} ({len(cov)})</summary>{_table(cov)}</details>")
+    if "themes" in t:
+        th = t["themes"][["task_id", "province", "theme", "confidence", "secondary", "evidence", "source"]]
+        th = th.assign(theme=th["theme"].map(theme_names(lang)).fillna(th["theme"]))
+        body.append(f"<details><summary>{X['themes_table']} ({len(th)})</summary>{_table(th)}</details>")
+    return (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>{X["title"]}</title>'
+            f"<style>{CSS}</style><script>{get_plotlyjs()}</script></head><body>{''.join(body)}</body></html>")
+
+
+def write(t: Tables, folder: Path, progress: bool = False) -> list[Path]:
+    """Write the figures and the index pages under ``folder``; return the files written."""
+    files, divs = write_figures(t, folder, progress)
+    for lang in LANGS:
+        path = folder / INDEX[lang]
+        path.write_text(index_page(t, divs, lang), encoding="utf-8")
+        files.append(path)
+    return files

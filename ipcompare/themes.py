@@ -1,0 +1,349 @@
+"""Shared themes: every task of every document sorted into the named themes of ``data/themes.md``.
+
+Guided (seeded) topic model, in three explainable steps:
+
+1. **Seed scores.** Each theme has seed words: its "typical words" in themes.md plus the domain
+   lexicon ``data/theme_lexicon.txt``. They are matched in each field of a task (longest word
+   first), weighted by their idf in the corpus (a word found everywhere says little) and shared
+   between the themes that list the same word. Each field gives a distribution over themes; the
+   fields are combined with :data:`vectorize.FIELD_WEIGHTS` (title and content fully, section
+   headings half).
+2. **Corpus refinement (self-training).** Tasks whose seed words clearly point to one theme
+   (:data:`SEED_SHARE`) train a logistic regression on the TF-IDF vectors (:mod:`ipcompare.vectorize`),
+   which learns the corpus' own words for each theme and scores every task. Classes are weighted
+   by inverse frequency (``class_weight="balanced"``): themes differ in size by an order of
+   magnitude and a small theme must not be absorbed by a large one; C is scikit-learn's default.
+   Seed and classifier distributions are averaged with equal weight (prior knowledge and corpus
+   evidence, neither privileged); labels are re-derived and the classifier retrained until they
+   no longer change (at most :data:`MAX_ROUNDS`).
+3. **Decision.** Primary theme = highest combined score; confidence = margin between the two best
+   scores; secondary theme = the runner-up when it reaches :data:`SECONDARY_RATIO` of the primary.
+
+Preamble items (``kind = preamble``) are ``non_task``. Tasks are processed in ``task_id`` order, so
+results never depend on file order. Nothing here is fitted to particular documents: every constant
+below is fixed a priori and its reason stated.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+from sklearn.linear_model import LogisticRegression
+from threadpoolctl import threadpool_limits
+
+from . import vectorize
+from .errors import InputError
+from .segment import normalize
+from .tables import SCHEMAS, join_list, read_user_csv
+
+if TYPE_CHECKING:
+    from .pipeline import Project
+
+NON_TASK = "non_task"
+# A task is a training seed when one theme holds a majority of its seed-word evidence.
+SEED_SHARE = 0.5
+# Self-training stops when labels are stable; a fixed cap bounds the run time.
+MAX_ROUNDS = 10
+# A runner-up theme at least half as strong as the primary is reported as secondary.
+SECONDARY_RATIO = 0.5
+# Output sizes: distinctive terms per theme and representative tasks per theme.
+N_TERMS = 10
+N_REPRESENTATIVE = 3
+
+_DATA = resources.files("ipcompare") / "data"
+
+
+@dataclass(frozen=True)
+class Theme:
+    """One theme of themes.md."""
+
+    id: str
+    zh: str
+    en: str
+    scope: str
+    words: tuple[str, ...]
+
+
+@cache
+def load_themes() -> tuple[Theme, ...]:
+    """The themes of ``data/themes.md`` in table order (the one place ids and names come from)."""
+    themes = []
+    for line in (_DATA / "themes.md").read_text("utf-8").splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 5 and re.fullmatch(r"[a-z_]+", cells[0]) and cells[0] != "id":
+            words = tuple(w.strip() for w in re.split(r"[,,、]", cells[4]) if w.strip())
+            themes.append(Theme(cells[0], cells[1], cells[2], cells[3], words))
+    return tuple(themes)
+
+
+def theme_ids() -> list[str]:
+    """Theme ids in themes.md order."""
+    return [t.id for t in load_themes()]
+
+
+@cache
+def seed_words() -> dict[str, tuple[str, ...]]:
+    """Seed words of each theme: typical words of themes.md + ``data/theme_lexicon.txt``."""
+    words = {t.id: list(t.words) for t in load_themes()}
+    for line in (_DATA / "theme_lexicon.txt").read_text("utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            theme, _, rest = line.partition(":")
+            words[theme.strip()] += rest.split()
+    return {t: tuple(dict.fromkeys(normalize(w) for w in ws)) for t, ws in words.items()}
+
+
+@cache
+def _matcher() -> tuple[re.Pattern, dict[str, list[int]]]:
+    """Regex of all seed words (longest first) and, for each word, the indexes of its themes."""
+    owners: dict[str, list[int]] = {}
+    for k, words in enumerate(seed_words().values()):
+        for w in words:
+            owners.setdefault(w, []).append(k)
+    pattern = re.compile("|".join(map(re.escape, sorted(owners, key=lambda w: (-len(w), w)))))
+    return pattern, owners
+
+
+def seed_matches(text: str) -> Counter:
+    """Seed words found in ``text`` (longest match first, no overlaps), with their counts."""
+    return Counter(_matcher()[0].findall(normalize(text)))
+
+
+def _work_tasks(tasks: pd.DataFrame) -> pd.DataFrame:
+    """The work items of ``tasks`` (not preamble), in task_id order."""
+    return tasks[tasks["kind"] == "task"].sort_values("task_id", kind="stable").reset_index(drop=True)
+
+
+class ThemeModel:
+    """Seeded topic model over the named themes (see the module docstring), scikit-learn style.
+
+    ``fit(tasks)`` learns from a tasks table (columns of ``tables.SCHEMAS["tasks"]``);
+    ``transform(tasks)`` gives one row per task: ``theme, confidence, secondary, evidence``.
+    After fitting: ``theme_terms_`` (distinctive c-TF-IDF terms of each theme),
+    ``representative_tasks(theme)``, and for the fitted work tasks (in ``task_ids_`` order)
+    ``scores_`` (tasks x themes, rows sum to 1), ``labels_`` and ``documents_`` (their tokens);
+    ``vectorizer_`` and ``classifier_`` are the fitted scikit-learn parts.
+    """
+
+    def __init__(self, cache_dir: Path | None = None):
+        self.cache_dir = cache_dir
+        self.themes_ = load_themes()
+        self.ids_ = np.array([t.id for t in self.themes_])
+
+    # -- step 1: seed scores
+    def _field_matches(self, tasks: pd.DataFrame) -> dict[str, list[Counter]]:
+        return {f: [seed_matches(t) for t in tasks[f].fillna("").astype(str)] for f in vectorize.FIELDS}
+
+    def _seed_scores(self, matches: dict[str, list[Counter]]) -> np.ndarray:
+        """Per task, the weighted mean over fields of each field's theme distribution."""
+        owners = _matcher()[1]
+        n, k = len(next(iter(matches.values()))), len(self.ids_)
+        total, weight = np.zeros((n, k)), np.zeros((n, 1))
+        for f, w in vectorize.FIELD_WEIGHTS.items():
+            s = np.zeros((n, k))
+            for i, found in enumerate(matches[f]):
+                for word, count in found.items():
+                    share = (1 + math.log(count)) * self.idf_.get(word, self.max_idf_) / len(owners[word])
+                    s[i, owners[word]] += share
+            has = s.sum(1, keepdims=True) > 0
+            total += w * np.divide(s, s.sum(1, keepdims=True), where=has, out=np.zeros_like(s))
+            weight += w * has
+        return np.divide(total, weight, where=weight > 0, out=np.zeros_like(total))
+
+    # -- step 2: classifier
+    def _classifier_scores(self, X) -> np.ndarray:
+        out = np.zeros((X.shape[0], len(self.ids_)))
+        if self.classifier_ is not None:
+            out[:, self.classifier_.classes_] = self.classifier_.predict_proba(X)
+        return out
+
+    @staticmethod
+    def _combine(seed: np.ndarray, clf: np.ndarray) -> np.ndarray:
+        """Mean of the two distributions (the classifier alone where no seed word matched)."""
+        has_seed = seed.sum(1, keepdims=True) > 0
+        return np.where(has_seed, (seed + clf) / 2, clf)
+
+    @staticmethod
+    def _confident_labels(scores: np.ndarray) -> np.ndarray:
+        """Index of the theme holding at least SEED_SHARE of a task's scores, else -1."""
+        best = scores.argmax(1)
+        share = scores.max(1) / np.maximum(scores.sum(1), 1e-12)
+        return np.where(share >= SEED_SHARE, best, -1)
+
+    def fit(self, tasks: pd.DataFrame) -> "ThemeModel":
+        work = _work_tasks(tasks)
+        fields = vectorize.field_tokens(work, self.cache_dir)
+        self.vectorizer_ = vectorize.fit_vectorizer(vectorize.task_documents(fields))
+        X = vectorize.task_matrix(self.vectorizer_, fields)
+        matches = self._field_matches(work)
+        df = Counter(w for found in zip(*matches.values()) for w in set().union(*found))
+        n = len(work)
+        self.idf_ = {w: math.log((1 + n) / (1 + c)) + 1 for w, c in df.items()}
+        self.max_idf_ = math.log(1 + n) + 1  # idf of a seed word the corpus never uses
+        seed = self._seed_scores(matches)
+        self.classifier_, scores, labels = None, seed, None
+        # One BLAS thread: on these small matrices threads only contend (20x slower on a busy 2-core
+        # machine), and single-threaded sums are reproducible. threadpoolctl comes with scikit-learn.
+        with threadpool_limits(1):
+            for _ in range(MAX_ROUNDS):
+                new = self._confident_labels(scores)
+                if labels is not None and np.array_equal(new, labels):
+                    break
+                labels, train = new, new >= 0
+                if len(set(labels[train])) < 2:
+                    break
+                clf = LogisticRegression(class_weight="balanced", max_iter=1000)
+                self.classifier_ = clf.fit(X[train], labels[train])
+                scores = self._combine(seed, self._classifier_scores(X))
+        self.task_ids_ = work["task_id"].to_numpy()
+        self.scores_ = scores
+        self.documents_ = vectorize.task_documents(fields)
+        self.labels_ = self.ids_[scores.argmax(1)]
+        self.theme_terms_ = class_tfidf(self.documents_, self.labels_, self.ids_)
+        return self
+
+    def _scores(self, work: pd.DataFrame) -> tuple[np.ndarray, dict[str, list[Counter]], object]:
+        fields = vectorize.field_tokens(work, self.cache_dir)
+        X = vectorize.task_matrix(self.vectorizer_, fields)
+        matches = self._field_matches(work)
+        return self._combine(self._seed_scores(matches), self._classifier_scores(X)), matches, X
+
+    def _evidence(self, k: int, found: Counter, x) -> list[str]:
+        """Seed words of theme ``k`` in the task (strongest first), then the classifier's top words."""
+        owners = _matcher()[1]
+        seeds = sorted((w for w in found if k in owners[w]), key=lambda w: (-self.idf_.get(w, self.max_idf_), w))
+        learned = []
+        if self.classifier_ is not None and k in self.classifier_.classes_:
+            coef = self.classifier_.coef_[list(self.classifier_.classes_).index(k)]
+            x = x.tocoo()
+            weight = coef[x.col] * x.data
+            terms = self.vectorizer_.get_feature_names_out()
+            learned = [terms[x.col[j]] for j in np.lexsort((x.col, -weight)) if weight[j] > 0]
+        return list(dict.fromkeys(seeds[:3] + learned[:3]))
+
+    def transform(self, tasks: pd.DataFrame) -> pd.DataFrame:
+        """Theme of each row of ``tasks`` (same index): theme, confidence, secondary, evidence."""
+        out = pd.DataFrame({"task_id": tasks["task_id"], "theme": NON_TASK, "confidence": 1.0,
+                            "secondary": "", "evidence": ""}, index=tasks.index)
+        work = tasks[tasks["kind"] == "task"]
+        if work.empty:
+            return out
+        scores, matches, X = self._scores(work)
+        order = np.argsort(-scores, axis=1, kind="stable")
+        top, second = order[:, 0], order[:, 1]
+        rows = np.arange(len(work))
+        p1, p2 = scores[rows, top], scores[rows, second]
+        found = [sum((matches[f][i] for f in vectorize.FIELDS), Counter()) for i in rows]
+        out.loc[work.index, "theme"] = self.ids_[top]
+        out.loc[work.index, "confidence"] = np.round(p1 - p2, 4)
+        out.loc[work.index, "secondary"] = np.where(p2 >= SECONDARY_RATIO * p1, self.ids_[second], "")
+        out.loc[work.index, "evidence"] = [join_list(self._evidence(top[i], found[i], X[i])) for i in rows]
+        return out
+
+    def fit_transform(self, tasks: pd.DataFrame) -> pd.DataFrame:
+        return self.fit(tasks).transform(tasks)
+
+    def representative_tasks(self, theme: str, n: int = N_REPRESENTATIVE) -> list[str]:
+        """Ids of the fitted tasks of ``theme`` that score highest for it."""
+        k = list(self.ids_).index(theme)
+        mine = np.flatnonzero(self.labels_ == theme)
+        return list(self.task_ids_[mine[np.lexsort((self.task_ids_[mine], -self.scores_[mine, k]))]][:n])
+
+
+def class_tfidf(documents: list[list[str]], labels, classes, n_terms: int = N_TERMS) -> pd.DataFrame:
+    """Distinctive terms of each class (c-TF-IDF, as in BERTopic): columns theme, rank, term, score.
+
+    All documents of a class form one document; a term scores its relative frequency in the class
+    times ``log(1 + A / f)``, A the mean number of tokens per class and f the term's frequency
+    overall. Rows follow ``classes`` (classes without documents are skipped), then rank.
+    """
+    by_class: dict[str, Counter] = {}
+    for tokens, label in zip(documents, labels):
+        by_class.setdefault(label, Counter()).update(tokens)
+    overall = sum(by_class.values(), Counter())
+    mean_size = sum(overall.values()) / max(len(by_class), 1)
+    rows = []
+    for label in (c for c in classes if c in by_class):
+        counts = by_class[label]
+        size = sum(counts.values())
+        scored = sorted((-round(c / size * math.log(1 + mean_size / overall[t]), 4), t)
+                        for t, c in counts.items())
+        rows += [(label, rank, t, -s) for rank, (s, t) in enumerate(scored[:n_terms], 1)]
+    return pd.DataFrame(rows, columns=["theme", "rank", "term", "score"])
+
+
+# -- pipeline stage ------------------------------------------------------------------------------
+
+OVERRIDES = "theme_overrides.csv"
+OVERRIDE_COLUMNS = ["task_id", "theme", "note"]
+NON_TASK_NAMES = ("非工作任务", "Not a work task")
+
+
+def read_overrides(path: Path, task_ids, theme_ids_: list[str]) -> pd.DataFrame:
+    """Manual themes (task_id, theme, note) of ``path``; a bad row raises ``InputError``."""
+    if not path.exists():
+        return pd.DataFrame(columns=OVERRIDE_COLUMNS)
+    df = read_user_csv(path, OVERRIDE_COLUMNS)
+    df = df[(df.task_id != "") | (df.theme != "")]
+    allowed, known = set(theme_ids_) | {NON_TASK}, set(task_ids)
+    for line, row in zip(df.index + 2, df.itertuples()):
+        if row.task_id not in known:
+            raise InputError(f"{path}: line {line}: unknown task_id {row.task_id!r}")
+        if row.theme not in allowed:
+            raise InputError(f"{path}: line {line}: unknown theme {row.theme!r} "
+                             f"(use one of {', '.join(sorted(allowed))})")
+    if df.task_id.duplicated().any():
+        raise InputError(f"{path}: task_id {df.task_id[df.task_id.duplicated()].iloc[0]!r} overridden twice")
+    return df.reset_index(drop=True)
+
+
+def _share_table(themes_table: pd.DataFrame, keys: list[str], ids: list[str]) -> pd.DataFrame:
+    """Tasks per theme for each group of ``keys`` (every theme listed, zeros included)."""
+    work = themes_table[themes_table.theme != NON_TASK]
+    groups = themes_table[keys].drop_duplicates()
+    grid = groups.merge(pd.DataFrame({"theme": ids}), how="cross")
+    counts = work.groupby(keys + ["theme"]).size().rename("n_tasks").reset_index()
+    out = grid.merge(counts, how="left", on=keys + ["theme"]).fillna({"n_tasks": 0})
+    totals = out.groupby(keys)["n_tasks"].transform("sum")
+    out["share"] = (out.n_tasks / totals.where(totals > 0)).fillna(0).round(4)
+    return out
+
+
+def stage(tables: dict[str, pd.DataFrame], project: Project) -> dict[str, pd.DataFrame]:
+    """Themes stage of the pipeline: themes, theme_terms, theme_by_document, theme_by_province."""
+    tasks = tables["tasks"]
+    model = ThemeModel(cache_dir=project.root / "data" / "cache").fit(tasks)
+    auto = model.transform(tasks)
+    path = project.annotations / OVERRIDES
+    manual = read_overrides(path, tasks.task_id, list(model.ids_)).set_index("task_id")
+    names = {t.id: (t.zh, t.en) for t in model.themes_} | {NON_TASK: NON_TASK_NAMES}
+
+    out = tasks[["task_id", "doc_id", "province"]].copy()
+    out["auto_theme"] = auto["theme"]
+    is_manual = out.task_id.isin(manual.index)
+    out["theme"] = [manual.theme.get(t, a) for t, a in zip(out.task_id, out.auto_theme)]
+    out["theme_zh"] = out.theme.map(lambda t: names[t][0])
+    out["theme_en"] = out.theme.map(lambda t: names[t][1])
+    out["confidence"] = auto["confidence"].where(~is_manual, 1.0)
+    out["secondary"] = auto["secondary"].where(auto["secondary"] != out.theme, "")
+    out["source"] = np.where(is_manual, "manual", "auto")
+    out["evidence"] = auto["evidence"]
+    out["note"] = [manual.note.get(t, "") for t in out.task_id]
+    rank = {tid: r for theme in model.ids_ for r, tid in enumerate(model.representative_tasks(theme), 1)}
+    out["representative"] = out.task_id.map(rank).where(out.theme == out.auto_theme).fillna(0).astype(int)
+
+    ids = list(model.ids_)
+    labelled = out.set_index("task_id").theme
+    return {
+        "themes": out[list(SCHEMAS["themes"].columns)],
+        "theme_terms": class_tfidf(model.documents_, labelled[model.task_ids_].to_numpy(), ids),
+        "theme_by_document": _share_table(out, ["doc_id", "province"], ids),
+        "theme_by_province": _share_table(out, ["province"], ids),
+    }

@@ -1,0 +1,183 @@
+"""Render a seed text as the formats plans really arrive in: a government web page, a PDF with a text
+layer, a Word .docx, GBK bytes, traditional characters. Test helpers only (not fixtures on disk)."""
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+from ipcompare import ingest
+
+REPO = Path(__file__).resolve().parents[1]
+RAW = REPO / "data" / "raw"
+SEEDS = {row.doc_id: RAW / row.file for row in ingest.read_manifest(RAW).itertuples()}
+FORMATS = ("html", "pdf", "docx", "gbk", "big5", "traditional")
+
+
+def render(fmt: str, doc_id: str, folder: Path) -> Path:
+    """Seed ``doc_id`` as a file of format ``fmt`` in ``folder`` (made once, reused after)."""
+    seed = SEEDS[doc_id].read_text("utf-8")
+    suffix = {"html": ".html", "pdf": ".pdf", "docx": ".docx"}.get(fmt, ".txt")
+    path = folder / f"{doc_id}_{fmt}{suffix}"
+    if path.exists():
+        return path
+    folder.mkdir(parents=True, exist_ok=True)
+    if fmt == "html":
+        path.write_text(to_html(seed), encoding="utf-8")
+    elif fmt == "pdf":
+        to_pdf(seed, path, cjk_font(folder))
+    elif fmt == "docx":
+        to_docx(seed, path)
+    elif fmt == "gbk":
+        path.write_bytes(seed.encode("gb18030"))  # GBK proper where the text allows (GZ2025 has a \xa0)
+    elif fmt == "big5":
+        path.write_bytes(to_traditional(seed, "s2tw").encode("big5"))
+    else:
+        path.write_text(to_traditional(seed), encoding="utf-8")
+    return path
+
+
+def blocks(text: str) -> list[str | list[list[str]]]:
+    """Paragraphs (str) and tables (rows of cells) of a seed text: consecutive ``cell | cell |`` rows
+    form a table; a row runs until a line ending with ``|``."""
+    out: list[str | list[list[str]]] = []
+    pending: list[str] = []
+    for line in text.split("\n"):
+        line = line.strip()
+        if not line:
+            continue
+        if pending or "|" in line:
+            pending.append(line)
+            if line.endswith("|"):
+                cells = [c.strip() for c in "".join(pending).split("|")][:-1]
+                if not all(set(c) <= set("-") for c in cells):  # a markdown rule ---|---|
+                    if not out or isinstance(out[-1], str):
+                        out.append([])
+                    out[-1].append(cells)
+                pending = []
+        else:
+            out.append(line)
+    return out
+
+
+def _padded(table: list[list[str]]) -> list[list[str]]:
+    width = max(len(r) for r in table)
+    return [r + [""] * (width - len(r)) for r in table]
+
+
+def to_html(text: str) -> str:
+    """A government page: navigation, breadcrumb, scripts (also inside the article), share widget."""
+    body = []
+    for block in blocks(text):
+        if isinstance(block, str):
+            body.append(f'<p style="text-indent:2em">{html.escape(block)}</p>')
+        else:
+            rows = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>" for r in _padded(block))
+            body.append(f'<table border="1">{rows}</table>')
+    return f"""<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>政务公开</title>
+<script>var tracker = "1.统计脚本里的假任务。不应出现。";</script><style>.nav {{color: red}}</style></head>
+<body><div class="nav"><ul><li><a href="/">首页</a></li><li><a href="/zwgk">政务公开</a></li>
+<li><a href="/jgsz">机构设置</a></li><li><a href="/hdjl">互动交流</a></li></ul></div>
+<div class="crumb">当前位置:<a href="/">首页</a> &gt; <a href="/zwgk">政务公开</a> &gt; 规划计划</div>
+<div class="article"><script>document.write("2.文章里的脚本任务。不应出现。");</script>
+{chr(10).join(body)}
+</div>
+<div class="bdsharebuttonbox">分享到:<a class="bds_weixin">微信</a><a class="bds_tsina">微博</a></div>
+<div class="footer">主办单位:知识产权局 备案号:京ICP备00000000号 <script>footer()</script></div>
+</body></html>"""
+
+
+def to_docx(text: str, path: Path) -> Path:
+    """Paragraphs and real Word tables."""
+    import docx
+
+    document = docx.Document()
+    for block in blocks(text):
+        if isinstance(block, str):
+            document.add_paragraph(block)
+        else:
+            rows = _padded(block)
+            table = document.add_table(rows=len(rows), cols=len(rows[0]))
+            for r, cells in enumerate(rows):
+                for c, cell in enumerate(cells):
+                    table.cell(r, c).text = cell
+    document.save(path)
+    return path
+
+
+def cjk_font(folder: Path) -> Path:
+    """A TrueType subset of Noto Sans SC covering the seed texts, in ``folder`` (made once). fpdf2
+    embeds the OpenType (CFF) original with an embedded encoding CMap that pdfminer cannot read (no
+    text comes out); with TrueType outlines pdfminer reads the text."""
+    import pylopdf_fonts_zh_cn
+    from fontTools import subset
+    from fontTools.pens.cu2quPen import Cu2QuPen
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+    from fontTools.ttLib import TTFont, newTable
+
+    path = folder / "cjk.ttf"
+    if path.exists():
+        return path
+    chars = set("".join(p.read_text("utf-8") for p in RAW.glob("*.txt")))
+    chars |= {chr(c) for c in range(32, 127)} | set("\u3000牵头单位责任部门序号工作重点内容具体任务成果形式测试页")
+    font = TTFont(pylopdf_fonts_zh_cn.sans_path())
+    options = subset.Options()
+    options.layout_features, options.notdef_outline = [], True
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=[ord(c) for c in chars])
+    subsetter.subset(font)
+    glyphs, order = font.getGlyphSet(), font.getGlyphOrder()
+    glyf = newTable("glyf")
+    glyf.glyphOrder, glyf.glyphs = order, {}
+    for name in order:
+        pen = TTGlyphPen(glyphs)
+        glyphs[name].draw(Cu2QuPen(pen, 1.0, reverse_direction=True))
+        glyf[name] = pen.glyph()
+    for tag in ("CFF ", "VORG"):
+        if tag in font:
+            del font[tag]
+    font["glyf"], font["loca"] = glyf, newTable("loca")
+    maxp = font["maxp"] = newTable("maxp")
+    maxp.tableVersion, maxp.numGlyphs = 0x00010000, len(order)
+    for attr in ("maxPoints", "maxContours", "maxCompositePoints", "maxCompositeContours", "maxTwilightPoints",
+                 "maxStorage", "maxFunctionDefs", "maxInstructionDefs", "maxStackElements",
+                 "maxSizeOfInstructions", "maxComponentElements", "maxComponentDepth"):
+        setattr(maxp, attr, 0)
+    maxp.maxZones = 1
+    font["head"].glyphDataFormat = 0
+    font["post"].formatType, font["post"].extraNames, font["post"].mapping = 2.0, [], {}
+    font.sfntVersion = "\x00\x01\x00\x00"
+    font.save(path)
+    return path
+
+
+def to_pdf(text: str, path: Path, font: Path) -> Path:
+    """A4 pages: paragraphs indented by two ideographic spaces (公文 style) and wrapped, ruled tables."""
+    from fpdf import FPDF, FontFace
+    from fpdf.enums import WrapMode
+
+    pdf = FPDF()
+    pdf.add_font("cjk", fname=str(font))
+    pdf.set_font("cjk", size=11)
+    pdf.add_page()
+    for block in blocks(text):
+        if isinstance(block, str):
+            pdf.multi_cell(0, 6, "\u3000\u3000" + block, new_x="LMARGIN", new_y="NEXT", wrapmode=WrapMode.CHAR)
+        else:
+            rows = _padded(block)
+            widths = [1] + [3] * (len(rows[0]) - 1) if len(rows[0]) > 2 else None
+            with pdf.table(col_widths=widths, headings_style=FontFace(), first_row_as_headings=False,
+                           wrapmode=WrapMode.CHAR, text_align="LEFT", line_height=5) as table:
+                for cells in rows:
+                    row = table.row()
+                    for cell in cells:
+                        row.cell(cell)
+    pdf.output(str(path))
+    return path
+
+
+def to_traditional(text: str, config: str = "s2t") -> str:
+    """Traditional characters (OpenCC ``s2t``; ``s2tw`` for the Taiwan forms Big5 can encode)."""
+    import opencc
+
+    return opencc.OpenCC(config).convert(text)

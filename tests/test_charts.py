@@ -1,0 +1,131 @@
+"""Charts: every chart in both forms and languages, real Chinese glyphs, nothing clipped; the views behind them."""
+import math
+import pickle
+import re
+import warnings
+from collections import Counter
+from functools import cache
+
+import plotly.graph_objects as go
+import pytest
+from fontTools.ttLib import TTFont
+from matplotlib import font_manager
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.text import Text
+
+import ipcompare
+from ipcompare import charts, corpus, report
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.fixture(scope="module")
+def tables(run_result):
+    project, _ = run_result
+    return ipcompare.Corpus.load(project.processed)
+
+
+@cache
+def _cmap(path: str) -> frozenset[int]:
+    return frozenset(TTFont(path, lazy=True, fontNumber=0).getBestCmap())
+
+
+def test_bundled_cjk_font_is_used():
+    family = charts.use_cjk_font()
+    path = font_manager.findfont(font_manager.FontProperties(family=["sans-serif"]))
+    assert family == "Noto Sans SC" and path.endswith("NotoSansSC-Regular.otf")
+    assert {ord(c) for c in "知识产权保护覆盖●◐○"} <= _cmap(path)
+
+
+def _charts(t):
+    return [(stem, name, options) for stem, name, options in report.chart_list(t)]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_static_charts_draw_real_glyphs_and_clip_nothing(tables, lang):
+    stems = _charts(tables)
+    assert {name for _, name, _ in stems} == set(charts.CHARTS)  # every chart applies to the seed corpus
+    for stem, name, options in stems:
+        fig = charts.CHARTS[name](tables, lang=lang, **options)
+        canvas = FigureCanvasAgg(fig)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # "Glyph ... missing from font(s)" is a warning
+            canvas.draw()
+        drawn = [t for t in fig.findobj(Text) if t.get_visible() and CJK.search(t.get_text())]
+        assert drawn or lang == "en", stem  # in Chinese, the source line at least (来源)
+        for text in drawn:
+            cmap = _cmap(font_manager.findfont(text.get_fontproperties()))
+            missing = {c for c in text.get_text() if not c.isspace() and ord(c) not in cmap}
+            assert not missing, (stem, text.get_text())
+        box = fig.get_tightbbox(canvas.get_renderer())  # everything drawn, in inches
+        width, height = fig.get_size_inches()
+        assert box.x0 >= -0.01 and box.y0 >= -0.01 and box.x1 <= width + 0.01 and box.y1 <= height + 0.01, stem
+        assert "ipcompare" in fig.get_supxlabel()  # the source line
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_interactive_charts(tables, lang):
+    for stem, name, options in _charts(tables):
+        fig = charts.CHARTS[name](tables, lang=lang, interactive=True, **options)
+        assert isinstance(fig, go.Figure) and fig.data, stem
+        assert "<script>" not in fig.to_json()  # text is escaped
+
+
+def test_english_labels_come_from_the_taxonomy(tables):
+    fig = tables.chart("theme_shares", lang="en")
+    labels = [t.get_text() for t in fig.axes[0].get_xticklabels()]
+    assert "Protection & enforcement" in labels and "Guizhou" in [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert list(corpus.theme_names("zh").values())[0] == "统筹与组织保障"
+
+
+def test_static_and_html_files(tables, tmp_path):
+    fig = tables.chart("gaps", lang="zh")
+    charts.save(fig, tmp_path / "g.png", tmp_path / "g.svg")
+    from PIL import Image
+
+    assert Image.open(tmp_path / "g.png").info["dpi"][0] >= 199.5
+    assert "<text" not in (tmp_path / "g.svg").read_text()  # glyphs as paths: no font needed to view
+    charts.save(tables.chart("gaps", interactive=True), tmp_path / "g.html")
+    page = (tmp_path / "g.html").read_text()
+    assert not re.search(r"<script[^>]*\bsrc=", page) and len(page) > 3_000_000  # plotly.js inside: works offline
+
+
+def test_coverage_grid_follows_the_guideline_sections(tables):
+    grid, marks = charts.coverage_grid(tables, "zh")
+    headers = [i for i, label in enumerate(grid.index) if label.startswith("【")]
+    assert len(headers) == 7 and headers[0] == 0  # the task list's seven sections, each a header row
+    assert len(grid) - len(headers) == 23 and list(grid.columns)[0].startswith("GZ2025")
+    assert grid.index[1].startswith("1. ") and grid.index[1].endswith("必做")
+    assert set(marks.to_numpy().ravel()) - {""} <= {"●", "◐", "○", "●*", "◐*", "○*"}
+
+
+def test_keyness_log_likelihood():
+    terms = corpus.keyness(Counter(a=10, b=2, c=1), Counter(a=1, b=20, d=5))
+    assert list(terms["term"]) == ["a"]  # b is over-used in the reference, c is too rare
+    c, d = 13, 26
+    e1, e2 = c * 11 / (c + d), d * 11 / (c + d)
+    assert terms["g2"][0] == pytest.approx(2 * (10 * math.log(10 / e1) + 1 * math.log(1 / e2)), abs=1e-3)
+
+
+def test_profile(tables):
+    prof = tables.profile("贵州")
+    assert set(prof.documents["doc_id"]) == {"GZ2025", "GZSVC2023"}
+    assert prof.themes[["share", "mean"]].sum().to_list() == pytest.approx([1, 1], abs=1e-3)
+    assert len(prof.terms) and not prof.terms["term"].str.contains("贵州").any()
+    assert prof.units.index[0] == "省知识产权局" and prof.units["lead"].iloc[0] > 0
+    assert tables.profile("湖北").targets["text"].str.contains("高价值专利培育中心").any()
+
+
+def test_corpus_views_and_diff(tables):
+    assert tables.provinces == ["贵州", "湖北", "山西"]
+    assert tables.tasks is tables["tasks"] and "coverage" in dir(tables)
+    with pytest.raises(AttributeError, match="no table"):
+        tables.nothing
+    assert pickle.loads(pickle.dumps(tables)).documents.equals(tables.documents)  # no __getattr__ recursion
+    changed = dict(tables)
+    changed["tasks"] = tables.tasks[tables.tasks["doc_id"] != "SX2022"].copy()
+    changed["tasks"].loc[changed["tasks"]["task_id"] == "GZ2025-3", "text"] = "改写"
+    tasks = ipcompare.diff(ipcompare.Corpus(changed), tables)["tasks"]
+    assert tasks["change"].value_counts().to_dict() == {"added": 18, "changed": 1}
+    assert list(tasks["task_id"][:2]) == ["SX2022-1", "SX2022-2"]  # table order, not string order
+    assert all(len(df) == 0 for df in ipcompare.diff(tables, tables).values())

@@ -1,0 +1,184 @@
+"""Coverage on the seed corpus: national duties, dev-gold quality, province union, gaps, overrides, evaluation."""
+import json
+
+import pandas as pd
+import pytest
+
+from conftest import GOLD, REPO
+from ipcompare import cli, coverage, evaluate, tables
+from ipcompare.errors import InputError
+
+COVERAGE_TABLES = ("coverage", "coverage_by_province", "gaps", "local_initiatives")
+# Duty level of each national task, read by hand from its 任务分工 cell (tests/gold/national_duties.csv).
+LEVELS = {1: "必做", 2: "必做", 3: "条件", 4: "必做", 5: "条件", 6: "条件", 7: "必做", 8: "必做", 9: "必做",
+          10: "必做", 11: "必做", 12: "条件", 13: "必做", 14: "必做", 15: "必做", 16: "必做", 17: "必做",
+          18: "none", 19: "none", 20: "选做", 21: "必做", 22: "必做", 23: "必做"}
+
+
+@pytest.fixture(scope="module")
+def out(run_result):
+    project, _ = run_result
+    return {name: tables.read_table(name, project.processed) for name in COVERAGE_TABLES}
+
+
+def stage(run_result, tmp_path, overrides: str | None = None, **options) -> dict[str, pd.DataFrame]:
+    project, result = run_result
+    proj = type(project)(tmp_path)
+    if overrides is not None:
+        proj.annotations.mkdir(parents=True)
+        (proj.annotations / "coverage_overrides.csv").write_text("nat_task,doc_id,verdict,note\n" + overrides, "utf-8")
+    return coverage.stage(result.tables, proj, **options)
+
+
+def test_units_carry_the_duties_of_all_23_national_tasks(run_result):
+    units = coverage.reference_units(run_result[1].tables["tasks"], "NAT2024").set_index("task_id")
+    gold = pd.read_csv(GOLD / "national_duties.csv", dtype=str, keep_default_na=False).set_index("nat_task")
+    assert list(units.index) == list(gold.index) and (units.ref_set == "task_list").all()
+    assert units.title.to_dict() == gold.short_name.to_dict()
+    assert units.duty.to_dict() == gold.province_duty.to_dict()
+    assert units.duty_level.to_dict() == {f"NAT2024-{k}": v for k, v in LEVELS.items()}
+    # what is asked of regions, labels dropped; the whole task where nothing is asked of them
+    assert units.loc["NAT2024-5", "content"].startswith("完善与审查协作中心合作长效工作机制")
+    assert units.loc["NAT2024-19", "content"].startswith("积极参与外观设计法条约外交会议")
+
+
+@pytest.mark.parametrize("duty, level", [
+    ("各省必做", "必做"), ("各省必做; 数据知识产权试点省份必做", "必做"), ("各省选做", "选做"),
+    ("涉及省份必做", "条件"), ("第一批、第二批示范区必做", "条件"), ("none", "none"), ("", "none"),
+])
+def test_duty_level(duty, level):
+    assert coverage.duty_level(duty) == level
+
+
+def test_reference_is_the_latest_national_task_list_unless_set(run_result):
+    t = run_result[1].tables
+    docs, tasks = t["documents"], t["tasks"]
+    assert coverage.reference_document(docs, tasks) == "NAT2024"
+    newer = docs[docs.doc_id == "NAT2024"].assign(doc_id="NAT2026", first_year="2026", last_year="2026")
+    newer_tasks = tasks[tasks.doc_id == "NAT2024"].assign(doc_id="NAT2026")
+    docs2, tasks2 = pd.concat([docs, newer]), pd.concat([tasks, newer_tasks])
+    assert coverage.reference_document(docs2, tasks2) == "NAT2026"
+    assert coverage.reference_document(docs2, tasks2, "NAT2024") == "NAT2024"
+    with pytest.raises(InputError, match="GZ2025: not a national document with a task list"):
+        coverage.reference_document(docs, tasks, "GZ2025")
+
+
+def test_dev_gold_scores(run_result):
+    scores = evaluate.coverage(GOLD / "coverage_dev.csv", run_result[0].processed)
+    assert scores["n"] == 23 and not scores["missing"]
+    assert scores["accuracy"] >= 0.80 and scores["addressed_f1"] >= 0.90 and scores["evidence_top3"] >= 0.90
+
+
+def test_calibration_finds_thresholds_at_least_as_good(run_result):
+    scores = evaluate.coverage(GOLD / "coverage_dev.csv", run_result[0].processed, calibrate=True)
+    best = scores["calibration"]
+    assert best["accuracy"] >= scores["accuracy"] and best["T_PARTIAL"] < best["T_COVERED"]
+    assert coverage.T_PARTIAL < coverage.T_COVERED
+
+
+def test_coverage_rows_evidence_and_document_years(out):
+    cov = out["coverage"]
+    assert len(cov) == 23 * 4 and cov.groupby("doc_id").size().eq(23).all()
+    docs = cov.drop_duplicates("doc_id").set_index("doc_id")
+    assert docs.doc_years.to_dict() == {"GZ2025": "2025", "GZSVC2023": "2023-2030", "HB2025": "2025", "SX2022": "2022-2023"}
+    assert docs.predates.to_dict() == {"GZ2025": False, "GZSVC2023": True, "HB2025": False, "SX2022": True}
+    for row in cov.itertuples():
+        ids, titles, scores = (tables.split_list(c) for c in (row.evidence_ids, row.evidence_titles, row.evidence_scores))
+        assert len(ids) == len(titles) == len(scores) == 3 and all(i.startswith(row.doc_id) for i in ids)
+        assert float(scores[0]) == round(row.score, 3) and row.own_score <= row.score
+        assert row.verdict == coverage.verdict(row.score, row.own_score)
+    gz = cov[cov.doc_id == "GZ2025"].set_index("nat_task")
+    assert gz.loc["NAT2024-7", "evidence_ids"].startswith("GZ2025-12") and gz.loc["NAT2024-7", "verdict"] == "covered"
+    assert "机构改革" in tables.split_list(gz.loc["NAT2024-21", "missing_terms"])
+
+
+def test_province_union_of_two_documents(out):
+    cov, prov = out["coverage"], out["coverage_by_province"]
+    assert len(prov) == 23 * 3
+    gz = prov[prov.province == "贵州"].set_index("nat_task")
+    per_doc = cov[cov.province == "贵州"].pivot(index="nat_task", columns="doc_id", values="verdict")
+    best = per_doc.apply(lambda r: min(r, key=coverage.VERDICTS.index), axis=1)
+    assert gz.verdict.to_dict() == best.to_dict()
+    assert (gz.loc[per_doc.GZ2025 != per_doc.GZSVC2023, "best_doc"] != "").all()
+    assert gz.doc_verdicts.str.contains(r"GZ2025 \(2025\): ").all()
+    assert gz.doc_verdicts.str.contains(r"GZSVC2023 \(2023-2030, predates\): ").all()
+    assert not gz.all_predate.any() and prov[prov.province == "山西"].all_predate.all()
+
+
+def test_gaps_are_duties_left_absent_or_partial_in_order(out):
+    gaps, prov = out["gaps"], out["coverage_by_province"]
+    expected = prov[(prov.duty_level != "none") & (prov.verdict != "covered")]
+    assert sorted(zip(gaps.province, gaps.nat_task)) == sorted(zip(expected.province, expected.nat_task))
+    for _, g in gaps.groupby("province", sort=False):
+        assert g["rank"].tolist() == list(range(1, len(g) + 1))
+        key = list(zip(g.duty_level.map(coverage.DUTY_LEVELS.index), g.verdict.map({"absent": 0, "partial": 1})))
+        assert key == sorted(key)
+
+
+def test_local_initiatives_have_no_national_counterpart(out):
+    local = out["local_initiatives"]
+    assert (local.nearest_score < coverage.T_PARTIAL).all()
+    assert {"HB2025-26", "HB2025-28"} <= set(local.task_id)  # party building: nothing national asks for it
+    assert not set(local.task_id) & {"GZ2025-12", "HB2025-11", "SX2022-4"}
+
+
+def test_body_measures_are_an_optional_second_set(run_result, tmp_path, out):
+    got = stage(run_result, tmp_path, body_measures=True)["coverage"]
+    body = got[got.ref_set == "body"]
+    assert set(body.nat_task) == {"NAT2024-四", "NAT2024-十", "NAT2024-十一"} and (body.duty_level == "none").all()
+    listed = got[got.ref_set == "task_list"].reset_index(drop=True)
+    pd.testing.assert_frame_equal(listed, out["coverage"], check_dtype=False)
+
+
+def test_manual_override_on_top_of_automatic(run_result, tmp_path):
+    got = stage(run_result, tmp_path, "NAT2024-21,GZ2025,covered,see GZ2025-32\n")
+    row = got["coverage"].set_index(["nat_task", "doc_id"]).loc[("NAT2024-21", "GZ2025")]
+    assert (row.verdict, row.source, row.auto_verdict, row.note) == ("covered", "manual", "absent", "see GZ2025-32")
+    assert (got["coverage"].source == "manual").sum() == 1
+    prov = got["coverage_by_province"].set_index(["province", "nat_task"]).loc[("贵州", "NAT2024-21")]
+    assert (prov.verdict, prov.source, prov.best_doc) == ("covered", "manual", "GZ2025")
+    assert "NAT2024-21" not in set(got["gaps"].loc[got["gaps"].province == "贵州", "nat_task"])
+
+
+@pytest.mark.parametrize("rows, problem", [
+    ("NAT2024-99,GZ2025,covered,\n", "unknown nat_task 'NAT2024-99'"),
+    ("NAT2024-1,XX2025,covered,\n", "unknown doc_id 'XX2025'"),
+    ("NAT2024-1,NAT2024,covered,\n", "unknown doc_id 'NAT2024'"),
+    ("NAT2024-1,GZ2025,done,\n", "unknown verdict 'done'"),
+    ("NAT2024-1,GZ2025,covered,\nNAT2024-1,GZ2025,absent,\n", "overridden twice"),
+])
+def test_bad_override_is_a_one_line_input_error(run_result, tmp_path, rows, problem):
+    with pytest.raises(InputError) as err:
+        stage(run_result, tmp_path, rows)
+    message = str(err.value)
+    assert message.startswith(str(tmp_path / "data" / "annotations" / "coverage_overrides.csv"))
+    assert problem in message and "\n" not in message
+
+
+def test_cli_reports_bad_override_and_exits_2(project, capsys):
+    (project.annotations / "coverage_overrides.csv").write_text("nat_task,verdict\nNAT2024-1,covered\n", "utf-8")
+    assert cli.main(["--root", str(project.root), "run", "--quiet"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "coverage_overrides.csv: missing column(s) doc_id, note; expected nat_task, doc_id, verdict, note" in err[0]
+
+
+def test_committed_overrides_file_has_only_the_header():
+    assert (REPO / "data" / "annotations" / "coverage_overrides.csv").read_text("utf-8") == "nat_task,doc_id,verdict,note\n"
+
+
+def test_evaluate_cli_text_and_json(run_result, tmp_path, capsys):
+    root = str(run_result[0].root)
+    gold = GOLD / "coverage_dev.csv"
+    assert cli.main(["--root", root, "evaluate", "coverage", "--gold", str(gold)]) == 0
+    text = capsys.readouterr().out
+    assert "accuracy" in text and "addressed_f1" in text and "evidence_top3" in text and "confusion" in text
+    assert cli.main(["--root", root, "evaluate", "coverage", "--gold", str(gold), "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["n"] == 23 and set(result["confusion"]) == {"covered", "partial", "absent"}
+    no_evidence = tmp_path / "gold.csv"
+    no_evidence.write_text("nat_task,doc,label\nNAT2024-7,GZ2025,covered\nNAT2024-7,XX1,absent\n", "utf-8")
+    result = evaluate.coverage(no_evidence, run_result[0].processed)
+    assert result["n"] == 1 and result["missing"] == ["NAT2024-7 x XX1"] and result["n_evidence"] == 0
+    no_evidence.write_text("nat_task,doc,label\nNAT2024-7,GZ2025,yes\n", "utf-8")
+    assert cli.main(["--root", root, "evaluate", "coverage", "--gold", str(no_evidence)]) == 2
+    assert "line 2: unknown label 'yes'" in capsys.readouterr().err

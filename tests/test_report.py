@@ -1,0 +1,68 @@
+"""The report a run writes to reports/: every chart in three files per language, offline index pages, atomicity."""
+import re
+
+import pytest
+from conftest import copy_project
+from plotly.offline import get_plotlyjs
+
+import ipcompare
+from ipcompare import report
+
+
+@pytest.fixture(scope="module")
+def reported(tmp_path_factory):
+    """A copy of the bundled corpus run with charts: (project, its tables)."""
+    project = copy_project(tmp_path_factory.mktemp("report"))
+    ipcompare.run(project.root, progress=False, charts=True)
+    return project, ipcompare.Corpus.load(project.processed)
+
+
+def test_every_chart_in_both_forms_and_languages(reported):
+    project, t = reported
+    stems = [stem for stem, _, _ in report.chart_list(t)]
+    assert "coverage" in stems and "profile_guizhou" in stems and len(stems) == 13
+    expected = {f"figures/{lang}/{stem}.{ext}" for lang in report.LANGS for stem in stems for ext in ("png", "svg", "html")}
+    written = {p.relative_to(project.reports).as_posix() for p in project.reports.rglob("*") if p.is_file()}
+    assert written == expected | {"index.html", "index.zh.html"}
+    assert not list(project.processed.glob(".staging-*"))
+
+
+@pytest.mark.parametrize("lang", report.LANGS)
+def test_index_is_one_offline_page_with_every_chart(reported, lang):
+    project, t = reported
+    page = (project.reports / report.INDEX[lang]).read_text("utf-8")
+    assert page.count(get_plotlyjs()[:500]) == 1  # plotly.js embedded once
+    assert not re.search(r"<script[^>]*\bsrc=", page)  # nothing loaded from elsewhere
+    assert page.count("Plotly.newPlot(") == len(report.chart_list(t))
+    for link in re.findall(r'href="(figures/[^"]+)"', page):
+        assert (project.reports / link).is_file()
+    assert "NAT2024-" in page and ("缺口" if lang == "zh" else "Gaps of Guizhou") in page
+
+
+def test_document_text_is_escaped(reported):
+    _, t = reported
+    tables = dict(t)
+    tables["documents"] = t.documents.assign(title="<script>alert(1)</script>")
+    tables["tasks"] = t.tasks.assign(title="<b onclick=x>任务</b>")
+    page = report.index_page(ipcompare.Corpus(tables), {}, "zh")
+    assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<b onclick" not in page and "&lt;b onclick=x&gt;" in page
+
+
+def snapshot(folder):
+    return {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_a_failed_chart_step_leaves_reports_and_tables_as_they_were(reported, monkeypatch):
+    project, _ = reported
+    before = snapshot(project.reports), snapshot(project.processed)
+
+    def half_written(t, folder, progress):
+        (folder / "figures").mkdir(parents=True)
+        (folder / "figures" / "junk.png").write_bytes(b"partial")
+        raise RuntimeError("chart failed")
+
+    monkeypatch.setattr(report, "write_figures", half_written)
+    with pytest.raises(RuntimeError, match="chart failed"):
+        ipcompare.run(project.root, progress=False, charts=True)
+    assert (snapshot(project.reports), snapshot(project.processed)) == before
