@@ -404,8 +404,9 @@ def _docs_of(t: Tables, keys, by: str) -> list[str]:
     return list(docs.loc[docs["province" if by == "province" else "doc_id"].isin(keys), "doc_id"])
 
 
-def theme_shares(t: Tables, lang: str = "zh", interactive: bool = False, by: str = "province"):
-    """Heatmap, province (or document) x theme: share of its tasks with that primary theme."""
+def theme_shares(t: Tables, lang: str = "zh", interactive: bool = False, by: str = "document"):
+    """Heatmap, document (labelled with its province and years; or province) x theme: share of its
+    tasks with that primary theme, so each document is normalised by its own task count."""
     L = LABELS[lang]
     m = corpus.theme_matrix(t, "share", by)
     shown = m.set_axis(_row_labels(t, m.index, by, lang)).rename(columns=theme_names(lang))

@@ -59,7 +59,7 @@ def test_bad_input_is_one_line_and_keeps_outputs(project, break_it, message):
 
 
 def test_run_summary(project):
-    proc = subprocess.run([sys.executable, "-m", "ipcompare", "--root", str(project.root), "run", "--quiet"],
+    proc = subprocess.run([sys.executable, "-m", "ipcompare", "--root", str(project.root), "run", "--quiet", "--no-charts"],
                           capture_output=True, text=True, check=True)
     assert "5 documents, 128 tasks" in proc.stdout
     assert "HB2025" in proc.stdout and "28 tasks" in proc.stdout
