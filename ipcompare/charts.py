@@ -612,11 +612,15 @@ NEEDS = {
 }
 
 
+# SVG without a date (same chart, same file); PNG with the fastest compression (files about 6% larger).
+SAVE_OPTIONS = {".svg": {"metadata": {"Date": None}}, ".png": {"pil_kwargs": {"compress_level": 1}}}
+
+
 def save(fig, *paths: Path | str) -> None:
     """Write ``fig`` by suffix: .png (200 dpi) or .svg for matplotlib, .html (plotly.js inside, offline) for plotly."""
     for path in map(Path, paths):
         if isinstance(fig, go.Figure):
             fig.write_html(path, include_plotlyjs=True, full_html=True, config={"displaylogo": False})
         else:
-            fig.savefig(path, dpi=DPI, metadata={"Date": None} if path.suffix == ".svg" else None)
+            fig.savefig(path, dpi=DPI, **SAVE_OPTIONS.get(path.suffix, {}))
             fig.set_layout_engine("none")  # laid out once: the next format reuses the positions

@@ -3,19 +3,36 @@
 Outputs are produced in a staging folder and moved into ``data/processed/`` only when every stage
 has succeeded, so a failed run leaves earlier outputs exactly as they were. ``data/annotations/``
 (manual corrections) is only ever read.
+
+Reruns do only the new work (:mod:`ipcompare.cache`, under ``data/cache/``): each document's
+reading and extraction is kept by the hash of its file, its manifest row and the code that reads
+it; tokens by the hash of their text (:mod:`ipcompare.segment`); the themes and coverage stages, the
+table files and the charts (:mod:`ipcompare.report`) by the hash of their input tables,
+annotations, options, code and resources. Outputs are the same, cached or not.
 """
 from __future__ import annotations
 
+import json
+import pickle
 import shutil
 import tempfile
+import time
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
 from tqdm import tqdm  # not tqdm.auto: it warns in notebooks without ipywidgets
 
-from . import coverage, extract, fields, ingest, tables, themes
+from . import extract, fields, ingest, tables, workers
+from .cache import Store, code_version, digest, frame_key
 from .errors import InputError
+
+# What each cached step depends on besides its inputs: modules (with what they import), package
+# data files, and the libraries whose version changes the result.
+DOCUMENT_CODE = (("ingest", "extract"), (), ("opencc", "charset-normalizer", "trafilatura", "pdfplumber", "python-docx"))
+STAGE_DATA = ("themes.md", "theme_lexicon.txt", "ip_dictionary.txt", "stopwords.txt")
+STAGE_LIBRARIES = ("jieba", "opencc", "numpy", "scipy", "scikit-learn", "pandas")
 
 
 @dataclass(frozen=True)
@@ -40,6 +57,10 @@ class Project:
     def reports(self) -> Path:
         return self.root / "reports"
 
+    @property
+    def cache(self) -> Path:
+        return self.root / "data" / "cache"
+
 
 @dataclass
 class RunResult:
@@ -47,51 +68,144 @@ class RunResult:
 
     tables: dict[str, pd.DataFrame]
     warnings: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage of the run
 
 
-def _fmt_targets(targets) -> str:
-    return tables.join_list(t.text for t in targets)
+def read_document(row: pd.Series, raw: Path) -> dict:
+    """One manifest row's rows of the documents, tasks and targets tables, and its warnings."""
+    doc = ingest.load_document(row, raw)
+    found = extract.extract(row.doc_id, doc.text)
+    if not found.tasks:
+        raise InputError(f"{doc.path}: {'; '.join(found.notes + doc.notes)}")
+    target_rows = []
+    for task in found.tasks:
+        task["province"] = doc.meta["province"]
+        for t in fields.targets(task["content"]) if task["kind"] == "task" else []:
+            target_rows.append({"doc_id": row.doc_id, "task_id": task["task_id"], "scope": "task", **t.__dict__})
+    for t in found.doc_targets:
+        target_rows.append({"doc_id": row.doc_id, "task_id": "", "scope": "document", **t.__dict__})
+    kinds = [t["kind"] for t in found.tasks]
+    document = {
+        **{k: doc.meta[k] for k in ingest.MANIFEST_COLUMNS},
+        "detected": tables.join_list(doc.detected),
+        "n_tasks": kinds.count("task"),
+        "n_preamble": kinds.count("preamble"),
+        "targets": tables.join_list(t.text for t in found.doc_targets),
+        "sha256": doc.sha256,
+        "notes": tables.join_list(doc.notes + found.notes),
+    }
+    return {"document": document, "tasks": found.tasks, "targets": target_rows, "path": str(doc.path),
+            "warnings": doc.warnings + [f"{row.doc_id}: {n}" for n in found.notes]}
+
+
+def _document_key(row: pd.Series, raw: Path) -> str | None:
+    """Cache key of a manifest row: its cells, its file's content and the reading code (None: no file)."""
+    path = raw / row.file
+    if not path.is_file():
+        return None
+    return digest(code_version(*DOCUMENT_CODE), json.dumps(dict(row), sort_keys=True), path.read_bytes())
 
 
 def corpus_tables(project: Project, progress: bool = True) -> RunResult:
-    """documents, tasks and targets tables of the raw corpus."""
+    """documents, tasks and targets tables of the raw corpus (each document read once, then cached)."""
     manifest = ingest.read_manifest(project.raw)
-    docs, task_rows, target_rows, warnings = [], [], [], []
-    for _, row in tqdm(list(manifest.iterrows()), desc="documents", unit="doc", disable=not progress):
-        doc = ingest.load_document(row, project.raw)
-        if same := next((d["doc_id"] for d in docs if d["sha256"] == doc.sha256), None):
-            raise InputError(f"{doc.path}: same content as document {same}; remove one of the two manifest rows")
-        found = extract.extract(row.doc_id, doc.text)
-        warnings += doc.warnings + [f"{row.doc_id}: {n}" for n in found.notes if found.tasks]
-        if not found.tasks:
-            raise InputError(f"{doc.path}: {'; '.join(found.notes + doc.notes)}")
-        for task in found.tasks:
-            task["province"] = doc.meta["province"]
-            for t in fields.targets(task["content"]) if task["kind"] == "task" else []:
-                target_rows.append({"doc_id": row.doc_id, "task_id": task["task_id"], "scope": "task", **t.__dict__})
-        for t in found.doc_targets:
-            target_rows.append({"doc_id": row.doc_id, "task_id": "", "scope": "document", **t.__dict__})
-        task_rows += found.tasks
-        kinds = pd.Series([t["kind"] for t in found.tasks])
-        docs.append({
-            **{k: doc.meta[k] for k in ingest.MANIFEST_COLUMNS},
-            "detected": tables.join_list(doc.detected),
-            "n_tasks": int((kinds == "task").sum()),
-            "n_preamble": int((kinds == "preamble").sum()),
-            "targets": _fmt_targets(found.doc_targets),
-            "sha256": doc.sha256,
-            "notes": tables.join_list(doc.notes + found.notes),
-        })
-    task_cols = list(tables.SCHEMAS["tasks"].columns)
-    target_cols = list(tables.SCHEMAS["targets"].columns)
+    rows = [row for _, row in manifest.iterrows()]
+    keys = [_document_key(row, project.raw) for row in rows]
+    store = Store(project.cache, "documents", code_version(*DOCUMENT_CODE))
+    kept = store.get(k for k in keys if k)
+    todo = [row for row, key in zip(rows, keys) if key not in kept]
+    read = workers.imap(partial(read_document, raw=project.raw), todo, min_items=8)  # in manifest order
+    docs, task_rows, target_rows, warnings, seen, new = [], [], [], [], {}, {}
+    try:
+        for row, key in zip(tqdm(rows, desc="documents", unit="doc", disable=not progress), keys):
+            if key in kept:
+                doc = pickle.loads(kept[key])
+            else:
+                doc = next(read)
+                new[key] = pickle.dumps(doc)
+            if same := seen.get(doc["document"]["sha256"]):
+                raise InputError(f"{doc['path']}: same content as document {same}; remove one of the two manifest rows")
+            seen[doc["document"]["sha256"]] = row.doc_id
+            docs.append(doc["document"])
+            task_rows += doc["tasks"]
+            target_rows += doc["targets"]
+            warnings += doc["warnings"]
+    finally:
+        store.put(new)  # what was read is kept, even when a later document stops the run
     return RunResult(
         {
             "documents": pd.DataFrame(docs, columns=list(tables.SCHEMAS["documents"].columns)),
-            "tasks": pd.DataFrame(task_rows, columns=task_cols),
-            "targets": pd.DataFrame(target_rows, columns=target_cols),
+            "tasks": pd.DataFrame(task_rows, columns=list(tables.SCHEMAS["tasks"].columns)),
+            "targets": pd.DataFrame(target_rows, columns=list(tables.SCHEMAS["targets"].columns)),
         },
         warnings,
     )
+
+
+def _folder_key(folder: Path) -> str:
+    """Hash of the names and contents of the files in ``folder``."""
+    files = sorted(p for p in folder.glob("*") if p.is_file()) if folder.is_dir() else []
+    return digest(*(part for p in files for part in (p.name, p.read_bytes())))
+
+
+def _prepare(tasks: pd.DataFrame, project: Project, progress: bool, timings: dict[str, float]) -> None:
+    """Segment every field of every task (tokens kept in the cache) and fit the corpus' TF-IDF
+    vectorizer: the themes and coverage stages then find both ready. Cheap when already done."""
+    from . import segment, vectorize
+
+    start = time.perf_counter()
+    segment.tokenize([text for f in vectorize.FIELDS for text in tasks[f]], project.cache, progress)
+    timings["segment"] = timings.get("segment", 0) + time.perf_counter() - start
+    start = time.perf_counter()
+    work = tasks[tasks["kind"] == "task"]
+    vectorize.fit_vectorizer(vectorize.task_documents(vectorize.field_tokens(work, project.cache)))
+    timings["vectorise"] = timings.get("vectorise", 0) + time.perf_counter() - start
+
+
+def _stage(project: Project, name: str, key: str, make, prepare, timings: dict[str, float],
+           progress: bool) -> dict[str, pd.DataFrame]:
+    """The tables of stage ``name``: those of its last run if that had the same ``key``, else
+    ``prepare()`` then ``make()`` (timed, shown as a one-step bar, and kept for the next run)."""
+    store = Store(project.cache, "stages")
+    if kept := store.recall({name: key}):
+        return pickle.loads(kept[name])
+    prepare()
+    start = time.perf_counter()
+    with tqdm(total=1, desc=name, unit="stage", disable=not progress) as bar:
+        out = make()
+        bar.update()
+    timings[name] = time.perf_counter() - start
+    store.keep({name: (key, pickle.dumps(out))})
+    return out
+
+
+def _write_tables(t: dict[str, pd.DataFrame], folder: Path, cache: Path) -> list[Path]:
+    """Each table validated and written to ``folder`` (see ``tables.write_table``), or its file of
+    the last run when the table is the same."""
+    store, version = Store(cache, "tables"), code_version(("tables",), (), ("pandas", "pandera"))
+    keys = {f"{name}.csv": digest(version, frame_key(df)) for name, df in t.items()}
+    kept, new = store.recall(keys), {}
+    for name, df in t.items():
+        path = folder / f"{name}.csv"
+        if path.name in kept:
+            path.write_bytes(kept[path.name])
+        else:
+            new[path.name] = (keys[path.name], tables.write_table(df, name, folder).read_bytes())
+    store.keep(new)
+    return [folder / f"{name}.csv" for name in t]
+
+
+def _themes(t: dict[str, pd.DataFrame], project: Project) -> dict[str, pd.DataFrame]:
+    from . import themes
+
+    return themes.stage(t, project)
+
+
+def _coverage(t: dict[str, pd.DataFrame], project: Project, reference: str | None,
+              body_measures: bool) -> dict[str, pd.DataFrame]:
+    from . import coverage
+
+    return coverage.stage(t, project, reference, body_measures)
 
 
 def run(root: Path | str = ".", progress: bool = True, reference: str | None = None,
@@ -101,21 +215,38 @@ def run(root: Path | str = ".", progress: bool = True, reference: str | None = N
     ``reference``: national document the coverage stage aligns to (default: the latest with a task
     list); ``body_measures``: also align to its body measures assigned to local offices;
     ``charts``: also write every chart and the HTML report to ``reports/`` (the CLI does, unless
-    ``--no-charts``), through the same staging."""
+    ``--no-charts``), through the same staging. ``RunResult.timings`` has the seconds of each stage."""
     project = Project(Path(root))
+    start = time.perf_counter()
     result = corpus_tables(project, progress)
-    result.tables |= themes.stage(result.tables, project)
-    result.tables |= coverage.stage(result.tables, project, reference, body_measures)
+    t, timings = result.tables, result.timings
+    timings["documents"] = time.perf_counter() - start
+    annotations = _folder_key(project.annotations)
+
+    def prepare() -> None:
+        _prepare(t["tasks"], project, progress, timings)
+
+    version = code_version(("themes",), STAGE_DATA, STAGE_LIBRARIES)
+    t |= _stage(project, "themes", digest(version, frame_key(t["tasks"]), annotations),
+                lambda: _themes(t, project), prepare, timings, progress)
+    version = code_version(("coverage",), STAGE_DATA, STAGE_LIBRARIES)
+    key = digest(version, *(frame_key(t[n]) for n in ("documents", "tasks", "themes")), annotations,
+                 json.dumps([reference, body_measures]))
+    t |= _stage(project, "coverage", key, lambda: _coverage(t, project, reference, body_measures), prepare,
+                timings, progress)
+    start = time.perf_counter()
     project.processed.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=project.processed))
     try:
-        staged = {tables.write_table(df, name, staging): project.processed / f"{name}.csv"
-                  for name, df in result.tables.items()}
+        staged = {path: project.processed / path.name for path in _write_tables(t, staging, project.cache)}
+        timings["tables"] = time.perf_counter() - start
         if charts:
             from . import corpus, report
 
-            files = report.write(corpus.Corpus(result.tables, project.processed), staging / "reports", progress)
+            start = time.perf_counter()
+            files = report.write(corpus.Corpus(t, project.processed), staging / "reports", progress, project.cache)
             staged |= {f: project.reports / f.relative_to(staging / "reports") for f in files}
+            timings["charts"] = time.perf_counter() - start
         tables.replace_files(staged)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

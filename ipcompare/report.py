@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import datetime
 import html
+import pickle
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
 from tqdm import tqdm
 
-from . import charts, corpus, tables
+from . import charts, corpus, tables, workers
+from .cache import Store, code_version, digest, frame_key
 from .corpus import Tables, province_name, theme_names
 
 LANGS = ("zh", "en")
@@ -48,6 +51,7 @@ TEXT = {
         "doc_columns": ["文件", "省份", "年份", "标题", "发文机关", "发文日期", "文号", "任务数"],
     },
 }
+_PLOTLY_JS = "\x00plotly.js\x00"  # stands for plotly.js in the chart pages kept in the cache
 SECTIONS = {  # charts of each section of the index page
     "corpus": ["documents", "structure", "fields", "targets"],
     "themes": ["theme_shares", "theme_counts", "theme_terms", "task_map"],
@@ -66,22 +70,54 @@ def chart_list(t: Tables) -> list[tuple[str, str, dict]]:
     return [s for s in stems if all(n in t and len(t[n]) for n in charts.NEEDS.get(s[1], ()))]
 
 
-def write_figures(t: Tables, folder: Path, progress: bool = False) -> tuple[list[Path], dict[tuple[str, str], str]]:
+def _draw(t: Tables, folder: Path, job: tuple[str, str, str, dict]) -> bytes:
+    """Draw chart ``job`` (lang, stem, name, options) as PNG, SVG and HTML in ``folder/figures/<lang>/``;
+    return, pickled, what the cache keeps of it: PNG, SVG, the page without plotly.js, the div."""
+    from plotly.offline import get_plotlyjs
+
+    lang, stem, name, options = job
+    paths = [folder / "figures" / lang / f"{stem}.{ext}" for ext in ("png", "svg", "html")]
+    charts.save(charts.CHARTS[name](t, lang=lang, **options), *paths[:2])
+    fig = charts.CHARTS[name](t, lang=lang, interactive=True, **options)
+    charts.save(fig, paths[2])
+    div = fig.to_html(full_html=False, include_plotlyjs=False, config={"displaylogo": False})
+    page = paths[2].read_text("utf-8").replace(get_plotlyjs(), _PLOTLY_JS)  # kept without its 4.8 MB
+    return pickle.dumps((paths[0].read_bytes(), paths[1].read_bytes(), page, div))
+
+
+def write_figures(t: Tables, folder: Path, progress: bool = False,
+                  cache_dir: Path | None = None) -> tuple[list[Path], dict[tuple[str, str], str]]:
     """Every chart in both languages as PNG, SVG and HTML under ``folder/figures/<lang>/``.
 
-    Returns the files written and each chart's div by (lang, stem), for the index pages.
+    Returns the files written and each chart's div by (lang, stem), for the index pages. Charts are
+    drawn by worker processes (:mod:`ipcompare.workers`). With a ``cache_dir``, a chart whose tables,
+    code, language and day (the source line has the date) are those of its last drawing there is
+    written from what that drawing made, not drawn again.
     """
-    files, divs = [], {}
+    from plotly.offline import get_plotlyjs
+
     jobs = [(lang, *chart) for lang in LANGS for chart in chart_list(t)]
-    for lang, stem, name, options in tqdm(jobs, desc="charts", unit="chart", disable=not progress):
-        out = folder / "figures" / lang
-        out.mkdir(parents=True, exist_ok=True)
-        paths = [out / f"{stem}.png", out / f"{stem}.svg", out / f"{stem}.html"]
-        charts.save(charts.CHARTS[name](t, lang=lang, **options), *paths[:2])
-        fig = charts.CHARTS[name](t, lang=lang, interactive=True, **options)
-        charts.save(fig, paths[2])
-        divs[lang, stem] = fig.to_html(full_html=False, include_plotlyjs=False, config={"displaylogo": False})
+    version = code_version(("report",), ("themes.md",), ("matplotlib", "plotly", "pylopdf-fonts-zh-cn"))
+    made_from = digest(version, datetime.date.today().isoformat(), *(frame_key(t[n]) for n in sorted(t)))
+    slots = {f"{lang}/{stem}": digest(made_from, lang, stem, repr(options)) for lang, stem, _, options in jobs}
+    store = Store(cache_dir, "charts")
+    kept, new, files, divs = store.recall(slots), {}, [], {}
+    for lang in LANGS:
+        (folder / "figures" / lang).mkdir(parents=True, exist_ok=True)
+    charts.use_cjk_font()  # here, not once in each worker
+    drawn = workers.imap(partial(_draw, t, folder), [j for j in jobs if f"{j[0]}/{j[1]}" not in kept], min_items=4)
+    for lang, stem, _, _ in tqdm(jobs, desc="charts", unit="chart", disable=not progress):
+        paths = [folder / "figures" / lang / f"{stem}.{ext}" for ext in ("png", "svg", "html")]
+        if (slot := f"{lang}/{stem}") in kept:
+            png, svg, page, divs[lang, stem] = pickle.loads(kept[slot])
+            paths[0].write_bytes(png)
+            paths[1].write_bytes(svg)
+            paths[2].write_text(page.replace(_PLOTLY_JS, get_plotlyjs()), encoding="utf-8")
+        else:
+            new[slot] = (slots[slot], next(drawn))
+            divs[lang, stem] = pickle.loads(new[slot][1])[3]
         files += paths
+    store.keep(new)
     return files, divs
 
 
@@ -157,9 +193,9 @@ def index_page(t: Tables, divs: dict, lang: str) -> str:
             f"<style>{CSS}</style><script>{get_plotlyjs()}</script></head><body>{''.join(body)}</body></html>")
 
 
-def write(t: Tables, folder: Path, progress: bool = False) -> list[Path]:
+def write(t: Tables, folder: Path, progress: bool = False, cache_dir: Path | None = None) -> list[Path]:
     """Write the figures and the index pages under ``folder``; return the files written."""
-    files, divs = write_figures(t, folder, progress)
+    files, divs = write_figures(t, folder, progress, cache_dir)
     for lang in LANGS:
         path = folder / INDEX[lang]
         path.write_text(index_page(t, divs, lang), encoding="utf-8")

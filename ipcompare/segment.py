@@ -7,18 +7,15 @@ predictable). Stopwords (``data/stopwords.txt``: function words, policy boilerpl
 加强/推进/做好, and unit names, which are fields rather than theme words), single characters and
 tokens without a letter are dropped.
 
-Tokens are cached by content: ``tokenize(texts, cache_dir)`` keeps one JSON file per version of
-the resources (``tokens-<fingerprint>.json``, text hash -> tokens), so a rerun only segments new
-text and a change of dictionary or stopwords starts a fresh cache.
+Tokens are cached by content: ``tokenize(texts, cache_dir)`` keeps them by text hash in a
+:class:`ipcompare.cache.Store` versioned by this module's code, the dictionary, the stopwords and
+the jieba and OpenCC versions, so a rerun only segments new text and a change of any of those
+starts a fresh cache. Within a process, tokens are also kept in memory.
 """
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
-import os
 import re
-import tempfile
 import unicodedata
 from collections.abc import Sequence
 from functools import cache
@@ -27,8 +24,11 @@ from pathlib import Path
 
 import jieba
 import opencc
+from tqdm import tqdm
 
-_VERSION = "2"  # bump when the cutting rules below change (invalidates caches)
+from . import workers
+from .cache import Store, code_version, digest
+
 _DATA = resources.files("ipcompare") / "data"
 _WORD = re.compile(r"[\u4e00-\u9fffA-Za-z]")
 
@@ -51,12 +51,9 @@ def stopwords() -> frozenset[str]:
     return frozenset(_lines("stopwords.txt"))
 
 
-@cache
 def _fingerprint() -> str:
-    digest = hashlib.sha256(_VERSION.encode())
-    for name in ("ip_dictionary.txt", "stopwords.txt"):
-        digest.update((_DATA / name).read_bytes())
-    return digest.hexdigest()[:16]
+    """Version of the tokens: this module, its resources and the libraries that cut and convert."""
+    return code_version(("segment",), ("ip_dictionary.txt", "stopwords.txt"), ("jieba", "opencc"))
 
 
 @cache
@@ -79,37 +76,39 @@ def normalize(text: str) -> str:
     return _converter().convert(unicodedata.normalize("NFKC", text))
 
 
-@cache
 def _cut(text: str) -> tuple[str, ...]:
-    """Tokens of one text (memoised for the process; the file cache spans processes)."""
+    """Tokens of one text."""
     stop = stopwords()
     words = (w.strip().lower() for w in _tokenizer().lcut(normalize(text), HMM=False))
     return tuple(w for w in words if len(w) > 1 and _WORD.search(w) and w not in stop)
 
 
-def tokenize(texts: Sequence[str], cache_dir: Path | None = None) -> list[list[str]]:
+_SEP = "\x1f"  # between tokens in the store (a token never holds a control character)
+_MEMO: dict[str, dict[str, tuple[str, ...]]] = {}  # cache folder -> text -> tokens known to the process
+
+
+def tokenize(texts: Sequence[str], cache_dir: Path | None = None, progress: bool = False) -> list[list[str]]:
     """Tokens of each text, in order (see the module docstring for the rules).
 
-    ``cache_dir``: folder for the token cache file (e.g. ``data/cache``); ``None``: no file cache.
-    Identical input always gives identical tokens, cached or not.
+    ``cache_dir``: folder of the token store (e.g. ``data/cache``); ``None``: memory only.
+    ``progress``: a progress bar over the texts to segment. Identical input always gives identical
+    tokens, cached or not.
     """
-    keys = [hashlib.sha256(t.encode("utf-8")).hexdigest() for t in texts]
-    path = Path(cache_dir) / f"tokens-{_fingerprint()}.json" if cache_dir is not None else None
-    known: dict[str, Sequence[str]] = json.loads(path.read_text("utf-8")) if path and path.exists() else {}
-    missing = {k: t for k, t in zip(keys, texts) if k not in known}
-    known |= {k: _cut(t) for k, t in missing.items()}
-    if path and missing:
-        _save(path, known)
-    return [list(known[k]) for k in keys]
-
-
-def _save(path: Path, tokens: dict[str, Sequence[str]]) -> None:
-    """Write the cache atomically and drop caches of older resource versions."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    for old in path.parent.glob("tokens-*.json"):
-        if old != path:
-            old.unlink(missing_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as out:
-        json.dump(tokens, out, ensure_ascii=False, sort_keys=True)
-    os.replace(tmp, path)
+    memo = _MEMO.setdefault(str(cache_dir), {})  # one per store, so that each store gets every text
+    if new := [t for t in dict.fromkeys(texts) if t not in memo]:
+        store = Store(cache_dir, "tokens", _fingerprint())
+        keys = [digest(t) for t in new]
+        stored = store.get(keys)
+        for text, key in zip(new, keys):
+            if key in stored:
+                memo[text] = tuple(stored[key].decode("utf-8").split(_SEP)) if stored[key] else ()
+        todo = [(text, key) for text, key in zip(new, keys) if key not in stored]
+        if todo:
+            _cut("")  # loads the dictionary here, before any worker starts: they share it
+        cut = workers.imap(_cut, [text for text, _ in todo], min_items=2000, chunksize=200)
+        made = {}
+        for tokens, (text, key) in zip(tqdm(cut, total=len(todo), desc="segment", unit="text",
+                                            disable=not progress or not todo), todo):
+            memo[text] = made[key] = tokens
+        store.put({k: _SEP.join(tokens).encode("utf-8") for k, tokens in made.items()})
+    return [list(memo[t]) for t in texts]

@@ -6,8 +6,8 @@ Guided (seeded) topic model, in three explainable steps:
    lexicon ``data/theme_lexicon.txt``. They are matched in each field of a task (longest word
    first), weighted by their idf in the corpus (a word found everywhere says little) and shared
    between the themes that list the same word. Each field gives a distribution over themes; the
-   fields are combined with :data:`vectorize.FIELD_WEIGHTS` (title and content fully, section
-   headings half).
+   fields are combined with :data:`SEED_FIELD_WEIGHTS` (the task's content and title; not its
+   section headings).
 2. **Corpus refinement (self-training).** Tasks whose seed words clearly point to one theme
    (:data:`SEED_SHARE`) train a logistic regression on the TF-IDF vectors (:mod:`ipcompare.vectorize`),
    which learns the corpus' own words for each theme and scores every task. Classes are weighted
@@ -29,7 +29,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -52,6 +52,11 @@ NON_TASK = "non_task"
 SEED_SHARE = 0.5
 # Self-training stops when labels are stable; a fixed cap bounds the run time.
 MAX_ROUNDS = 10
+# Seed words are read in the task's own fields. A section heading is shared by all the items under
+# it and often names the part's purpose (实施保护体系建设工程, 强化服务业供给) rather than each item's
+# subject: its seed words would vote one theme for every item under it. The classifier still sees
+# the headings (vectorize.FIELD_WEIGHTS) as context.
+SEED_FIELD_WEIGHTS = {"content": 1.0, "title": 1.0}
 # A runner-up theme at least half as strong as the primary is reported as secondary.
 SECONDARY_RATIO = 0.5
 # Output sizes: distinctive terms per theme and representative tasks per theme.
@@ -111,6 +116,7 @@ def _matcher() -> tuple[re.Pattern, dict[str, list[int]]]:
     return pattern, owners
 
 
+@lru_cache(maxsize=1 << 17)  # fitting and scoring read the same texts; callers never modify the Counter
 def seed_matches(text: str) -> Counter:
     """Seed words found in ``text`` (longest match first, no overlaps), with their counts."""
     return Counter(_matcher()[0].findall(normalize(text)))
@@ -146,12 +152,15 @@ class ThemeModel:
         owners = _matcher()[1]
         n, k = len(next(iter(matches.values()))), len(self.ids_)
         total, weight = np.zeros((n, k)), np.zeros((n, 1))
-        for f, w in vectorize.FIELD_WEIGHTS.items():
+        for f, w in SEED_FIELD_WEIGHTS.items():
             s = np.zeros((n, k))
             for i, found in enumerate(matches[f]):
+                row = [0.0] * k  # a Python list: adding to numpy cells one by one is slow
                 for word, count in found.items():
                     share = (1 + math.log(count)) * self.idf_.get(word, self.max_idf_) / len(owners[word])
-                    s[i, owners[word]] += share
+                    for j in owners[word]:
+                        row[j] += share
+                s[i] = row
             has = s.sum(1, keepdims=True) > 0
             total += w * np.divide(s, s.sum(1, keepdims=True), where=has, out=np.zeros_like(s))
             weight += w * has
@@ -215,17 +224,16 @@ class ThemeModel:
         matches = self._field_matches(work)
         return self._combine(self._seed_scores(matches), self._classifier_scores(X)), matches, X
 
-    def _evidence(self, k: int, found: Counter, x) -> list[str]:
-        """Seed words of theme ``k`` in the task (strongest first), then the classifier's top words."""
+    def _evidence(self, k: int, found: Counter, cols: np.ndarray, values: np.ndarray, terms) -> list[str]:
+        """Seed words of theme ``k`` in the task (strongest first), then the classifier's top words
+        (``cols``, ``values``: the task's TF-IDF row; ``terms``: the vectorizer's feature names)."""
         owners = _matcher()[1]
         seeds = sorted((w for w in found if k in owners[w]), key=lambda w: (-self.idf_.get(w, self.max_idf_), w))
         learned = []
         if self.classifier_ is not None and k in self.classifier_.classes_:
             coef = self.classifier_.coef_[list(self.classifier_.classes_).index(k)]
-            x = x.tocoo()
-            weight = coef[x.col] * x.data
-            terms = self.vectorizer_.get_feature_names_out()
-            learned = [terms[x.col[j]] for j in np.lexsort((x.col, -weight)) if weight[j] > 0]
+            weight = coef[cols] * values
+            learned = [terms[cols[j]] for j in np.lexsort((cols, -weight)) if weight[j] > 0]
         return list(dict.fromkeys(seeds[:3] + learned[:3]))
 
     def transform(self, tasks: pd.DataFrame) -> pd.DataFrame:
@@ -244,7 +252,10 @@ class ThemeModel:
         out.loc[work.index, "theme"] = self.ids_[top]
         out.loc[work.index, "confidence"] = np.round(p1 - p2, 4)
         out.loc[work.index, "secondary"] = np.where(p2 >= SECONDARY_RATIO * p1, self.ids_[second], "")
-        out.loc[work.index, "evidence"] = [join_list(self._evidence(top[i], found[i], X[i])) for i in rows]
+        terms, ptr = self.vectorizer_.get_feature_names_out(), X.indptr  # X is CSR: row i is ptr[i]:ptr[i + 1]
+        out.loc[work.index, "evidence"] = [
+            join_list(self._evidence(top[i], found[i], X.indices[ptr[i]:ptr[i + 1]], X.data[ptr[i]:ptr[i + 1]], terms))
+            for i in rows]
         return out
 
     def fit_transform(self, tasks: pd.DataFrame) -> pd.DataFrame:
@@ -328,14 +339,15 @@ def stage(tables: dict[str, pd.DataFrame], project: Project) -> dict[str, pd.Dat
     out = tasks[["task_id", "doc_id", "province"]].copy()
     out["auto_theme"] = auto["theme"]
     is_manual = out.task_id.isin(manual.index)
-    out["theme"] = [manual.theme.get(t, a) for t, a in zip(out.task_id, out.auto_theme)]
+    manual_theme, manual_note = manual.theme.to_dict(), manual.note.to_dict()
+    out["theme"] = [manual_theme.get(t, a) for t, a in zip(out.task_id, out.auto_theme)]
     out["theme_zh"] = out.theme.map(lambda t: names[t][0])
     out["theme_en"] = out.theme.map(lambda t: names[t][1])
     out["confidence"] = auto["confidence"].where(~is_manual, 1.0)
     out["secondary"] = auto["secondary"].where(auto["secondary"] != out.theme, "")
     out["source"] = np.where(is_manual, "manual", "auto")
     out["evidence"] = auto["evidence"]
-    out["note"] = [manual.note.get(t, "") for t in out.task_id]
+    out["note"] = [manual_note.get(t, "") for t in out.task_id]
     rank = {tid: r for theme in model.ids_ for r, tid in enumerate(model.representative_tasks(theme), 1)}
     out["representative"] = out.task_id.map(rank).where(out.theme == out.auto_theme).fillna(0).astype(int)
 

@@ -13,13 +13,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from weakref import WeakKeyDictionary
 
 import pandas as pd
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
-from .segment import tokenize
+from .cache import digest
+from .segment import _SEP, tokenize
 
 FIELDS = ("content", "title", "section_titles")
 # The item's own words count fully: its content, and its title, which states in a few words what
@@ -42,13 +44,37 @@ def _identity(tokens: list[str]) -> list[str]:
     return tokens
 
 
+_LAST_FIT: dict[str, TfidfVectorizer] = {}  # the last corpus fitted: the stages of a run share it
+
+
 def fit_vectorizer(documents: Sequence[list[str]]) -> TfidfVectorizer:
-    """TF-IDF vectorizer fitted on token lists (sublinear tf, smoothed idf; every term kept)."""
-    return TfidfVectorizer(analyzer=_identity, sublinear_tf=True).fit(documents)
+    """TF-IDF vectorizer fitted on token lists (sublinear tf, smoothed idf; every term kept).
+
+    A fit does not depend on the order of the documents: the same documents in any order give the
+    vectorizer of the last fit again (do not modify it)."""
+    key = digest(*sorted(_SEP.join(d) for d in documents))
+    if key not in _LAST_FIT:
+        _LAST_FIT.clear()
+        _LAST_FIT[key] = TfidfVectorizer(analyzer=_identity, sublinear_tf=True).fit(documents)
+    return _LAST_FIT[key]
+
+
+_ROWS: WeakKeyDictionary = WeakKeyDictionary()  # vectorizer -> (row of each token list, their vectors)
+
+
+def _transform(vectorizer: TfidfVectorizer, documents: Sequence[list[str]]) -> sparse.csr_matrix:
+    """``vectorizer.transform(documents)``, each distinct token list transformed once per vectorizer
+    (a row does not depend on the other rows: the stages of a run transform the same tasks)."""
+    index, vectors = _ROWS.setdefault(vectorizer, ({}, []))
+    keys = [tuple(d) for d in documents]
+    if new := [k for k in dict.fromkeys(keys) if k not in index]:
+        vectors[:] = [sparse.vstack(vectors + [vectorizer.transform(new)], format="csr")]
+        index.update(zip(new, range(len(index), len(index) + len(new))))
+    return vectors[0][[index[k] for k in keys]] if keys else vectorizer.transform([])
 
 
 def task_matrix(vectorizer: TfidfVectorizer, fields: Mapping[str, Sequence[list[str]]],
                 weights: Mapping[str, float] = FIELD_WEIGHTS) -> sparse.csr_matrix:
     """Rows: L2-normalised weighted sum of each field's L2-normalised TF-IDF vector."""
-    total = sum(weights[f] * vectorizer.transform(fields[f]) for f in weights)
+    total = sum(weights[f] * _transform(vectorizer, fields[f]) for f in weights)
     return normalize(sparse.csr_matrix(total))

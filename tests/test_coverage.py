@@ -76,6 +76,23 @@ def test_calibration_finds_thresholds_at_least_as_good(run_result):
     assert coverage.T_PARTIAL < coverage.T_COVERED
 
 
+def test_extra_gold_scores(run_result):
+    """Labels by the project's engineers for HB2025 and SX2022 (tests/gold/README.md): floors a little
+    under the scores reached (3-way accuracy 0.78, addressed F1 0.96, evidence in the top 3 0.94)."""
+    scores = evaluate.coverage(GOLD / "coverage_extra.csv", run_result[0].processed)
+    assert scores["n"] == 46 and not scores["missing"]
+    assert scores["accuracy"] >= 0.75 and scores["addressed_f1"] >= 0.90 and scores["evidence_top3"] >= 0.90
+
+
+def test_thresholds_are_calibrated_on_all_labelled_documents(run_result, tmp_path):
+    """The module's thresholds are what --calibrate finds on dev + extra (see coverage.py)."""
+    union = tmp_path / "union.csv"
+    dev, extra = ((GOLD / f"coverage_{s}.csv").read_text("utf-8").splitlines() for s in ("dev", "extra"))
+    union.write_text("\n".join(dev + extra[1:]) + "\n", "utf-8")
+    best = evaluate.coverage(union, run_result[0].processed, calibrate=True)["calibration"]
+    assert (best["T_COVERED"], best["T_PARTIAL"]) == pytest.approx((coverage.T_COVERED, coverage.T_PARTIAL), abs=1e-4)
+
+
 def test_coverage_rows_evidence_and_document_years(out):
     cov = out["coverage"]
     assert len(cov) == 23 * 4 and cov.groupby("doc_id").size().eq(23).all()
@@ -85,7 +102,9 @@ def test_coverage_rows_evidence_and_document_years(out):
     for row in cov.itertuples():
         ids, titles, scores = (tables.split_list(c) for c in (row.evidence_ids, row.evidence_titles, row.evidence_scores))
         assert len(ids) == len(titles) == len(scores) == 3 and all(i.startswith(row.doc_id) for i in ids)
-        assert float(scores[0]) == round(row.score, 3) and row.own_score <= row.score
+        # ordered by similarity, a task sharing the unit's theme ranking THEME_BONUS higher
+        assert round(row.score, 3) - coverage.THEME_BONUS - 0.001 <= float(scores[0]) <= round(row.score, 3)
+        assert row.own_score <= row.score
         assert row.verdict == coverage.verdict(row.score, row.own_score)
     gz = cov[cov.doc_id == "GZ2025"].set_index("nat_task")
     assert gz.loc["NAT2024-7", "evidence_ids"].startswith("GZ2025-12") and gz.loc["NAT2024-7", "verdict"] == "covered"

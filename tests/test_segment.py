@@ -19,12 +19,13 @@ def test_traditional_text_gives_simplified_tokens():
 
 
 def test_tokens_are_cached_by_content(tmp_path, monkeypatch):
-    texts = ["推动专利转化运用,盘活存量专利。", "强化商标品牌建设。"]
+    texts = ["推动专利转化运用,盘活存量专利。", "强化商标品牌建设。", ""]
     first = segment.tokenize(texts, tmp_path)
-    assert len(list(tmp_path.glob("tokens-*.json"))) == 1
+    assert len(list(tmp_path.glob("tokens-*.sqlite"))) == 1
 
     def fail(text):
         raise AssertionError(f"segmented again: {text}")
 
     monkeypatch.setattr(segment, "_cut", fail)
+    monkeypatch.setattr(segment, "_MEMO", {})  # as in a new process: only the store knows them
     assert segment.tokenize(texts[::-1], tmp_path) == first[::-1]

@@ -1,0 +1,216 @@
+"""Benchmark (not a test): the pipeline on synthetic corpora of about 100 to 50,000 tasks.
+
+    python bench/bench_scale.py [--sizes 100 1000 10000 50000] [--charts] [--keep DIR]
+
+Each corpus is the bundled national guideline plus synthetic plans of provinces and cities, one a
+year: numbered plans with section headings whose tasks re-assemble sentences of the bundled seed
+tasks (a seed task's first sentence, then one to three sentences of other seed tasks, with their
+unit annotations), so the text reads like the seeds but every task is new to the segmenter. The
+selection and order differ per plan (fixed random seed: the same corpora every time).
+
+For each size, each run below is a fresh process (its peak memory is its own):
+
+* ``cold``: no cache; the time of each stage and the peak memory (RSS); then, in a fresh process
+  right after, jieba alone segmenting the same text (every plan file, with the pipeline's
+  dictionary, HMM off): the floor any pipeline that reads the words has to pay;
+* ``warm``: the same corpus again, nothing changed;
+* ``add``: one more plan added to the corpus.
+
+Columns: seconds of each stage (``pipeline.run`` timings; a stage kept from the last run has no
+time); ``imports, other``: the rest of ``run()`` (scikit-learn and jieba imported on first use,
+cache keys); ``run()``: the call of ``pipeline.run``; ``process``: the whole process, Python
+start-up and imports included; peak RSS: ``ru_maxrss`` of that process. ``--charts`` adds the
+charts and report, in their own column (their number grows with the corpus: a profile chart per
+province, a column per document in the coverage chart). ``IPCOMPARE_WORKERS=1`` runs everything
+in one process.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+NATIONAL_FILE = "nat2024_cnipa_annual_guideline.txt"
+NUMERALS = "一二三四五六七八九十"
+MANIFEST_HEADER = "doc_id,file,level,province,first_year,last_year,title,issuer,issue_date,doc_number,source\n"
+
+
+# -- synthetic corpora --------------------------------------------------------------------------
+
+_BRACKET = r"\((?:[^()]|\([^()]*\))*\)|〔[^〔〕]*〕"
+_SENTENCE = re.compile(rf"(?:[^。;(〔]|{_BRACKET})+(?:[。;](?:{_BRACKET})?|$)")
+
+
+def sentences(text: str) -> list[str]:
+    """``text`` cut after each 。 or ; outside brackets; an annotation right after stays with its sentence."""
+    return [m.group() for m in _SENTENCE.finditer(text) if m.group()]
+
+
+def seed_pool() -> tuple[list[str], list[str], list[str]]:
+    """(first sentences, other sentences, section headings) of the bundled provincial seed tasks."""
+    from ipcompare import pipeline
+
+    tasks = pipeline.corpus_tables(pipeline.Project(ROOT), progress=False).tables["tasks"]
+    work = tasks[(tasks["kind"] == "task") & (tasks["province"] != "全国")]
+    heads, rest = [], []
+    for text in work["text"]:
+        parts = [s for s in sentences(re.sub(r"\s*\n\s*|\|", "", text)) if len(s) >= 8]
+        heads += parts[:1]
+        rest += parts[1:]
+    sections = sorted({s.split(" > ")[0].split(",")[-1] for s in work["section_titles"] if s})
+    return heads, rest, [s for s in sections if 4 <= len(s) <= 20]
+
+
+def plan_text(rng: random.Random, pool, title: str, issuer: str, year: int) -> tuple[str, int]:
+    """A numbered plan of 20-40 tasks under 4-7 section headings, and its number of tasks."""
+    heads, rest, sections = pool
+    n_tasks, n_sections = rng.randint(20, 40), rng.randint(4, 7)
+    lines = [f"{issuer}关于印发{title}的通知", "各市(州)知识产权局:",
+             f"现将《{title}》印发给你们,请认真贯彻落实。", issuer, f"{year}年3月1日", "", title]
+    cuts = sorted(rng.sample(range(1, n_tasks), n_sections - 1))
+    for k, heading in enumerate(rng.sample(sections, n_sections)):
+        lines.append(f"{NUMERALS[k]}、{heading}")
+        for i in range(([0] + cuts)[k], (cuts + [n_tasks])[k]):
+            body = "".join(rng.sample(rest, rng.randint(1, 3)))
+            lines.append(f"{i + 1}.{rng.choice(heads)}{body}")
+    return "\n".join(lines) + "\n", n_tasks
+
+
+def build_corpus(folder: Path, n_tasks: int, pool, seed: int = 0) -> int:
+    """Write the national guideline and synthetic plans (about ``n_tasks`` tasks in all) under
+    ``folder/data/raw``; return the number of plans."""
+    raw = folder / "data" / "raw"
+    raw.mkdir(parents=True)
+    shutil.copy(ROOT / "data" / "raw" / NATIONAL_FILE, raw)
+    rows = [f"NAT2024,{NATIONAL_FILE},,,,,,,,,\n"]
+    rng, total, k = random.Random(seed), 32, 0
+    while total < n_tasks:
+        total += add_plan(folder, rng, pool, k, rows)
+        k += 1
+    (raw / "manifest.csv").write_text(MANIFEST_HEADER + "".join(rows), encoding="utf-8")
+    return k
+
+
+def add_plan(folder: Path, rng: random.Random, pool, k: int, rows: list[str] | None = None) -> int:
+    """Write plan number ``k`` (a city of a province, a year) and its manifest row; return its tasks."""
+    from ipcompare.corpus import province_slug
+    from ipcompare.metadata import PROVINCES
+
+    province = PROVINCES[k % len(PROVINCES)]
+    year, city = 2025 + k // len(PROVINCES) % 10, k // (10 * len(PROVINCES)) + 1
+    doc_id = f"{province_slug(province).replace('-', '_')}_{year}_c{city}"
+    title = f"{province}第{city}市{year}年知识产权工作要点"
+    text, n = plan_text(rng, pool, title, f"{province}第{city}市知识产权局", year)
+    (folder / "data" / "raw" / f"{doc_id}.txt").write_text(text, encoding="utf-8")
+    row = f"{doc_id},{doc_id}.txt,,,,,,,,,\n"
+    if rows is None:
+        with open(folder / "data" / "raw" / "manifest.csv", "a", encoding="utf-8") as out:
+            out.write(row)
+    else:
+        rows.append(row)
+    return n
+
+
+# -- runs ----------------------------------------------------------------------------------------
+
+STAGES = ("documents", "segment", "vectorise", "themes", "coverage", "tables", "charts")
+
+
+def jieba_alone(root: Path) -> dict:
+    """Seconds jieba takes, with the pipeline's dictionary and HMM off, to load and to segment the
+    text of every file of the corpus (a fresh tokenizer: nothing shared with the pipeline's)."""
+    from ipcompare import segment
+
+    start = time.perf_counter()
+    tokenizer = segment._tokenizer.__wrapped__()  # the pipeline's tokenizer, built anew
+    init = time.perf_counter() - start
+    texts = [p.read_text("utf-8") for p in sorted((root / "data" / "raw").glob("*.txt"))]
+    start = time.perf_counter()
+    for text in texts:
+        tokenizer.lcut(text, HMM=False)
+    return {"jieba_init": init, "jieba_cut": time.perf_counter() - start, "chars": sum(map(len, texts))}
+
+
+def child(root: Path, mode: str, charts: bool) -> None:
+    """One run in this process (``cold``: no cache; ``warm``: as it is; ``add``: one more plan
+    first; ``jieba``: :func:`jieba_alone`); prints its measures as JSON."""
+    if mode == "jieba":
+        return print(json.dumps(jieba_alone(root)))
+    if mode == "cold":
+        shutil.rmtree(root / "data" / "cache", ignore_errors=True)
+    if mode == "add":
+        add_plan(root, random.Random(1), seed_pool(), len(list((root / "data" / "raw").glob("*.txt"))) - 1)
+    from ipcompare import pipeline
+
+    start = time.perf_counter()
+    result = pipeline.run(root, progress=False, charts=charts)
+    out = {"run": time.perf_counter() - start, **result.timings, "tasks": len(result.tables["tasks"]),
+           "documents_n": len(result.tables["documents"]),
+           "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+    print(json.dumps(out))
+
+
+def measure(root: Path, mode: str, charts: bool = False) -> dict:
+    """Run :func:`child` in a fresh process; adds ``process``: its wall time, start-up included."""
+    start = time.perf_counter()
+    proc = subprocess.run([sys.executable, __file__, "--child", str(root), mode] + ["--charts"] * charts,
+                          capture_output=True, text=True, check=True)
+    return json.loads(proc.stdout.splitlines()[-1]) | {"process": time.perf_counter() - start}
+
+
+def table(runs: dict[str, dict], jieba: dict) -> str:
+    """A markdown table of the runs of one corpus, and the ratios the targets are about."""
+    cold = runs["cold"]
+    cols = [s for s in STAGES if any(s in r for r in runs.values())]
+    lines = [f"### {cold['tasks']:,} tasks, {cold['documents_n']:,} documents, {jieba['chars']:,} characters",
+             "", "| run | " + " | ".join(cols) + " | imports, other | run() | process | peak RSS |",
+             "|---|" + "---:|" * (len(cols) + 4)]
+    for mode, r in runs.items():
+        cells = [f"{r[s]:.2f}" if s in r else "-" for s in cols] + [f"{r['run'] - sum(r.get(s, 0) for s in cols):.2f}"]
+        lines.append(f"| {mode} | " + " | ".join(cells) + f" | {r['run']:.2f} | {r['process']:.2f} | {r['peak_mb']:.0f} MB |")
+    alone = jieba["jieba_init"] + jieba["jieba_cut"]
+    lines += ["", f"jieba alone on the same text: {jieba['jieba_init']:.2f} s to load + {jieba['jieba_cut']:.2f} s "
+              f"to segment = {alone:.2f} s ({jieba['chars'] / jieba['jieba_cut'] / 1000:.0f}k characters/s).",
+              f"Cold run / jieba alone: {cold['run'] - cold.get('charts', 0):.2f} / {alone:.2f} = "
+              f"{(cold['run'] - cold.get('charts', 0)) / alone:.2f}x (run(), charts excluded)."]
+    for mode in ("add", "warm"):
+        if mode in runs:
+            lines.append(f"{mode} / cold: run() {runs[mode]['run'] / cold['run']:.1%}, "
+                         f"process {runs[mode]['process'] / cold['process']:.1%}.")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 10000, 50000], help="tasks per corpus")
+    parser.add_argument("--charts", action="store_true", help="also write the charts and report (timed apart)")
+    parser.add_argument("--keep", type=Path, help="build the corpora in this folder and keep them")
+    parser.add_argument("--child", nargs=2, metavar=("ROOT", "MODE"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        return child(Path(args.child[0]), args.child[1], args.charts)
+    folder = args.keep or Path(tempfile.mkdtemp(prefix="bench-scale-"))
+    try:
+        pool = seed_pool()
+        for n in args.sizes:
+            root = folder / f"corpus-{n}"
+            shutil.rmtree(root, ignore_errors=True)
+            build_corpus(root, n, pool)
+            runs = {mode: measure(root, mode, args.charts) for mode in ("cold", "warm", "add")}
+            print(table(runs, measure(root, "jieba")), flush=True)
+    finally:
+        if not args.keep:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,121 @@
+"""Content-addressed cache under ``data/cache/``: what a step made, by the hash of what it was made from.
+
+A key is the hash of the step's inputs; a :class:`Store` is versioned by the hash of the code and
+resources the step depends on (:func:`code_version`), so a change of code, dictionary or taxonomy
+invalidates exactly the steps that use them, and older versions are deleted. Each store is one
+SQLite file (``<kind>-<version>.sqlite``): lookups and additions touch only the rows concerned.
+"""
+from __future__ import annotations
+
+import ast
+import hashlib
+import sqlite3
+from collections.abc import Iterable, Mapping
+from contextlib import closing
+from functools import cache
+from importlib import metadata, resources
+from pathlib import Path
+
+_PACKAGE = resources.files("ipcompare")
+
+
+def digest(*parts: str | bytes) -> str:
+    """Hex SHA-256 of ``parts`` (each one length-prefixed, so no two lists of parts collide)."""
+    h = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "little") + data)
+    return h.hexdigest()
+
+
+def frame_key(df) -> str:
+    """Digest of a table (pandas DataFrame): its columns, dtypes and cells."""
+    import pandas as pd
+
+    return digest(repr([(str(c), str(t)) for c, t in df.dtypes.items()]),
+                  pd.util.hash_pandas_object(df).to_numpy().tobytes())
+
+
+class _Imports(ast.NodeVisitor):
+    """ipcompare modules a module imports, at the top or inside a function (not for type checking)."""
+
+    def __init__(self):
+        self.found: set[str] = set()
+
+    def visit_If(self, node: ast.If) -> None:
+        if getattr(node.test, "id", "") != "TYPE_CHECKING":
+            self.generic_visit(node)
+
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+        if node.level == 1:
+            self.found |= {node.module} if node.module else {a.name for a in node.names}
+
+
+def _imports(module: str) -> set[str]:
+    visitor = _Imports()
+    visitor.visit(ast.parse((_PACKAGE / f"{module}.py").read_text("utf-8")))
+    return {m for m in visitor.found if (_PACKAGE / f"{m}.py").is_file()}
+
+
+@cache
+def code_version(modules: tuple[str, ...], data: tuple[str, ...] = (), packages: tuple[str, ...] = ()) -> str:
+    """Hash of the source of ``modules`` and every ipcompare module they import, of the package data
+    files ``data`` and of the installed versions of the distributions ``packages``."""
+    seen, todo = set(), list(modules)
+    while todo:
+        if (m := todo.pop()) not in seen:
+            seen.add(m)
+            todo += _imports(m)
+    parts = [(_PACKAGE / f"{m}.py").read_bytes() for m in sorted(seen)]
+    parts += [(_PACKAGE / "data" / name).read_bytes() for name in data]
+    parts += [f"{p}=={metadata.version(p)}" for p in packages]
+    return digest(*parts)[:16]
+
+
+class Store:
+    """Bytes by key in ``<folder>/<kind>-<version>.sqlite``, or ``<kind>.sqlite`` when the keys hold
+    the version themselves (``folder=None``: nothing is kept)."""
+
+    def __init__(self, folder: Path | None, kind: str, version: str = ""):
+        name = f"{kind}-{version}" if version else kind
+        self.path = None if folder is None else Path(folder) / f"{name}.sqlite"
+        if self.path is None:
+            return
+        if not self.path.exists():
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            for old in self.path.parent.glob(f"{kind}-*.sqlite"):  # made by other versions
+                old.unlink(missing_ok=True)
+        with closing(self._connect()) as db, db:
+            db.execute("CREATE TABLE IF NOT EXISTS cache (key TEXT PRIMARY KEY, value BLOB)")
+
+    def _connect(self) -> sqlite3.Connection:
+        return sqlite3.connect(self.path, timeout=60)
+
+    def get(self, keys: Iterable[str]) -> dict[str, bytes]:
+        """The stored values of those ``keys`` that are stored."""
+        keys, found = list(keys), {}
+        if self.path is None or not keys:
+            return found
+        with closing(self._connect()) as db:
+            for i in range(0, len(keys), 500):
+                chunk = keys[i:i + 500]
+                query = f"SELECT key, value FROM cache WHERE key IN ({','.join('?' * len(chunk))})"
+                found.update(db.execute(query, chunk).fetchall())
+        return found
+
+    def put(self, items: Mapping[str, bytes]) -> None:
+        """Store ``items`` (key -> value) in one transaction."""
+        if self.path is not None and items:
+            with closing(self._connect()) as db, db:
+                db.executemany("INSERT OR REPLACE INTO cache VALUES (?, ?)", items.items())
+
+    # Slots: one value per name (a stage, a table, a chart), kept with the key of what made it, so
+    # that only the latest one takes room. A key is a digest: 64 hex characters before the value.
+
+    def recall(self, slots: Mapping[str, str]) -> dict[str, bytes]:
+        """The values kept in slots (name -> key) whose key is still the same (see :meth:`keep`)."""
+        return {n: v[64:] for n, v in self.get(slots).items() if v[:64] == slots[n].encode()}
+
+    def keep(self, items: Mapping[str, tuple[str, bytes]]) -> None:
+        """Keep ``items`` (name -> (key, value)), each replacing what its slot held."""
+        self.put({n: key.encode() + value for n, (key, value) in items.items()})

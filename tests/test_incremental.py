@@ -1,0 +1,118 @@
+"""Reruns do only the new work (data/cache) and write the same tables as a run from scratch."""
+import shutil
+import subprocess
+import sys
+
+import pytest
+from conftest import REPO, copy_project
+
+import ipcompare
+from ipcompare import cache, coverage, pipeline, report, segment, tables, themes, workers
+
+
+def csv_files(project) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(project.processed.glob("*.csv"))}
+
+
+@pytest.fixture(scope="module")
+def from_scratch(tmp_path_factory) -> dict[str, bytes]:
+    """The tables of the bundled corpus made by a new process with no cache."""
+    project = copy_project(tmp_path_factory.mktemp("scratch"))
+    subprocess.run([sys.executable, "-m", "ipcompare", "--root", str(project.root), "run", "--no-charts", "--quiet"],
+                   check=True, capture_output=True)
+    return csv_files(project)
+
+
+def spy(monkeypatch, module, name: str, calls: list, label: str | None = None) -> None:
+    """Record each call of ``module.name`` in ``calls``: its first argument, or ``label``."""
+    original = getattr(module, name)
+    monkeypatch.setattr(module, name, lambda first, *a, **kw: calls.append(label or first) or original(first, *a, **kw))
+
+
+def test_adding_a_plan_reads_and_segments_only_that_plan(project, from_scratch, monkeypatch):
+    manifest = project.raw / "manifest.csv"
+    rows = manifest.read_text("utf-8").splitlines(keepends=True)
+    manifest.write_text("".join(rows[:-1]), "utf-8")  # the corpus without its last plan, SX2022
+    ipcompare.run(project.root, progress=False)
+    manifest.write_text("".join(rows), "utf-8")
+    read, cut = [], []
+    spy(monkeypatch, pipeline, "read_document", read)
+    spy(monkeypatch, segment, "_cut", cut)
+    monkeypatch.setattr(segment, "_MEMO", {})  # as in a new process: tokens come from the cache
+    ipcompare.run(project.root, progress=False)
+    assert csv_files(project) == from_scratch
+    assert [row.doc_id for row in read] == ["SX2022"]
+    sx = tables.read_table("tasks", project.processed).query("doc_id == 'SX2022'")
+    assert cut and set(cut) - {""} <= {text for field in ("content", "title", "section_titles") for text in sx[field]}
+
+
+def test_a_rerun_with_nothing_changed_does_nothing_again(project, from_scratch, monkeypatch):
+    ipcompare.run(project.root, progress=False)
+
+    def fail(*args, **kwargs):
+        raise AssertionError("done again")
+
+    for module, name in [(pipeline, "read_document"), (segment, "_cut"), (themes, "stage"), (coverage, "stage"),
+                         (tables, "write_table")]:
+        monkeypatch.setattr(module, name, fail)
+    monkeypatch.setattr(segment, "_MEMO", {})
+    result = ipcompare.run(project.root, progress=False)
+    assert csv_files(project) == from_scratch
+    assert set(result.timings) == {"documents", "tables"}
+
+
+def test_an_option_or_annotation_redoes_only_the_stages_that_use_it(project, monkeypatch):
+    ipcompare.run(project.root, progress=False)
+    calls = []
+    for module in (themes, coverage):
+        spy(monkeypatch, module, "stage", calls, module.__name__)
+    ipcompare.run(project.root, progress=False, body_measures=True)
+    assert calls == ["ipcompare.coverage"]
+    overrides = project.annotations / "coverage_overrides.csv"
+    overrides.write_text(overrides.read_text("utf-8") + "\n", "utf-8")
+    ipcompare.run(project.root, progress=False, body_measures=True)
+    assert calls == ["ipcompare.coverage", "ipcompare.themes", "ipcompare.coverage"]  # annotations: every stage
+
+
+def test_versions_follow_what_each_step_depends_on(tmp_path, monkeypatch):
+    package = tmp_path / "ipcompare"
+    shutil.copytree(REPO / "ipcompare", package, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(cache, "_PACKAGE", package)
+
+    def versions() -> dict[str, str]:
+        cache.code_version.cache_clear()
+        return {"documents": cache.code_version(*pipeline.DOCUMENT_CODE), "tokens": segment._fingerprint(),
+                "themes": cache.code_version(("themes",), pipeline.STAGE_DATA, pipeline.STAGE_LIBRARIES),
+                "coverage": cache.code_version(("coverage",), pipeline.STAGE_DATA, pipeline.STAGE_LIBRARIES)}
+
+    def changed(path: str) -> set[str]:
+        before = versions()
+        with open(package / path, "a", encoding="utf-8") as f:
+            f.write("\n# changed\n")
+        return {step for step, v in versions().items() if v != before[step]}
+
+    try:
+        assert changed("data/themes.md") == {"themes", "coverage"}
+        assert changed("data/ip_dictionary.txt") == {"tokens", "themes", "coverage"}
+        assert changed("fields.py") == {"documents"}  # read through extract
+        assert changed("coverage.py") == {"coverage"}
+        assert changed("charts.py") == set()
+    finally:
+        cache.code_version.cache_clear()
+
+
+def test_a_rerun_copies_the_charts_it_would_draw_the_same(tmp_path, run_result, monkeypatch):
+    project, result = run_result
+    monkeypatch.setattr(report, "chart_list", lambda t: [("documents", "documents", {})])
+    first = report.write(ipcompare.Corpus(result.tables), tmp_path / "first", cache_dir=tmp_path / "cache")
+    monkeypatch.setattr(report, "_draw", lambda *args: pytest.fail("drawn again"))
+    again = report.write(ipcompare.Corpus(result.tables), tmp_path / "again", cache_dir=tmp_path / "cache")
+    assert [p.relative_to(tmp_path / "first") for p in first] == [p.relative_to(tmp_path / "again") for p in again]
+    assert all(a.read_bytes() == b.read_bytes() for a, b in zip(first, again) if a.suffix in (".png", ".svg"))
+
+
+def test_workers_give_the_results_and_errors_of_a_single_process(monkeypatch):
+    monkeypatch.setenv("IPCOMPARE_WORKERS", "2")
+    assert list(workers.imap(str.upper, list("abcdef"), min_items=2)) == list("ABCDEF")
+    with pytest.raises(ValueError, match="invalid literal"):
+        list(workers.imap(int, ["1", "x"], min_items=2))
