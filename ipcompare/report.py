@@ -27,7 +27,7 @@ TEXT = {
         "corpus": "Corpus", "themes": "Themes", "coverage": "Coverage of the national guideline",
         "provinces": "Provinces", "evidence": "Evidence",
         "corpus_intro": "{n_docs} documents, {n_tasks} tasks, {n_targets} quantitative targets.",
-        "themes_intro": "Each task has one primary theme (data/themes.md); shares are per province's tasks.",
+        "themes_intro": "Each task has one primary theme (data/themes.md); shares are of each document's tasks.",
         "coverage_intro": "Verdicts on each national task-list item, per provincial document and per province "
                           "(best over its documents). Documents issued before the guideline are marked.",
         "gaps": "Gaps of {province}", "no_gaps": "No gaps.", "local": "Local initiatives (no national counterpart)",
@@ -41,7 +41,7 @@ TEXT = {
         "corpus": "文件概况", "themes": "主题", "coverage": "国家工作指引的覆盖情况",
         "provinces": "各省特点", "evidence": "证据",
         "corpus_intro": "共 {n_docs} 份文件、{n_tasks} 项任务、{n_targets} 个量化目标。",
-        "themes_intro": "每项任务归入一个主要主题（data/themes.md）；占比按各省任务数计算。",
+        "themes_intro": "每项任务归入一个主要主题（data/themes.md）；占比按各文件的任务数计算。",
         "coverage_intro": "国家任务清单逐项的覆盖判断：按省级文件，以及按省份（取其各文件中最好的判断）。"
                           "早于指引发布的文件已标明。",
         "gaps": "{province}的缺口", "no_gaps": "无缺口。", "local": "地方特色任务（无国家对应任务）",
