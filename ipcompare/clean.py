@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache
 
 # Characters written without spaces between them in Chinese text: Han ideographs and CJK punctuation.
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\u3000-\u303f\u2010-\u2027\u2030-\u205e\uff01-\uff65《》“”‘’"
@@ -82,3 +83,11 @@ def clean_text(raw: str) -> str:
             continue
         lines.append(line)
     return "\n".join(lines).strip("\n")
+
+
+@cache
+def t2s():
+    """The OpenCC converter from traditional to simplified characters (one per process)."""
+    import opencc
+
+    return opencc.OpenCC("t2s")

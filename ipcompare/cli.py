@@ -18,7 +18,7 @@ def _run(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     result = pipeline.run(args.root, progress=not args.quiet, reference=args.reference,
                           body_measures=args.body_measures, charts=not args.no_charts)
-    docs, tasks = result.tables["documents"], result.tables["tasks"]
+    docs = result.tables["documents"]
     print(f"{len(docs)} documents, {int(docs.n_tasks.sum())} tasks "
           f"(+{int(docs.n_preamble.sum())} preamble items) in {time.perf_counter() - start:.1f} s")
     for d in docs.itertuples():

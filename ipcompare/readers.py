@@ -16,9 +16,9 @@ import statistics
 import subprocess
 import tempfile
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 
+from .clean import t2s
 from .errors import InputError
 
 MAX_MB = 20  # larger files are refused unread: plans are a few MB at most, even as PDF
@@ -81,17 +81,10 @@ def content_kind(data: bytes) -> str | None:
     return "html" if _HTML.match(data[:1024]) else None
 
 
-@cache
-def _t2s():
-    import opencc
-
-    return opencc.OpenCC("t2s")
-
-
 def to_simplified(text: str) -> tuple[str, int]:
     """``text`` in simplified characters and the number of characters changed; a text that is
     not mostly traditional is returned unchanged (0)."""
-    simplified = _t2s().convert(text)
+    simplified = t2s().convert(text)
     changed = 0 if simplified == text else sum(a != b for a, b in zip(text, simplified))
     if changed < _TRADITIONAL_SHARE * max(len(_HAN.findall(text)), 1):
         return text, 0

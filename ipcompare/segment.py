@@ -23,11 +23,11 @@ from importlib import resources
 from pathlib import Path
 
 import jieba
-import opencc
 from tqdm import tqdm
 
 from . import workers
 from .cache import Store, code_version, digest
+from .clean import t2s
 
 _DATA = resources.files("ipcompare") / "data"
 _WORD = re.compile(r"[\u4e00-\u9fffA-Za-z]")
@@ -66,14 +66,9 @@ def _tokenizer() -> jieba.Tokenizer:
     return tok
 
 
-@cache
-def _converter() -> opencc.OpenCC:
-    return opencc.OpenCC("t2s")
-
-
 def normalize(text: str) -> str:
     """NFKC, traditional -> simplified characters."""
-    return _converter().convert(unicodedata.normalize("NFKC", text))
+    return t2s().convert(unicodedata.normalize("NFKC", text))
 
 
 def _cut(text: str) -> tuple[str, ...]:

@@ -3,7 +3,6 @@ import filecmp
 import subprocess
 import sys
 
-import pandas as pd
 import pytest
 
 import ipcompare
