@@ -51,7 +51,7 @@ def _split_top(text: str, seps: str) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
-def _unit_names(text: str) -> list[str]:
+def unit_names(text: str) -> list[str]:
     """``省外事办、省版权局等有关单位`` → [省外事办, 省版权局]."""
     names = []
     for name in _split_top(text, "、,"):
@@ -75,19 +75,19 @@ def _parse_annotation(body: str, bare: bool) -> Annotation | None:
     ann = Annotation(span=(0, 0))
     for clause in _split_top(body, ",;。"):
         if m := re.match(r"^牵头单位[::](.*)$", clause):
-            ann.lead += _unit_names(m.group(1))
+            ann.lead += unit_names(m.group(1))
         elif m := re.match(r"^(?:责任单位|配合单位|参与单位|协办单位)[::](.*)$", clause):
-            ann.responsible += _unit_names(m.group(1))
+            ann.responsible += unit_names(m.group(1))
         elif _ONGOING.match(clause) or _DEADLINE.fullmatch(clause):
             ann.deadlines.append(clause)
         elif m := re.match(r"^(.*?)牵头$", clause):
-            ann.lead += _unit_names(m.group(1))
+            ann.lead += unit_names(m.group(1))
         elif m := re.match(r"^(.*?)(?:按职责分工负责|按职责负责|分工负责|负责|配合|参与)$", clause):
-            ann.responsible += _unit_names(m.group(1))
+            ann.responsible += unit_names(m.group(1))
         elif m := re.match(r"^(局内|省份|地市)[::](.*)$", clause):
-            ann.responsible += _unit_names(m.group(2))
+            ann.responsible += unit_names(m.group(2))
         elif bare:
-            ann.responsible += _unit_names(clause)
+            ann.responsible += unit_names(clause)
         else:
             return None  # an ordinary parenthetical, not an annotation
     return ann if (ann.lead or ann.responsible or ann.deadlines) else None

@@ -180,7 +180,8 @@ def numbered(table: list[list[str]]) -> list[dict]:
                           title="".join(by_role.get("title", [])) or None)
         rec["text"] = "\n".join(c for r, c in zip(roles, cells) if c and r not in ("number", "section"))
         units = [fields.unit_cell(c) for c in by_role.get("units", [])]
-        rec["lead_units"] = join_list([rec["lead_units"], *by_role.get("lead", []), *(u for a in units for u in a.lead)])
+        lead_cells = (u for c in by_role.get("lead", []) for u in fields.unit_names(c))
+        rec["lead_units"] = join_list([rec["lead_units"], *lead_cells, *(u for a in units for u in a.lead)])
         rec["responsible_units"] = join_list([rec["responsible_units"], *(u for a in units for u in a.responsible)])
         rec["deadlines"] = join_list([rec["deadlines"], *by_role.get("deadline", [])])
         records.append(rec)

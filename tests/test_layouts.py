@@ -52,7 +52,7 @@ def test_numbered_table_as_cell_rows():
     assert list(df.index) == ["D-1", "D-2", "D-3"]
     assert df.section_titles.tolist() == ["强化司法保护", "强化行政保护", "推进专利转化"]  # 重点任务 groups the rows
     assert df.loc["D-2", "content"] == "开展“铁拳”行动,查办一批重点案件,曝光典型案例。"  # row continued after a page break
-    assert df.lead_units.tolist() == ["省法院", "省市场监管局", "省知识产权局、省教育厅"]
+    assert df.lead_units.tolist() == ["省法院", "省市场监管局", "省知识产权局; 省教育厅"]
     assert df.deadlines.tolist() == ["2026年6月底前", "2026年底前", "持续推进"]
     assert df.loc["D-3", "targets"] == "新建5家专利转化中心"
 
