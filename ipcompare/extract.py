@@ -139,9 +139,11 @@ def is_preamble(item: Item) -> bool:
 
 def task_record(doc_id: str, number: str, text: str, *, kind: str, section_path: list[str],
                 section_titles: list[str], title: str | None = None, **extra: str) -> dict:
-    """One row of the tasks table from an item's text (fields parsed from the text)."""
+    """One row of the tasks table from an item's text (fields parsed from the text); its parsed
+    targets ride along under ``_targets`` until :func:`extract` moves them to ``task_targets``."""
     found = fields.annotations(text)
     content = fields.strip_annotations(text, found)
+    targets = fields.targets(content)
     return {
         "number": number,
         "kind": kind,
@@ -153,11 +155,12 @@ def task_record(doc_id: str, number: str, text: str, *, kind: str, section_path:
         "lead_units": join_list(u for a in found for u in a.lead),
         "responsible_units": join_list(u for a in found for u in a.responsible),
         "deadlines": join_list(fields.deadlines(text, found)),
-        "targets": join_list(t.text for t in fields.targets(content)),
+        "targets": join_list(t.text for t in targets),
         "national_measures": extra.get("national_measures", ""),
         "regional_measures": extra.get("regional_measures", _regional(found, text)),
         "duty_province": extra.get("duty_province", ""),
         "duty_local": extra.get("duty_local", ""),
+        "_targets": targets,
     }
 
 
@@ -212,9 +215,11 @@ def assign_ids(doc_id: str, rows: list[dict]) -> list[dict]:
 
 @dataclass
 class Extraction:
-    """What a document yields: task records, document-level targets, notes on the structure."""
+    """What a document yields: task records, each task's targets (by task_id), document-level
+    targets, notes on the structure."""
 
     tasks: list[dict]
+    task_targets: dict[str, list[fields.Target]]
     doc_targets: list[fields.Target]
     notes: list[str]
 
@@ -234,11 +239,12 @@ def extract(doc_id: str, text: str) -> Extraction:
                          f"({' | '.join(column_table[0])})")
         if part_rows:
             doc_targets += fields.targets("\n".join(outline.intro))
-            doc_targets += [t for r in part_rows if r["kind"] == "preamble" for t in fields.targets(r["content"])]
+            doc_targets += [t for r in part_rows if r["kind"] == "preamble" for t in r["_targets"]]
         rows += part_rows + table_rows
         if outline.items and not part_rows:
             notes.append(f"{len(outline.items)} numbered headings but no item with sentences")
     if not rows:
         styles = sorted({s for p in split_parts(text) for s, _ in filter(None, map(marker, p.split("\n")))})
         notes.append("no numbered task found" + (f" (markers seen: {', '.join(styles)})" if styles else ""))
-    return Extraction(assign_ids(doc_id, rows), doc_targets, notes)
+    rows = assign_ids(doc_id, rows)
+    return Extraction(rows, {r["task_id"]: r.pop("_targets") for r in rows}, doc_targets, notes)

@@ -24,7 +24,7 @@ from pathlib import Path
 import pandas as pd
 from tqdm import tqdm  # not tqdm.auto: it warns in notebooks without ipywidgets
 
-from . import extract, fields, ingest, tables, workers
+from . import ingest, tables, workers
 from .cache import Store, code_version, digest, frame_key
 from .errors import InputError
 
@@ -71,33 +71,6 @@ class RunResult:
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage of the run
 
 
-def read_document(row: pd.Series, raw: Path) -> dict:
-    """One manifest row's rows of the documents, tasks and targets tables, and its warnings."""
-    doc = ingest.load_document(row, raw)
-    found = extract.extract(row.doc_id, doc.text)
-    if not found.tasks:
-        raise InputError(f"{doc.path}: {'; '.join(found.notes + doc.notes)}")
-    target_rows = []
-    for task in found.tasks:
-        task["province"] = doc.meta["province"]
-        for t in fields.targets(task["content"]) if task["kind"] == "task" else []:
-            target_rows.append({"doc_id": row.doc_id, "task_id": task["task_id"], "scope": "task", **t.__dict__})
-    for t in found.doc_targets:
-        target_rows.append({"doc_id": row.doc_id, "task_id": "", "scope": "document", **t.__dict__})
-    kinds = [t["kind"] for t in found.tasks]
-    document = {
-        **{k: doc.meta[k] for k in ingest.MANIFEST_COLUMNS},
-        "detected": tables.join_list(doc.detected),
-        "n_tasks": kinds.count("task"),
-        "n_preamble": kinds.count("preamble"),
-        "targets": tables.join_list(t.text for t in found.doc_targets),
-        "sha256": doc.sha256,
-        "notes": tables.join_list(doc.notes + found.notes),
-    }
-    return {"document": document, "tasks": found.tasks, "targets": target_rows, "path": str(doc.path),
-            "warnings": doc.warnings + [f"{row.doc_id}: {n}" for n in found.notes]}
-
-
 def _document_key(row: pd.Series, raw: Path) -> str | None:
     """Cache key of a manifest row: its cells, its file's content and the reading code (None: no file)."""
     path = raw / row.file
@@ -114,7 +87,7 @@ def corpus_tables(project: Project, progress: bool = True) -> RunResult:
     store = Store(project.cache, "documents", code_version(*DOCUMENT_CODE))
     kept = store.get(k for k in keys if k)
     todo = [row for row, key in zip(rows, keys) if key not in kept]
-    read = workers.imap(partial(read_document, raw=project.raw), todo, min_items=8)  # in manifest order
+    read = workers.imap(partial(ingest.read_document, raw=project.raw), todo, min_items=8)  # in manifest order
     docs, task_rows, target_rows, warnings, seen, new = [], [], [], [], {}, {}
     try:
         for row, key in zip(tqdm(rows, desc="documents", unit="doc", disable=not progress), keys):

@@ -7,7 +7,7 @@ import pytest
 from conftest import REPO, copy_project
 
 import ipcompare
-from ipcompare import cache, coverage, pipeline, report, segment, tables, themes, workers
+from ipcompare import cache, coverage, ingest, pipeline, report, segment, tables, themes, workers
 
 
 def csv_files(project) -> dict[str, bytes]:
@@ -36,7 +36,7 @@ def test_adding_a_plan_reads_and_segments_only_that_plan(project, from_scratch, 
     ipcompare.run(project.root, progress=False)
     manifest.write_text("".join(rows), "utf-8")
     read, cut = [], []
-    spy(monkeypatch, pipeline, "read_document", read)
+    spy(monkeypatch, ingest, "read_document", read)
     spy(monkeypatch, segment, "_cut", cut)
     monkeypatch.setattr(segment, "_MEMO", {})  # as in a new process: tokens come from the cache
     ipcompare.run(project.root, progress=False)
@@ -52,7 +52,7 @@ def test_a_rerun_with_nothing_changed_does_nothing_again(project, from_scratch, 
     def fail(*args, **kwargs):
         raise AssertionError("done again")
 
-    for module, name in [(pipeline, "read_document"), (segment, "_cut"), (themes, "stage"), (coverage, "stage"),
+    for module, name in [(ingest, "read_document"), (segment, "_cut"), (themes, "stage"), (coverage, "stage"),
                          (tables, "write_table")]:
         monkeypatch.setattr(module, name, fail)
     monkeypatch.setattr(segment, "_MEMO", {})
