@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import pickle
 import sqlite3
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from contextlib import closing
 from functools import cache
 from importlib import metadata, resources
@@ -34,6 +35,16 @@ def frame_key(df) -> str:
 
     return digest(repr([(str(c), str(t)) for c, t in df.dtypes.items()]),
                   pd.util.hash_pandas_object(df).to_numpy().tobytes())
+
+
+def group_keys(df, by: str) -> dict[str, str]:
+    """Digest of each group of rows of a table (pandas DataFrame) by column ``by``: its columns and
+    the cells of its rows, in order."""
+    import pandas as pd
+
+    hashes = pd.util.hash_pandas_object(df, index=False).to_numpy()
+    columns = repr([(str(c), str(t)) for c, t in df.dtypes.items()])
+    return {str(g): digest(columns, hashes[rows].tobytes()) for g, rows in df.groupby(by, sort=False).indices.items()}
 
 
 class _Imports(ast.NodeVisitor):
@@ -119,3 +130,12 @@ class Store:
     def keep(self, items: Mapping[str, tuple[str, bytes]]) -> None:
         """Keep ``items`` (name -> (key, value)), each replacing what its slot held."""
         self.put({n: key.encode() + value for n, (key, value) in items.items()})
+
+    def reuse(self, slots: Mapping[str, str], make: Callable[[list[str]], Mapping[str, object]]) -> dict[str, object]:
+        """The object of each slot (name -> key), in ``slots`` order: the one kept with the same key,
+        else made by ``make(names)``, called once for all the names missing (a batch), and kept."""
+        kept = {n: pickle.loads(v) for n, v in self.recall(slots).items()}
+        todo = [n for n in slots if n not in kept]
+        made = make(todo) if todo else {}
+        self.keep({n: (slots[n], pickle.dumps(made[n])) for n in todo})
+        return {n: kept[n] if n in kept else made[n] for n in slots}

@@ -8,7 +8,9 @@ Reruns do only the new work (:mod:`ipcompare.cache`, under ``data/cache/``): eac
 reading and extraction is kept by the hash of its file, its manifest row and the code that reads
 it; tokens by the hash of their text (:mod:`ipcompare.segment`); the themes and coverage stages, the
 table files and the charts (:mod:`ipcompare.report`) by the hash of their input tables,
-annotations, options, code and resources. Outputs are the same, cached or not.
+annotations, options, code and resources; within those two stages, each document's rows by the hash
+of the document and of what it is compared with (the fitted theme model, the reference document), so
+a new plan is themed and aligned alone. Outputs are the same, cached or not.
 """
 from __future__ import annotations
 
@@ -121,35 +123,30 @@ def _folder_key(folder: Path) -> str:
     return digest(*(part for p in files for part in (p.name, p.read_bytes())))
 
 
-def _prepare(tasks: pd.DataFrame, project: Project, progress: bool, timings: dict[str, float]) -> None:
-    """Segment every field of every task (tokens kept in the cache) and fit the corpus' TF-IDF
-    vectorizer: the themes and coverage stages then find both ready. Cheap when already done."""
+def _segment(tasks: pd.DataFrame, project: Project, progress: bool, timings: dict[str, float]) -> None:
+    """Segment every field of every task (tokens kept in the cache, with a progress bar): the themes
+    and coverage stages then find them ready. Cheap when already done."""
     from . import segment, vectorize
 
     start = time.perf_counter()
     segment.tokenize([text for f in vectorize.FIELDS for text in tasks[f]], project.cache, progress)
     timings["segment"] = timings.get("segment", 0) + time.perf_counter() - start
-    start = time.perf_counter()
-    work = tasks[tasks["kind"] == "task"]
-    vectorize.fit_vectorizer(vectorize.task_documents(vectorize.field_tokens(work, project.cache)))
-    timings["vectorise"] = timings.get("vectorise", 0) + time.perf_counter() - start
 
 
 def _stage(project: Project, name: str, key: str, make, prepare, timings: dict[str, float],
            progress: bool) -> dict[str, pd.DataFrame]:
     """The tables of stage ``name``: those of its last run if that had the same ``key``, else
     ``prepare()`` then ``make()`` (timed, shown as a one-step bar, and kept for the next run)."""
-    store = Store(project.cache, "stages")
-    if kept := store.recall({name: key}):
-        return pickle.loads(kept[name])
-    prepare()
-    start = time.perf_counter()
-    with tqdm(total=1, desc=name, unit="stage", disable=not progress) as bar:
-        out = make()
-        bar.update()
-    timings[name] = time.perf_counter() - start
-    store.keep({name: (key, pickle.dumps(out))})
-    return out
+    def made(_) -> dict[str, dict[str, pd.DataFrame]]:
+        prepare()
+        start = time.perf_counter()
+        with tqdm(total=1, desc=name, unit="stage", disable=not progress) as bar:
+            out = make()
+            bar.update()
+        timings[name] = time.perf_counter() - start
+        return {name: out}
+
+    return Store(project.cache, "stages").reuse({name: key}, made)[name]
 
 
 def _write_tables(t: dict[str, pd.DataFrame], folder: Path, cache: Path) -> list[Path]:
@@ -168,17 +165,17 @@ def _write_tables(t: dict[str, pd.DataFrame], folder: Path, cache: Path) -> list
     return [folder / f"{name}.csv" for name in t]
 
 
-def _themes(t: dict[str, pd.DataFrame], project: Project) -> dict[str, pd.DataFrame]:
+def _themes(t: dict[str, pd.DataFrame], project: Project, version: str) -> dict[str, pd.DataFrame]:
     from . import themes
 
-    return themes.stage(t, project)
+    return themes.stage(t, project, Store(project.cache, "themes-documents", version))
 
 
-def _coverage(t: dict[str, pd.DataFrame], project: Project, reference: str | None,
+def _coverage(t: dict[str, pd.DataFrame], project: Project, version: str, reference: str | None,
               body_measures: bool) -> dict[str, pd.DataFrame]:
     from . import coverage
 
-    return coverage.stage(t, project, reference, body_measures)
+    return coverage.stage(t, project, reference, body_measures, Store(project.cache, "coverage-documents", version))
 
 
 def run(root: Path | str = ".", progress: bool = True, reference: str | None = None,
@@ -197,16 +194,16 @@ def run(root: Path | str = ".", progress: bool = True, reference: str | None = N
     annotations = _folder_key(project.annotations)
 
     def prepare() -> None:
-        _prepare(t["tasks"], project, progress, timings)
+        _segment(t["tasks"], project, progress, timings)
 
     version = code_version(("themes",), STAGE_DATA, STAGE_LIBRARIES)
     t |= _stage(project, "themes", digest(version, frame_key(t["tasks"]), annotations),
-                lambda: _themes(t, project), prepare, timings, progress)
+                lambda: _themes(t, project, version), prepare, timings, progress)
     version = code_version(("coverage",), STAGE_DATA, STAGE_LIBRARIES)
     key = digest(version, *(frame_key(t[n]) for n in ("documents", "tasks", "themes")), annotations,
                  json.dumps([reference, body_measures]))
-    t |= _stage(project, "coverage", key, lambda: _coverage(t, project, reference, body_measures), prepare,
-                timings, progress)
+    t |= _stage(project, "coverage", key, lambda: _coverage(t, project, version, reference, body_measures),
+                prepare, timings, progress)
     start = time.perf_counter()
     project.processed.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=project.processed))

@@ -19,7 +19,9 @@ Guided (seeded) topic model, in three explainable steps:
 3. **Decision.** Primary theme = highest combined score; confidence = margin between the two best
    scores; secondary theme = the runner-up when it reaches :data:`SECONDARY_RATIO` of the primary.
 
-Preamble items (``kind = preamble``) are ``non_task``. Tasks are processed in ``task_id`` order, so
+A large corpus is fitted on a sample of its documents and every task is then transformed
+(:func:`fit_sample`; BERTopic's advice for large corpora), so a new plan is themed by the model
+already fitted unless it is drawn into the sample. Preamble items (``kind = preamble``) are ``non_task``. Tasks are processed in ``task_id`` order, so
 results never depend on file order. Nothing here is fitted to particular documents: every constant
 below is fixed a priori and its reason stated.
 """
@@ -40,6 +42,7 @@ from sklearn.linear_model import LogisticRegression
 from threadpoolctl import threadpool_limits
 
 from . import vectorize
+from .cache import Store, digest, frame_key, group_keys
 from .errors import InputError
 from .segment import normalize
 from .tables import SCHEMAS, join_list, read_user_csv
@@ -59,6 +62,9 @@ MAX_ROUNDS = 10
 SEED_FIELD_WEIGHTS = {"content": 1.0, "title": 1.0}
 # A runner-up theme at least half as strong as the primary is reported as secondary.
 SECONDARY_RATIO = 0.5
+# Beyond this many work tasks, the model is fitted on a sample of the documents (fit_sample): about
+# 1,000-2,000 tasks teach a theme's words as well as ten times more, at a tenth of the time.
+MAX_FIT_TASKS = 2000
 # Output sizes: distinctive terms per theme and representative tasks per theme.
 N_TERMS = 10
 N_REPRESENTATIVE = 3
@@ -131,10 +137,9 @@ class ThemeModel:
     """Seeded topic model over the named themes (see the module docstring), scikit-learn style.
 
     ``fit(tasks)`` learns from a tasks table (columns of ``tables.SCHEMAS["tasks"]``);
-    ``transform(tasks)`` gives one row per task: ``theme, confidence, secondary, evidence``.
-    After fitting: ``theme_terms_`` (distinctive c-TF-IDF terms of each theme),
-    ``representative_tasks(theme)``, and for the fitted work tasks (in ``task_ids_`` order)
-    ``scores_`` (tasks x themes, rows sum to 1), ``labels_`` and ``documents_`` (their tokens);
+    ``transform(tasks)`` gives one row per task: ``theme, score, confidence, secondary, evidence``.
+    After fitting: ``theme_terms_`` (distinctive c-TF-IDF terms of each theme), and for the fitted
+    work tasks (in ``task_ids_`` order) ``scores_`` (tasks x themes, rows sum to 1) and ``labels_``;
     ``vectorizer_`` and ``classifier_`` are the fitted scikit-learn parts.
     """
 
@@ -213,9 +218,8 @@ class ThemeModel:
                 scores = self._combine(seed, self._classifier_scores(X))
         self.task_ids_ = work["task_id"].to_numpy()
         self.scores_ = scores
-        self.documents_ = vectorize.task_documents(fields)
         self.labels_ = self.ids_[scores.argmax(1)]
-        self.theme_terms_ = class_tfidf(self.documents_, self.labels_, self.ids_)
+        self.theme_terms_ = class_tfidf(vectorize.task_documents(fields), self.labels_, self.ids_)
         return self
 
     def _scores(self, work: pd.DataFrame) -> tuple[np.ndarray, dict[str, list[Counter]], object]:
@@ -237,8 +241,9 @@ class ThemeModel:
         return list(dict.fromkeys(seeds[:3] + learned[:3]))
 
     def transform(self, tasks: pd.DataFrame) -> pd.DataFrame:
-        """Theme of each row of ``tasks`` (same index): theme, confidence, secondary, evidence."""
-        out = pd.DataFrame({"task_id": tasks["task_id"], "theme": NON_TASK, "confidence": 1.0,
+        """Theme of each row of ``tasks`` (same index): theme, score (its combined score), confidence,
+        secondary, evidence."""
+        out = pd.DataFrame({"task_id": tasks["task_id"], "theme": NON_TASK, "score": 1.0, "confidence": 1.0,
                             "secondary": "", "evidence": ""}, index=tasks.index)
         work = tasks[tasks["kind"] == "task"]
         if work.empty:
@@ -250,6 +255,7 @@ class ThemeModel:
         p1, p2 = scores[rows, top], scores[rows, second]
         found = [sum((matches[f][i] for f in vectorize.FIELDS), Counter()) for i in rows]
         out.loc[work.index, "theme"] = self.ids_[top]
+        out.loc[work.index, "score"] = p1
         out.loc[work.index, "confidence"] = np.round(p1 - p2, 4)
         out.loc[work.index, "secondary"] = np.where(p2 >= SECONDARY_RATIO * p1, self.ids_[second], "")
         terms, ptr = self.vectorizer_.get_feature_names_out(), X.indptr  # X is CSR: row i is ptr[i]:ptr[i + 1]
@@ -261,11 +267,27 @@ class ThemeModel:
     def fit_transform(self, tasks: pd.DataFrame) -> pd.DataFrame:
         return self.fit(tasks).transform(tasks)
 
-    def representative_tasks(self, theme: str, n: int = N_REPRESENTATIVE) -> list[str]:
-        """Ids of the fitted tasks of ``theme`` that score highest for it."""
-        k = list(self.ids_).index(theme)
-        mine = np.flatnonzero(self.labels_ == theme)
-        return list(self.task_ids_[mine[np.lexsort((self.task_ids_[mine], -self.scores_[mine, k]))]][:n])
+
+def fit_sample(tasks: pd.DataFrame) -> pd.DataFrame:
+    """The tasks to fit the model on: all of ``tasks`` when they hold at most :data:`MAX_FIT_TASKS`
+    work tasks, else the documents whose doc_id hash falls under the rate 2**-k, k the smallest that
+    brings the expected number of tasks under that. A document's draw depends on its doc_id alone and
+    the rate halves only when the corpus doubles, so adding a plan changes the sample only when that
+    plan is drawn."""
+    n = int((tasks["kind"] == "task").sum())
+    if n <= MAX_FIT_TASKS:
+        return tasks
+    rate = 2.0 ** -math.ceil(math.log2(n / MAX_FIT_TASKS))
+    drawn = tasks[[int(digest(d)[:12], 16) < rate * 16**12 for d in tasks["doc_id"]]]
+    return drawn if (drawn["kind"] == "task").any() else tasks
+
+
+def representatives(auto: pd.DataFrame, n: int = N_REPRESENTATIVE) -> pd.Series:
+    """For each task of :meth:`ThemeModel.transform`'s table, its rank (1 to ``n``) among the tasks of
+    its theme that score highest for it (ties: task_id), 0 for the others and for non-tasks."""
+    work = auto[auto["theme"] != NON_TASK].sort_values(["theme", "score", "task_id"], ascending=[True, False, True])
+    rank = work.groupby("theme").cumcount() + 1
+    return rank.where(rank <= n, 0).reindex(auto.index, fill_value=0)
 
 
 def class_tfidf(documents: list[list[str]], labels, classes, n_terms: int = N_TERMS) -> pd.DataFrame:
@@ -327,14 +349,40 @@ def _share_table(themes_table: pd.DataFrame, keys: list[str], ids: list[str]) ->
     return out
 
 
-def stage(tables: dict[str, pd.DataFrame], project: Project) -> dict[str, pd.DataFrame]:
-    """Themes stage of the pipeline: themes, theme_terms, theme_by_document, theme_by_province."""
+def auto_themes(tasks: pd.DataFrame, cache_dir: Path | None = None, store: Store | None = None) -> pd.DataFrame:
+    """:meth:`ThemeModel.transform` of ``tasks`` by the model fitted on :func:`fit_sample`. With a
+    ``store``, the model and each document's rows are kept: a document is transformed again only
+    when it or the model changed, and the model fitted again only when the sample changed."""
+    store = store or Store(None, "themes")
+    columns = ["task_id", "doc_id", "kind", *vectorize.FIELDS]
+    sample = fit_sample(tasks)[columns].sort_values("task_id").reset_index(drop=True)
+    model_key = frame_key(sample)
+
+    @cache
+    def model() -> ThemeModel:  # its slot is no doc_id: those are letters, digits and _
+        return store.reuse({"<model>": model_key}, lambda _: {"<model>": ThemeModel(cache_dir).fit(sample)})["<model>"]
+
+    def make(todo: list[str]) -> dict[str, pd.DataFrame]:
+        mine = tasks[tasks["doc_id"].isin(todo)]
+        auto = model().transform(mine)
+        return {d: auto[mine["doc_id"] == d] for d in todo}
+
+    keys = {d: digest(model_key, k) for d, k in group_keys(tasks[columns], "doc_id").items()}
+    parts = [p for p in store.reuse(keys, make).values() if not p.empty]
+    auto = pd.concat(parts).set_index("task_id").loc[tasks["task_id"]].reset_index() if parts else ThemeModel().transform(tasks)
+    return auto.set_axis(tasks.index)
+
+
+def stage(tables: dict[str, pd.DataFrame], project: Project, store: Store | None = None) -> dict[str, pd.DataFrame]:
+    """Themes stage of the pipeline: themes, theme_terms, theme_by_document, theme_by_province
+    (``store``: see :func:`auto_themes`)."""
     tasks = tables["tasks"]
-    model = ThemeModel(cache_dir=project.root / "data" / "cache").fit(tasks)
-    auto = model.transform(tasks)
+    cache_dir = project.root / "data" / "cache"
+    auto = auto_themes(tasks, cache_dir, store)
+    ids = theme_ids()
     path = project.annotations / OVERRIDES
-    manual = read_overrides(path, tasks.task_id, list(model.ids_)).set_index("task_id")
-    names = {t.id: (t.zh, t.en) for t in model.themes_} | {NON_TASK: NON_TASK_NAMES}
+    manual = read_overrides(path, tasks.task_id, ids).set_index("task_id")
+    names = {t.id: (t.zh, t.en) for t in load_themes()} | {NON_TASK: NON_TASK_NAMES}
 
     out = tasks[["task_id", "doc_id", "province"]].copy()
     out["auto_theme"] = auto["theme"]
@@ -348,14 +396,14 @@ def stage(tables: dict[str, pd.DataFrame], project: Project) -> dict[str, pd.Dat
     out["source"] = np.where(is_manual, "manual", "auto")
     out["evidence"] = auto["evidence"]
     out["note"] = [manual_note.get(t, "") for t in out.task_id]
-    rank = {tid: r for theme in model.ids_ for r, tid in enumerate(model.representative_tasks(theme), 1)}
-    out["representative"] = out.task_id.map(rank).where(out.theme == out.auto_theme).fillna(0).astype(int)
+    out["representative"] = representatives(auto).where(out.theme == out.auto_theme, 0)
 
-    ids = list(model.ids_)
+    work = _work_tasks(tasks)
+    documents = vectorize.task_documents(vectorize.field_tokens(work, cache_dir))
     labelled = out.set_index("task_id").theme
     return {
         "themes": out[list(SCHEMAS["themes"].columns)],
-        "theme_terms": class_tfidf(model.documents_, labelled[model.task_ids_].to_numpy(), ids),
+        "theme_terms": class_tfidf(documents, labelled[work["task_id"]].to_numpy(), ids),
         "theme_by_document": _share_table(out, ["doc_id", "province"], ids),
         "theme_by_province": _share_table(out, ["province"], ids),
     }

@@ -20,8 +20,7 @@ from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
-from .cache import digest
-from .segment import _SEP, tokenize
+from .segment import tokenize
 
 FIELDS = ("content", "title", "section_titles")
 # The item's own words count fully: its content, and its title, which states in a few words what
@@ -44,19 +43,9 @@ def _identity(tokens: list[str]) -> list[str]:
     return tokens
 
 
-_LAST_FIT: dict[str, TfidfVectorizer] = {}  # the last corpus fitted: the stages of a run share it
-
-
 def fit_vectorizer(documents: Sequence[list[str]]) -> TfidfVectorizer:
-    """TF-IDF vectorizer fitted on token lists (sublinear tf, smoothed idf; every term kept).
-
-    A fit does not depend on the order of the documents: the same documents in any order give the
-    vectorizer of the last fit again (do not modify it)."""
-    key = digest(*sorted(_SEP.join(d) for d in documents))
-    if key not in _LAST_FIT:
-        _LAST_FIT.clear()
-        _LAST_FIT[key] = TfidfVectorizer(analyzer=_identity, sublinear_tf=True).fit(documents)
-    return _LAST_FIT[key]
+    """TF-IDF vectorizer fitted on token lists (sublinear tf, smoothed idf; every term kept)."""
+    return TfidfVectorizer(analyzer=_identity, sublinear_tf=True).fit(documents)
 
 
 _ROWS: WeakKeyDictionary = WeakKeyDictionary()  # vectorizer -> (row of each token list, their vectors)

@@ -78,7 +78,7 @@ def test_calibration_finds_thresholds_at_least_as_good(run_result):
 
 def test_extra_gold_scores(run_result):
     """Labels by the project's engineers for HB2025 and SX2022 (tests/gold/README.md): floors a little
-    under the scores reached (3-way accuracy 0.78, addressed F1 0.96, evidence in the top 3 0.94)."""
+    under the scores reached (3-way accuracy 0.76, addressed F1 0.95, evidence in the top 3 0.97)."""
     scores = evaluate.coverage(GOLD / "coverage_extra.csv", run_result[0].processed)
     assert scores["n"] == 46 and not scores["missing"]
     assert scores["accuracy"] >= 0.75 and scores["addressed_f1"] >= 0.90 and scores["evidence_top3"] >= 0.90
@@ -111,6 +111,19 @@ def test_coverage_rows_evidence_and_document_years(out):
     assert "机构改革" in tables.split_list(gz.loc["NAT2024-21", "missing_terms"])
 
 
+def test_a_plans_rows_depend_on_it_and_the_reference_alone(run_result, out):
+    """Adding or removing other plans changes none of a plan's verdicts, scores or evidence."""
+    project, result = run_result
+    keep = {"NAT2024", "HB2025"}
+    alone = {name: df[df.doc_id.isin(keep)] for name, df in result.tables.items() if name in ("documents", "tasks", "themes")}
+    got = coverage.stage(alone, project)
+    expected = out["coverage"][out["coverage"].doc_id == "HB2025"].reset_index(drop=True)
+    pd.testing.assert_frame_equal(got["coverage"], expected, check_dtype=False)
+    local = out["local_initiatives"]
+    pd.testing.assert_frame_equal(got["local_initiatives"], local[local.doc_id == "HB2025"].reset_index(drop=True),
+                                  check_dtype=False)
+
+
 def test_province_union_of_two_documents(out):
     cov, prov = out["coverage"], out["coverage_by_province"]
     assert len(prov) == 23 * 3
@@ -137,7 +150,7 @@ def test_gaps_are_duties_left_absent_or_partial_in_order(out):
 def test_local_initiatives_have_no_national_counterpart(out):
     local = out["local_initiatives"]
     assert (local.nearest_score < coverage.T_PARTIAL).all()
-    assert {"HB2025-26", "HB2025-28"} <= set(local.task_id)  # party building: nothing national asks for it
+    assert {"HB2025-26", "HB2025-27"} <= set(local.task_id)  # party building, cadres: nothing national asks for them
     assert not set(local.task_id) & {"GZ2025-12", "HB2025-11", "SX2022-4"}
 
 

@@ -29,19 +29,27 @@ def spy(monkeypatch, module, name: str, calls: list, label: str | None = None) -
     monkeypatch.setattr(module, name, lambda first, *a, **kw: calls.append(label or first) or original(first, *a, **kw))
 
 
-def test_adding_a_plan_reads_and_segments_only_that_plan(project, from_scratch, monkeypatch):
+def test_adding_a_plan_reads_segments_and_aligns_only_that_plan(project, from_scratch, monkeypatch):
     manifest = project.raw / "manifest.csv"
     rows = manifest.read_text("utf-8").splitlines(keepends=True)
     manifest.write_text("".join(rows[:-1]), "utf-8")  # the corpus without its last plan, SX2022
     ipcompare.run(project.root, progress=False)
+    themes_before = tables.read_table("themes", project.processed).set_index(["doc_id", "task_id"]).theme
     manifest.write_text("".join(rows), "utf-8")
-    read, cut = [], []
+    read, cut, aligned = [], [], []
     spy(monkeypatch, ingest, "read_document", read)
     spy(monkeypatch, segment, "_cut", cut)
+    similarity = coverage.similarity
+    monkeypatch.setattr(coverage, "similarity", lambda units, work, *a: aligned.append(set(work.doc_id))
+                        or similarity(units, work, *a))
     monkeypatch.setattr(segment, "_MEMO", {})  # as in a new process: tokens come from the cache
     ipcompare.run(project.root, progress=False)
     assert csv_files(project) == from_scratch
     assert [row.doc_id for row in read] == ["SX2022"]
+    # aligned again: the new plan, and the plans of tasks whose theme (evidence order) changed with it
+    themes_after = tables.read_table("themes", project.processed).set_index(["doc_id", "task_id"]).theme
+    moved = themes_after[themes_before.index] != themes_before
+    assert not moved["NAT2024"].any() and aligned == [{"SX2022"} | set(moved[moved].index.get_level_values(0))]
     sx = tables.read_table("tasks", project.processed).query("doc_id == 'SX2022'")
     assert cut and set(cut) - {""} <= {text for field in ("content", "title", "section_titles") for text in sx[field]}
 

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from conftest import GOLD
-from ipcompare import cli, evaluate, tables, themes
+from ipcompare import cache, cli, evaluate, tables, themes
 from ipcompare.errors import InputError
 
 THEME_TABLES = ("themes", "theme_terms", "theme_by_document", "theme_by_province")
@@ -60,13 +60,35 @@ def test_transform_columns_and_preamble(model, tasks):
     assert (work.secondary != work.theme).all()
 
 
-def test_theme_terms_and_representative_tasks(model):
+def test_theme_terms_and_representative_tasks(model, tasks):
     terms = model.theme_terms_
     assert terms.groupby("theme").size().max() <= themes.N_TERMS
     assert "质押融资" in terms[terms.theme == "finance"].term.tolist()
-    reps = model.representative_tasks("protection")
-    assert len(reps) == themes.N_REPRESENTATIVE
-    assert all(model.labels_[list(model.task_ids_).index(t)] == "protection" for t in reps)
+    auto = model.transform(tasks)
+    rank = themes.representatives(auto)
+    protection = auto[auto.theme == "protection"]
+    best = protection.sort_values(["score", "task_id"], ascending=[False, True]).task_id[:themes.N_REPRESENTATIVE]
+    assert sorted(rank[auto.task_id.isin(best)]) == list(range(1, themes.N_REPRESENTATIVE + 1))
+    assert (rank[auto.theme == themes.NON_TASK] == 0).all() and (rank > 0).sum() == 13 * themes.N_REPRESENTATIVE
+
+
+def test_a_plan_outside_the_fit_sample_is_themed_by_the_fitted_model(model, tasks, tmp_path, monkeypatch):
+    """A large corpus (here: more than 100 work tasks) is fitted on a sample of its documents; a plan
+    added outside the sample is themed by the model kept from the last run, and alone."""
+    monkeypatch.setattr(themes, "MAX_FIT_TASKS", 100)
+    before = tasks[tasks.doc_id != "SX2022"]
+    sample = set(themes.fit_sample(tasks).doc_id)
+    assert sample == set(themes.fit_sample(before).doc_id) and 0 < len(sample) < 4 and "SX2022" not in sample
+    store = cache.Store(tmp_path, "themes")
+    themes.auto_themes(before, store=store)
+    calls = []
+    for name in ("fit", "transform"):
+        original = getattr(themes.ThemeModel, name)
+        monkeypatch.setattr(themes.ThemeModel, name, lambda self, t, _o=original, _n=name: calls.append(
+            (_n, set(t.doc_id))) or _o(self, t))
+    got = themes.auto_themes(tasks, store=store)
+    assert calls == [("transform", {"SX2022"})]
+    pd.testing.assert_frame_equal(got, themes.auto_themes(tasks))  # the same as without the store
 
 
 def test_results_do_not_depend_on_row_order(model, tasks):
