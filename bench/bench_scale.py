@@ -122,7 +122,7 @@ def add_plan(folder: Path, rng: random.Random, pool, k: int, rows: list[str] | N
 
 # -- runs ----------------------------------------------------------------------------------------
 
-STAGES = ("documents", "segment", "vectorise", "themes", "coverage", "tables", "charts")
+STAGES = ("documents", "segment", "themes", "coverage", "tables", "charts")
 
 
 def jieba_alone(root: Path) -> dict:
@@ -131,7 +131,7 @@ def jieba_alone(root: Path) -> dict:
     from ipcompare import segment
 
     start = time.perf_counter()
-    tokenizer = segment._tokenizer.__wrapped__()  # the pipeline's tokenizer, built anew
+    tokenizer = segment.new_tokenizer()  # jieba's own loading, and the pipeline's words
     init = time.perf_counter() - start
     texts = [p.read_text("utf-8") for p in sorted((root / "data" / "raw").glob("*.txt"))]
     start = time.perf_counter()

@@ -197,30 +197,29 @@ def coverage_table(units: pd.DataFrame, work: pd.DataFrame, docs: pd.DataFrame, 
     own = assignment(units, sim)
     rank = sim + THEME_BONUS * agreement if agreement is not None else sim
     positions = work.groupby("doc_id", sort=False).indices  # doc_id -> its rows in work, ascending
-    ids, titles, doc_rows = work["task_id"].to_numpy(), work["title"].to_numpy(), list(docs.itertuples())
+    ids, titles, unit_rows = work["task_id"].to_numpy(), work["title"].to_numpy(), list(units.itertuples())
     rows = []
-    for doc in doc_rows:
-        for u, unit in enumerate(units.itertuples()):
-            cols = positions.get(doc.doc_id, np.zeros(0, dtype=np.intp))
-            s = sim[u, cols]
-            top = cols[np.lexsort((cols, -s, -rank[u, cols]))[:N_EVIDENCE]]
-            mine = cols[own[u, cols]]
-            mine = mine[np.argsort(-sim[u, mine], kind="stable")]
-            score = float(s.max()) if len(cols) else 0.0
-            own_score = float(sim[u, mine[0]]) if len(mine) else 0.0
+    for doc in docs.itertuples():
+        cols = positions.get(doc.doc_id, np.zeros(0, dtype=np.intp))
+        s, mine = sim[:, cols], own[:, cols]  # units x the document's tasks
+        tops = cols[np.lexsort((np.broadcast_to(cols, s.shape), -s, -rank[:, cols]))[:, :N_EVIDENCE]]
+        owned = np.where(mine, s, -1.0)  # similarities are >= 0
+        assigned = cols[np.argsort(-owned, axis=1, kind="stable")]  # assigned tasks first, best first
+        scores, own_scores = s.max(1, initial=0.0), owned.max(1, initial=0.0)
+        years, predates = doc_years(doc.first_year, doc.last_year), _issue_year(doc) < ref_year
+        for u, unit in enumerate(unit_rows):
+            top = tops[u]
             found = set().union(*(terms[j] for j in top))
-            auto = verdict(score, own_score)
+            auto = verdict(scores[u], own_scores[u])
             rows.append({
                 "nat_task": unit.task_id, "nat_title": unit.title, "ref_set": unit.ref_set,
-                "doc_id": doc.doc_id, "province": doc.province,
-                "doc_years": doc_years(doc.first_year, doc.last_year),
-                "predates": _issue_year(doc) < ref_year,
+                "doc_id": doc.doc_id, "province": doc.province, "doc_years": years, "predates": predates,
                 "duty": unit.duty, "duty_level": unit.duty_level,
-                "verdict": auto, "score": score, "own_score": own_score,
+                "verdict": auto, "score": float(scores[u]), "own_score": float(own_scores[u]),
                 "evidence_ids": tables.join_list(ids[top]),
                 "evidence_titles": tables.LIST_SEP.join(titles[top]),  # parallel lists:
                 "evidence_scores": tables.LIST_SEP.join(f"{sim[u, j]:.3f}" for j in top),  # no dedup
-                "assigned_ids": tables.join_list(ids[mine]),
+                "assigned_ids": tables.join_list(ids[assigned[u, :mine[u].sum()]]),
                 "matched_terms": tables.join_list(k for k in keys[u] if k in found),
                 "missing_terms": tables.join_list(k for k in keys[u] if k not in found),
                 "source": "auto", "auto_verdict": auto, "note": "",
@@ -260,19 +259,15 @@ def province_table(coverage: pd.DataFrame) -> pd.DataFrame:
     """Per province and unit, the union of its documents: the best verdict (then score) over them."""
     labels = [f"{d} ({y}{', predates' if p else ''}): {v}" for d, y, p, v in
               zip(coverage["doc_id"], coverage["doc_years"], coverage["predates"], coverage["verdict"])]
-    cov = coverage.assign(_rank=coverage["verdict"].map(VERDICTS.index), _order=range(len(coverage)), _label=labels)
-    rows = []
-    for (province, nat_task), group in cov.groupby(["province", "nat_task"], sort=False):
-        # best verdict, then highest score, then first: lexsort's last key sorts first
-        best = group.iloc[np.lexsort((group["_order"], -group["score"], group["_rank"]))[0]]
-        rows.append({
-            "province": province, "nat_task": nat_task, "nat_title": best.nat_title, "ref_set": best.ref_set,
-            "duty": best.duty, "duty_level": best.duty_level, "verdict": best.verdict, "score": best.score,
-            "best_doc": best.doc_id, "evidence_ids": best.evidence_ids,
-            "doc_verdicts": tables.join_list(group["_label"]),
-            "all_predate": bool(group["predates"].all()), "source": best.source,
-        })
-    return pd.DataFrame(rows, columns=list(tables.SCHEMAS["coverage_by_province"].columns))
+    cov = coverage.assign(_rank=coverage["verdict"].map(VERDICTS.index), doc_verdicts=labels, best_doc=coverage["doc_id"])
+    keys = ["province", "nat_task"]
+    groups = cov.groupby(keys, sort=False)
+    # best verdict, then highest score, then first row: the first of each group in that order
+    best = cov.sort_values(["_rank", "score"], ascending=[True, False], kind="stable").drop_duplicates(keys)
+    out = cov[keys].drop_duplicates().merge(best.drop(columns=["doc_verdicts"]), on=keys, how="left")
+    out["doc_verdicts"] = groups["doc_verdicts"].agg(tables.join_list).to_numpy()
+    out["all_predate"] = groups["predates"].all().to_numpy().astype(bool)
+    return out[list(tables.SCHEMAS["coverage_by_province"].columns)].reset_index(drop=True)
 
 
 def gaps_table(by_province: pd.DataFrame, unit_order: list[str]) -> pd.DataFrame:
@@ -325,7 +320,7 @@ def stage(tbls: dict[str, pd.DataFrame], project, reference: str | None = None, 
         sim, terms, keys = similarity(units, mine, ref_tasks, cache_dir)
         rows = coverage_table(units, mine, my_docs, sim, keys, terms, ref_year, theme_agreement(units, mine, themes))
         local = local_initiatives(mine, my_docs, units, sim, themes)
-        return {d: (rows[rows["doc_id"] == d], local[local["doc_id"] == d]) for d in todo}
+        return dict(zip(todo, zip(tables.split(rows, "doc_id", todo).values(), tables.split(local, "doc_id", todo).values())))
 
     reference_key = digest(frame_key(ref_tasks), frame_key(unit_themes.to_frame()), json.dumps([body_measures, ref_year]))
     plans = group_keys(work.assign(_theme=work["task_id"].map(theme).fillna("")), "doc_id")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
@@ -31,6 +32,12 @@ def split_list(cell) -> list[str]:
     if cell is None or pd.isna(cell) or not str(cell).strip():
         return []
     return [part.strip() for part in str(cell).split(LIST_SEP.strip()) if part.strip()]
+
+
+def split(df: pd.DataFrame, column: str, names) -> dict[str, pd.DataFrame]:
+    """The rows of ``df`` whose ``column`` is each of ``names`` (no rows: an empty table)."""
+    groups = dict(iter(df.groupby(column, sort=False)))
+    return {n: groups.get(n, df.iloc[:0]) for n in names}
 
 
 def _text(doc: str, **kw) -> pa.Column:

@@ -45,7 +45,7 @@ from . import vectorize
 from .cache import Store, digest, frame_key, group_keys
 from .errors import InputError
 from .segment import normalize
-from .tables import SCHEMAS, join_list, read_user_csv
+from .tables import SCHEMAS, join_list, read_user_csv, split
 
 if TYPE_CHECKING:
     from .pipeline import Project
@@ -228,7 +228,7 @@ class ThemeModel:
         matches = self._field_matches(work)
         return self._combine(self._seed_scores(matches), self._classifier_scores(X)), matches, X
 
-    def _evidence(self, k: int, found: Counter, cols: np.ndarray, values: np.ndarray, terms) -> list[str]:
+    def _evidence(self, k: int, found: set[str], cols: np.ndarray, values: np.ndarray, terms) -> list[str]:
         """Seed words of theme ``k`` in the task (strongest first), then the classifier's top words
         (``cols``, ``values``: the task's TF-IDF row; ``terms``: the vectorizer's feature names)."""
         owners = _matcher()[1]
@@ -253,7 +253,7 @@ class ThemeModel:
         top, second = order[:, 0], order[:, 1]
         rows = np.arange(len(work))
         p1, p2 = scores[rows, top], scores[rows, second]
-        found = [sum((matches[f][i] for f in vectorize.FIELDS), Counter()) for i in rows]
+        found = [set().union(*(matches[f][i] for f in vectorize.FIELDS)) for i in rows]
         out.loc[work.index, "theme"] = self.ids_[top]
         out.loc[work.index, "score"] = p1
         out.loc[work.index, "confidence"] = np.round(p1 - p2, 4)
@@ -364,8 +364,7 @@ def auto_themes(tasks: pd.DataFrame, cache_dir: Path | None = None, store: Store
 
     def make(todo: list[str]) -> dict[str, pd.DataFrame]:
         mine = tasks[tasks["doc_id"].isin(todo)]
-        auto = model().transform(mine)
-        return {d: auto[mine["doc_id"] == d] for d in todo}
+        return split(model().transform(mine).assign(doc_id=mine["doc_id"]), "doc_id", todo)
 
     keys = {d: digest(model_key, k) for d, k in group_keys(tasks[columns], "doc_id").items()}
     parts = [p for p in store.reuse(keys, make).values() if not p.empty]
