@@ -14,7 +14,13 @@ For each size, each run below is a fresh process (its peak memory is its own):
   right after, jieba alone segmenting the same text (every plan file, with the pipeline's
   dictionary, HMM off): the floor any pipeline that reads the words has to pay;
 * ``warm``: the same corpus again, nothing changed;
-* ``add``: one more plan added to the corpus.
+* ``add``: one more plan added to the corpus;
+* beyond ``themes.MAX_FIT_TASKS`` work tasks, ``sample``: the themes of a model fitted on every task
+  against those of the model fitted on the sample of documents (``themes.fit_sample``) that the
+  pipeline uses: the share of tasks whose primary theme agrees, and the two fitting times.
+
+jieba's dictionary files in the temporary folder (jieba's own cache and the pipeline's copy of its
+dictionary, see ``segment._tokenizer``) are kept between runs, as on any machine after its first run.
 
 Columns: seconds of each stage (``pipeline.run`` timings; a stage kept from the last run has no
 time); ``imports, other``: the rest of ``run()`` (scikit-learn and jieba imported on first use,
@@ -140,11 +146,28 @@ def jieba_alone(root: Path) -> dict:
     return {"jieba_init": init, "jieba_cut": time.perf_counter() - start, "chars": sum(map(len, texts))}
 
 
+def sample_agreement(root: Path) -> dict:
+    """Primary themes of a model fitted on every task vs the model fitted on ``themes.fit_sample``."""
+    from ipcompare import pipeline, tables, themes
+
+    tasks = tables.read_table("tasks", pipeline.Project(root).processed)
+    sample = themes.fit_sample(tasks)
+    out = {"tasks": int((tasks["kind"] == "task").sum()), "sample": int((sample["kind"] == "task").sum())}
+    labels = []
+    for name, fitted in (("all", tasks), ("sample", sample)):
+        start = time.perf_counter()
+        model = themes.ThemeModel(root / "data" / "cache").fit(fitted)
+        out[f"fit_{name}"] = time.perf_counter() - start
+        labels.append(model.transform(tasks)["theme"])
+    return out | {"agree": float((labels[0] == labels[1]).mean())}
+
+
 def child(root: Path, mode: str, charts: bool) -> None:
     """One run in this process (``cold``: no cache; ``warm``: as it is; ``add``: one more plan
-    first; ``jieba``: :func:`jieba_alone`); prints its measures as JSON."""
-    if mode == "jieba":
-        return print(json.dumps(jieba_alone(root)))
+    first; ``jieba``: :func:`jieba_alone`; ``sample``: :func:`sample_agreement`); prints its
+    measures as JSON."""
+    if mode in ("jieba", "sample"):
+        return print(json.dumps((jieba_alone if mode == "jieba" else sample_agreement)(root)))
     if mode == "cold":
         shutil.rmtree(root / "data" / "cache", ignore_errors=True)
     if mode == "add":
@@ -198,6 +221,8 @@ def main() -> None:
     args = parser.parse_args()
     if args.child:
         return child(Path(args.child[0]), args.child[1], args.charts)
+    from ipcompare import themes  # here: a child imports only what its run needs, in the run
+
     folder = args.keep or Path(tempfile.mkdtemp(prefix="bench-scale-"))
     try:
         pool = seed_pool()
@@ -207,6 +232,11 @@ def main() -> None:
             build_corpus(root, n, pool)
             runs = {mode: measure(root, mode, args.charts) for mode in ("cold", "warm", "add")}
             print(table(runs, measure(root, "jieba")), flush=True)
+            if runs["cold"]["tasks"] > themes.MAX_FIT_TASKS:
+                s = measure(root, "sample")
+                print(f"Themes, model fitted on the sample ({s['sample']:,} of {s['tasks']:,} work tasks, "
+                      f"{s['fit_sample']:.2f} s) vs on every task ({s['fit_all']:.2f} s): the same primary theme "
+                      f"for {s['agree']:.1%} of the tasks.\n", flush=True)
     finally:
         if not args.keep:
             shutil.rmtree(folder, ignore_errors=True)

@@ -46,7 +46,7 @@ import numpy as np
 import pandas as pd
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from . import tables, vectorize
+from . import tables, vectorize, workers
 from .cache import Store, digest, frame_key, group_keys
 from .errors import InputError
 from .segment import normalize
@@ -326,7 +326,7 @@ def stage(tbls: dict[str, pd.DataFrame], project, reference: str | None = None, 
     plans = group_keys(work.assign(_theme=work["task_id"].map(theme).fillna("")), "doc_id")
     rows = group_keys(docs, "doc_id")
     keys = {d: digest(reference_key, rows[d], plans.get(d, "")) for d in docs["doc_id"]}
-    parts = (store or Store(None, "coverage")).reuse(keys, make).values()
+    parts = (store or Store(None, "coverage")).reuse(keys, lambda todo: workers.map_chunks(make, todo, workers.MIN_DOCUMENTS)).values()
     overrides = read_overrides(project.annotations / "coverage_overrides.csv", units, docs)
     coverage = apply_overrides(_concat([p[0] for p in parts], "coverage"), overrides)
     by_province = province_table(coverage)

@@ -41,7 +41,7 @@ import pandas as pd
 from sklearn.linear_model import LogisticRegression
 from threadpoolctl import threadpool_limits
 
-from . import vectorize
+from . import vectorize, workers
 from .cache import Store, digest, frame_key, group_keys
 from .errors import InputError
 from .segment import normalize
@@ -360,16 +360,23 @@ def auto_themes(tasks: pd.DataFrame, cache_dir: Path | None = None, store: Store
 
     @cache
     def model() -> ThemeModel:  # its slot is no doc_id: those are letters, digits and _
-        return store.reuse({"<model>": model_key}, lambda _: {"<model>": ThemeModel(cache_dir).fit(sample)})["<model>"]
+        fitted = store.reuse({"<model>": model_key}, lambda _: {"<model>": ThemeModel(cache_dir).fit(sample)})["<model>"]
+        fitted.cache_dir = cache_dir  # this project's, wherever the model was fitted
+        return fitted
 
     def make(todo: list[str]) -> dict[str, pd.DataFrame]:
         mine = tasks[tasks["doc_id"].isin(todo)]
         return split(model().transform(mine).assign(doc_id=mine["doc_id"]), "doc_id", todo)
 
+    def make_all(todo: list[str]) -> dict[str, pd.DataFrame]:
+        model()  # fitted here, before the workers fork
+        return workers.map_chunks(make, todo, workers.MIN_DOCUMENTS)
+
     keys = {d: digest(model_key, k) for d, k in group_keys(tasks[columns], "doc_id").items()}
-    parts = [p for p in store.reuse(keys, make).values() if not p.empty]
-    auto = pd.concat(parts).set_index("task_id").loc[tasks["task_id"]].reset_index() if parts else ThemeModel().transform(tasks)
-    return auto.set_axis(tasks.index)
+    parts = [p for p in store.reuse(keys, make_all).values() if not p.empty]
+    if not parts:  # no tasks
+        return ThemeModel().transform(tasks)
+    return pd.concat(parts).drop(columns="doc_id").set_index("task_id").loc[tasks["task_id"]].reset_index().set_axis(tasks.index)
 
 
 def stage(tables: dict[str, pd.DataFrame], project: Project, store: Store | None = None) -> dict[str, pd.DataFrame]:

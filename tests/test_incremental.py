@@ -3,6 +3,7 @@ import shutil
 import subprocess
 import sys
 
+import pandas as pd
 import pytest
 from conftest import REPO, copy_project
 
@@ -122,5 +123,17 @@ def test_a_rerun_copies_the_charts_it_would_draw_the_same(tmp_path, run_result, 
 def test_workers_give_the_results_and_errors_of_a_single_process(monkeypatch):
     monkeypatch.setenv("IPCOMPARE_WORKERS", "2")
     assert list(workers.imap(str.upper, list("abcdef"), min_items=2)) == list("ABCDEF")
+    assert list(workers.imap(lambda s: s * 2, list("ab"), min_items=2)) == ["aa", "bb"]  # a closure too
+    assert workers.map_chunks(lambda chunk: {c: c.upper() for c in chunk}, "abcde", 2) == dict(zip("abcde", "ABCDE"))
     with pytest.raises(ValueError, match="invalid literal"):
         list(workers.imap(int, ["1", "x"], min_items=2))
+
+
+def test_documents_themed_and_aligned_by_workers_give_the_same_tables(run_result, monkeypatch):
+    project, result = run_result
+    serial = {**themes.stage(result.tables, project), **coverage.stage(result.tables, project)}
+    monkeypatch.setenv("IPCOMPARE_WORKERS", "2")
+    monkeypatch.setattr(workers, "MIN_DOCUMENTS", 2)
+    parallel = {**themes.stage(result.tables, project), **coverage.stage(result.tables, project)}
+    for name, df in serial.items():
+        pd.testing.assert_frame_equal(parallel[name], df, obj=name)
