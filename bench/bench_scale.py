@@ -15,6 +15,8 @@ For each size, each run below is a fresh process (its peak memory is its own):
   dictionary, HMM off): the floor any pipeline that reads the words has to pay;
 * ``warm``: the same corpus again, nothing changed;
 * ``add``: one more plan added to the corpus;
+* ``add, kernel``: the same in a process that has added a plan and run the pipeline before, as a
+  notebook's kernel may have (libraries imported, jieba's dictionary loaded);
 * beyond ``themes.MAX_FIT_TASKS`` work tasks, ``sample``: the themes of a model fitted on every task
   against those of the model fitted on the sample of documents (``themes.fit_sample``) that the
   pipeline uses: the share of tasks whose primary theme agrees, and the two fitting times.
@@ -170,9 +172,16 @@ def child(root: Path, mode: str, charts: bool) -> None:
         return print(json.dumps((jieba_alone if mode == "jieba" else sample_agreement)(root)))
     if mode == "cold":
         shutil.rmtree(root / "data" / "cache", ignore_errors=True)
-    if mode == "add":
-        add_plan(root, random.Random(1), seed_pool(), len(list((root / "data" / "raw").glob("*.txt"))) - 1)
     from ipcompare import pipeline
+
+    def new_plan() -> None:
+        add_plan(root, random.Random(1), seed_pool(), len(list((root / "data" / "raw").glob("*.txt"))) - 1)
+
+    if mode == "add, kernel":  # the kernel's earlier run, after an earlier new plan
+        new_plan()
+        pipeline.run(root, progress=False, charts=charts)
+    if mode.startswith("add"):
+        new_plan()
 
     start = time.perf_counter()
     result = pipeline.run(root, progress=False, charts=charts)
@@ -205,7 +214,7 @@ def table(runs: dict[str, dict], jieba: dict) -> str:
               f"to segment = {alone:.2f} s ({jieba['chars'] / jieba['jieba_cut'] / 1000:.0f}k characters/s).",
               f"Cold run / jieba alone: {cold['run'] - cold.get('charts', 0):.2f} / {alone:.2f} = "
               f"{(cold['run'] - cold.get('charts', 0)) / alone:.2f}x (run(), charts excluded)."]
-    for mode in ("add", "warm"):
+    for mode in ("add", "add, kernel", "warm"):
         if mode in runs:
             lines.append(f"{mode} / cold: run() {runs[mode]['run'] / cold['run']:.1%}, "
                          f"process {runs[mode]['process'] / cold['process']:.1%}.")
@@ -230,7 +239,7 @@ def main() -> None:
             root = folder / f"corpus-{n}"
             shutil.rmtree(root, ignore_errors=True)
             build_corpus(root, n, pool)
-            runs = {mode: measure(root, mode, args.charts) for mode in ("cold", "warm", "add")}
+            runs = {mode: measure(root, mode, args.charts) for mode in ("cold", "warm", "add", "add, kernel")}
             print(table(runs, measure(root, "jieba")), flush=True)
             if runs["cold"]["tasks"] > themes.MAX_FIT_TASKS:
                 s = measure(root, "sample")

@@ -38,6 +38,8 @@ _CLAUSE_END = re.compile(r"[,;。:、!?()《》“”\n]")
 
 def _split_top(text: str, seps: str) -> list[str]:
     """Split on any of ``seps`` outside parentheses."""
+    if "(" not in text and "〔" not in text:  # nothing nested: a plain split
+        return [p.strip() for p in re.split(f"[{re.escape(seps)}]", text) if p.strip()]
     parts, depth, cur = [], 0, []
     for ch in text:
         depth += ch in "(〔"
