@@ -315,7 +315,7 @@ def stage(tbls: dict[str, pd.DataFrame], project, reference: str | None = None, 
     theme = themes.set_index("task_id")["theme"] if themes is not None else pd.Series(dtype=str)
     unit_themes = units["task_id"].map(theme).fillna("")
 
-    def make(todo: list[str]) -> dict[str, tuple[pd.DataFrame, pd.DataFrame]]:
+    def make(todo: list[str]) -> dict[str, tuple[dict, dict]]:
         mine, my_docs = work[work["doc_id"].isin(todo)].reset_index(drop=True), docs[docs["doc_id"].isin(todo)]
         sim, terms, keys = similarity(units, mine, ref_tasks, cache_dir)
         rows = coverage_table(units, mine, my_docs, sim, keys, terms, ref_year, theme_agreement(units, mine, themes))
@@ -328,17 +328,11 @@ def stage(tbls: dict[str, pd.DataFrame], project, reference: str | None = None, 
     keys = {d: digest(reference_key, rows[d], plans.get(d, "")) for d in docs["doc_id"]}
     parts = (store or Store(None, "coverage")).reuse(keys, lambda todo: workers.map_chunks(make, todo, workers.MIN_DOCUMENTS)).values()
     overrides = read_overrides(project.annotations / "coverage_overrides.csv", units, docs)
-    coverage = apply_overrides(_concat([p[0] for p in parts], "coverage"), overrides)
+    coverage = apply_overrides(tables.join((p[0] for p in parts), list(tables.SCHEMAS["coverage"].columns)), overrides)
     by_province = province_table(coverage)
     return {
         "coverage": coverage,
         "coverage_by_province": by_province,
         "gaps": gaps_table(by_province, list(units["task_id"])),
-        "local_initiatives": _concat([p[1] for p in parts], "local_initiatives"),
+        "local_initiatives": tables.join((p[1] for p in parts), list(tables.SCHEMAS["local_initiatives"].columns)),
     }
-
-
-def _concat(frames: list[pd.DataFrame], name: str) -> pd.DataFrame:
-    """The rows of ``frames`` one after the other, as table ``name``."""
-    frames = [f for f in frames if not f.empty]
-    return pd.concat(frames, ignore_index=True) if frames else tables.empty(name)

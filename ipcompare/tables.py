@@ -34,10 +34,19 @@ def split_list(cell) -> list[str]:
     return [part.strip() for part in str(cell).split(LIST_SEP.strip()) if part.strip()]
 
 
-def split(df: pd.DataFrame, column: str, names) -> dict[str, pd.DataFrame]:
-    """The rows of ``df`` whose ``column`` is each of ``names`` (no rows: an empty table)."""
+def split(df: pd.DataFrame, column: str, names) -> dict[str, dict[str, list]]:
+    """The rows of ``df`` whose ``column`` is each of ``names``, each part as plain lists by column
+    (quick to pickle and to put together again with :func:`join`)."""
     groups = dict(iter(df.groupby(column, sort=False)))
-    return {n: groups.get(n, df.iloc[:0]) for n in names}
+    return {n: groups.get(n, df.iloc[:0]).to_dict("list") for n in names}
+
+
+def join(parts, columns: list[str]) -> pd.DataFrame:
+    """One table of the ``parts`` made by :func:`split`, one after the other (text columns when empty)."""
+    parts = list(parts)
+    if not any(p[columns[0]] for p in parts):
+        return pd.DataFrame({c: pd.Series(dtype=str) for c in columns})
+    return pd.DataFrame({c: [v for p in parts for v in p[c]] for c in columns})
 
 
 def _text(doc: str, **kw) -> pa.Column:
@@ -264,7 +273,7 @@ def validate(df: pd.DataFrame, name: str) -> pd.DataFrame:
 
 def empty(name: str) -> pd.DataFrame:
     """An empty table with the columns of ``name``."""
-    return pd.DataFrame({c: pd.Series(dtype=str) for c in SCHEMAS[name].columns})
+    return join([], list(SCHEMAS[name].columns))
 
 
 def write_table(df: pd.DataFrame, name: str, directory: Path) -> Path:

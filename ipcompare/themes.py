@@ -45,7 +45,7 @@ from . import vectorize, workers
 from .cache import Store, digest, frame_key, group_keys
 from .errors import InputError
 from .segment import normalize
-from .tables import SCHEMAS, join_list, read_user_csv, split
+from .tables import SCHEMAS, join, join_list, read_user_csv, split
 
 if TYPE_CHECKING:
     from .pipeline import Project
@@ -70,6 +70,7 @@ N_TERMS = 10
 N_REPRESENTATIVE = 3
 
 _DATA = resources.files("ipcompare") / "data"
+TRANSFORM_COLUMNS = ["task_id", "theme", "score", "confidence", "secondary", "evidence"]  # of ThemeModel.transform
 
 
 @dataclass(frozen=True)
@@ -244,7 +245,7 @@ class ThemeModel:
         """Theme of each row of ``tasks`` (same index): theme, score (its combined score), confidence,
         secondary, evidence."""
         out = pd.DataFrame({"task_id": tasks["task_id"], "theme": NON_TASK, "score": 1.0, "confidence": 1.0,
-                            "secondary": "", "evidence": ""}, index=tasks.index)
+                            "secondary": "", "evidence": ""}, index=tasks.index, columns=TRANSFORM_COLUMNS)
         work = tasks[tasks["kind"] == "task"]
         if work.empty:
             return out
@@ -278,7 +279,7 @@ def fit_sample(tasks: pd.DataFrame) -> pd.DataFrame:
     if n <= MAX_FIT_TASKS:
         return tasks
     rate = 2.0 ** -math.ceil(math.log2(n / MAX_FIT_TASKS))
-    drawn = tasks[[int(digest(d)[:12], 16) < rate * 16**12 for d in tasks["doc_id"]]]
+    drawn = tasks[tasks["doc_id"].isin([d for d in tasks["doc_id"].unique() if int(digest(d)[:12], 16) < rate * 16**12])]
     return drawn if (drawn["kind"] == "task").any() else tasks
 
 
@@ -364,19 +365,17 @@ def auto_themes(tasks: pd.DataFrame, cache_dir: Path | None = None, store: Store
         fitted.cache_dir = cache_dir  # this project's, wherever the model was fitted
         return fitted
 
-    def make(todo: list[str]) -> dict[str, pd.DataFrame]:
+    def make(todo: list[str]) -> dict[str, dict]:
         mine = tasks[tasks["doc_id"].isin(todo)]
         return split(model().transform(mine).assign(doc_id=mine["doc_id"]), "doc_id", todo)
 
-    def make_all(todo: list[str]) -> dict[str, pd.DataFrame]:
+    def make_all(todo: list[str]) -> dict[str, dict]:
         model()  # fitted here, before the workers fork
         return workers.map_chunks(make, todo, workers.MIN_DOCUMENTS)
 
     keys = {d: digest(model_key, k) for d, k in group_keys(tasks[columns], "doc_id").items()}
-    parts = [p for p in store.reuse(keys, make_all).values() if not p.empty]
-    if not parts:  # no tasks
-        return ThemeModel().transform(tasks)
-    return pd.concat(parts).drop(columns="doc_id").set_index("task_id").loc[tasks["task_id"]].reset_index().set_axis(tasks.index)
+    auto = join(store.reuse(keys, make_all).values(), TRANSFORM_COLUMNS)
+    return auto.set_index("task_id").loc[tasks["task_id"]].reset_index().set_axis(tasks.index)
 
 
 def stage(tables: dict[str, pd.DataFrame], project: Project, store: Store | None = None) -> dict[str, pd.DataFrame]:
