@@ -34,7 +34,7 @@ def frame_key(df) -> str:
     import pandas as pd
 
     return digest(repr([(str(c), str(t)) for c, t in df.dtypes.items()]),
-                  pd.util.hash_pandas_object(df).to_numpy().tobytes())
+                  pd.util.hash_pandas_object(df, categorize=False).to_numpy().tobytes())
 
 
 def group_keys(df, by: str) -> dict[str, str]:
@@ -42,7 +42,7 @@ def group_keys(df, by: str) -> dict[str, str]:
     the cells of its rows, in order."""
     import pandas as pd
 
-    hashes = pd.util.hash_pandas_object(df, index=False).to_numpy()
+    hashes = pd.util.hash_pandas_object(df, index=False, categorize=False).to_numpy()
     columns = repr([(str(c), str(t)) for c, t in df.dtypes.items()])
     return {str(g): digest(columns, hashes[rows].tobytes()) for g, rows in df.groupby(by, sort=False).indices.items()}
 
@@ -62,6 +62,7 @@ class _Imports(ast.NodeVisitor):
             self.found |= {node.module} if node.module else {a.name for a in node.names}
 
 
+@cache
 def _imports(module: str) -> set[str]:
     visitor = _Imports()
     visitor.visit(ast.parse((_PACKAGE / f"{module}.py").read_text("utf-8")))

@@ -82,11 +82,15 @@ def _document_key(row: pd.Series, raw: Path) -> str | None:
 
 
 def corpus_tables(project: Project, progress: bool = True) -> RunResult:
-    """documents, tasks and targets tables of the raw corpus (each document read once, then cached)."""
+    """documents, tasks and targets tables of the raw corpus (each document read once, then cached;
+    the tables of a corpus whose documents all stayed the same come back from the cache at once)."""
     manifest = ingest.read_manifest(project.raw)
     rows = [row for _, row in manifest.iterrows()]
     keys = [_document_key(row, project.raw) for row in rows]
     store = Store(project.cache, "documents", code_version(*DOCUMENT_CODE))
+    corpus = {"<corpus>": digest(*(k or "" for k in keys))}  # its slot is no document key: those are hex
+    if all(keys) and (kept := store.recall(corpus)):
+        return pickle.loads(kept["<corpus>"])
     kept = store.get(k for k in keys if k)
     todo = [row for row, key in zip(rows, keys) if key not in kept]
     read = workers.imap(partial(ingest.read_document, raw=project.raw), todo, min_items=8)  # in manifest order
@@ -107,7 +111,7 @@ def corpus_tables(project: Project, progress: bool = True) -> RunResult:
             warnings += doc["warnings"]
     finally:
         store.put(new)  # what was read is kept, even when a later document stops the run
-    return RunResult(
+    result = RunResult(
         {
             "documents": pd.DataFrame(docs, columns=list(tables.SCHEMAS["documents"].columns)),
             "tasks": pd.DataFrame(task_rows, columns=list(tables.SCHEMAS["tasks"].columns)),
@@ -115,6 +119,8 @@ def corpus_tables(project: Project, progress: bool = True) -> RunResult:
         },
         warnings,
     )
+    store.keep({"<corpus>": (corpus["<corpus>"], pickle.dumps(result))})
+    return result
 
 
 def _folder_key(folder: Path) -> str:
@@ -149,11 +155,11 @@ def _stage(project: Project, name: str, key: str, make, prepare, timings: dict[s
     return Store(project.cache, "stages").reuse({name: key}, made)[name]
 
 
-def _write_tables(t: dict[str, pd.DataFrame], folder: Path, cache: Path) -> list[Path]:
+def _write_tables(t: dict[str, pd.DataFrame], folder: Path, cache: Path, fingerprint) -> list[Path]:
     """Each table validated and written to ``folder`` (see ``tables.write_table``), or its file of
-    the last run when the table is the same."""
+    the last run when the table is the same (``fingerprint(name)``: the table's ``frame_key``)."""
     store, version = Store(cache, "tables"), code_version(("tables",), (), ("pandas", "pandera"))
-    keys = {f"{name}.csv": digest(version, frame_key(df)) for name, df in t.items()}
+    keys = {f"{name}.csv": digest(version, fingerprint(name)) for name in t}
     kept, new = store.recall(keys), {}
     for name, df in t.items():
         path = folder / f"{name}.csv"
@@ -191,16 +197,21 @@ def run(root: Path | str = ".", progress: bool = True, reference: str | None = N
     result = corpus_tables(project, progress)
     t, timings = result.tables, result.timings
     timings["documents"] = time.perf_counter() - start
-    annotations = _folder_key(project.annotations)
+    annotations, fingerprints = _folder_key(project.annotations), {}
+
+    def fingerprint(name: str) -> str:  # each table hashed once a run (stages add tables, never replace one)
+        if name not in fingerprints:
+            fingerprints[name] = frame_key(t[name])
+        return fingerprints[name]
 
     def prepare() -> None:
         _segment(t["tasks"], project, progress, timings)
 
     version = code_version(("themes",), STAGE_DATA, STAGE_LIBRARIES)
-    t |= _stage(project, "themes", digest(version, frame_key(t["tasks"]), annotations),
+    t |= _stage(project, "themes", digest(version, fingerprint("tasks"), annotations),
                 lambda: _themes(t, project, version), prepare, timings, progress)
     version = code_version(("coverage",), STAGE_DATA, STAGE_LIBRARIES)
-    key = digest(version, *(frame_key(t[n]) for n in ("documents", "tasks", "themes")), annotations,
+    key = digest(version, *map(fingerprint, ("documents", "tasks", "themes")), annotations,
                  json.dumps([reference, body_measures]))
     t |= _stage(project, "coverage", key, lambda: _coverage(t, project, version, reference, body_measures),
                 prepare, timings, progress)
@@ -208,7 +219,7 @@ def run(root: Path | str = ".", progress: bool = True, reference: str | None = N
     project.processed.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=project.processed))
     try:
-        staged = {path: project.processed / path.name for path in _write_tables(t, staging, project.cache)}
+        staged = {path: project.processed / path.name for path in _write_tables(t, staging, project.cache, fingerprint)}
         timings["tables"] = time.perf_counter() - start
         if charts:
             from . import corpus, report
