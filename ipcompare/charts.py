@@ -616,11 +616,30 @@ NEEDS = {
 SAVE_OPTIONS = {".svg": {"metadata": {"Date": None}}, ".png": {"pil_kwargs": {"compress_level": 1}}}
 
 
+@cache
+def plotly_js() -> str:
+    """plotly.js itself (4.8 MB), for pages that work offline."""
+    from plotly.offline import get_plotlyjs
+
+    return get_plotlyjs()
+
+
+def html_div(fig: go.Figure) -> str:
+    """The chart of a plotly figure as an HTML div (plotly.js not included)."""
+    return fig.to_html(full_html=False, include_plotlyjs=False, config={"displaylogo": False})
+
+
+def html_page(div: str) -> str:
+    """A page of one chart's :func:`html_div`, plotly.js inside: it works offline."""
+    return (f'<!DOCTYPE html>\n<html>\n<head><meta charset="utf-8"></head>\n<body>\n'
+            f"<script>{plotly_js()}</script>\n{div}\n</body>\n</html>\n")
+
+
 def save(fig, *paths: Path | str) -> None:
     """Write ``fig`` by suffix: .png (200 dpi) or .svg for matplotlib, .html (plotly.js inside, offline) for plotly."""
     for path in map(Path, paths):
         if isinstance(fig, go.Figure):
-            fig.write_html(path, include_plotlyjs=True, full_html=True, config={"displaylogo": False})
+            path.write_text(html_page(html_div(fig)), encoding="utf-8")
         else:
             fig.savefig(path, dpi=DPI, **SAVE_OPTIONS.get(path.suffix, {}))
             fig.set_layout_engine("none")  # laid out once: the next format reuses the positions

@@ -51,7 +51,6 @@ TEXT = {
         "doc_columns": ["文件", "省份", "年份", "标题", "发文机关", "发文日期", "文号", "任务数"],
     },
 }
-_PLOTLY_JS = "\x00plotly.js\x00"  # stands for plotly.js in the chart pages kept in the cache
 SECTIONS = {  # charts of each section of the index page
     "corpus": ["documents", "structure", "fields", "targets"],
     "themes": ["theme_shares", "theme_counts", "theme_terms", "task_map"],
@@ -72,17 +71,13 @@ def chart_list(t: Tables) -> list[tuple[str, str, dict]]:
 
 def _draw(t: Tables, folder: Path, job: tuple[str, str, str, dict]) -> bytes:
     """Draw chart ``job`` (lang, stem, name, options) as PNG, SVG and HTML in ``folder/figures/<lang>/``;
-    return, pickled, what the cache keeps of it: PNG, SVG, the page without plotly.js, the div."""
-    from plotly.offline import get_plotlyjs
-
+    return, pickled, what the cache keeps of it: PNG, SVG and the plotly div (its page is made of it)."""
     lang, stem, name, options = job
     paths = [folder / "figures" / lang / f"{stem}.{ext}" for ext in ("png", "svg", "html")]
     charts.save(charts.CHARTS[name](t, lang=lang, **options), *paths[:2])
-    fig = charts.CHARTS[name](t, lang=lang, interactive=True, **options)
-    charts.save(fig, paths[2])
-    div = fig.to_html(full_html=False, include_plotlyjs=False, config={"displaylogo": False})
-    page = paths[2].read_text("utf-8").replace(get_plotlyjs(), _PLOTLY_JS)  # kept without its 4.8 MB
-    return pickle.dumps((paths[0].read_bytes(), paths[1].read_bytes(), page, div))
+    div = charts.html_div(charts.CHARTS[name](t, lang=lang, interactive=True, **options))
+    paths[2].write_text(charts.html_page(div), encoding="utf-8")
+    return pickle.dumps((paths[0].read_bytes(), paths[1].read_bytes(), div))
 
 
 def write_figures(t: Tables, folder: Path, progress: bool = False,
@@ -94,8 +89,6 @@ def write_figures(t: Tables, folder: Path, progress: bool = False,
     code, language and day (the source line has the date) are those of its last drawing there is
     written from what that drawing made, not drawn again.
     """
-    from plotly.offline import get_plotlyjs
-
     jobs = [(lang, *chart) for lang in LANGS for chart in chart_list(t)]
     version = code_version(("report",), ("themes.md",), ("matplotlib", "plotly", "pylopdf-fonts-zh-cn"))
     made_from = digest(version, datetime.date.today().isoformat(), *(frame_key(t[n]) for n in sorted(t)))
@@ -109,13 +102,13 @@ def write_figures(t: Tables, folder: Path, progress: bool = False,
     for lang, stem, _, _ in tqdm(jobs, desc="charts", unit="chart", disable=not progress):
         paths = [folder / "figures" / lang / f"{stem}.{ext}" for ext in ("png", "svg", "html")]
         if (slot := f"{lang}/{stem}") in kept:
-            png, svg, page, divs[lang, stem] = pickle.loads(kept[slot])
+            png, svg, divs[lang, stem] = pickle.loads(kept[slot])
             paths[0].write_bytes(png)
             paths[1].write_bytes(svg)
-            paths[2].write_text(page.replace(_PLOTLY_JS, get_plotlyjs()), encoding="utf-8")
+            paths[2].write_text(charts.html_page(divs[lang, stem]), encoding="utf-8")
         else:
             new[slot] = (slots[slot], next(drawn))
-            divs[lang, stem] = pickle.loads(new[slot][1])[3]
+            divs[lang, stem] = pickle.loads(new[slot][1])[2]
         files += paths
     store.keep(new)
     return files, divs
@@ -153,8 +146,6 @@ def _gaps(t: Tables, province: str, lang: str) -> str:
 
 def index_page(t: Tables, divs: dict, lang: str) -> str:
     """The self-contained report page in ``lang`` (plotly.js embedded once)."""
-    from plotly.offline import get_plotlyjs
-
     X = TEXT[lang]
     docs = t["documents"]
     body = [f"<h1>{X['title']}</h1>",
@@ -190,7 +181,7 @@ def index_page(t: Tables, divs: dict, lang: str) -> str:
         th = th.assign(theme=th["theme"].map(theme_names(lang)).fillna(th["theme"]))
         body.append(f"<details><summary>{X['themes_table']} ({len(th)})</summary>{_table(th)}</details>")
     return (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>{X["title"]}</title>'
-            f"<style>{CSS}</style><script>{get_plotlyjs()}</script></head><body>{''.join(body)}</body></html>")
+            f"<style>{CSS}</style><script>{charts.plotly_js()}</script></head><body>{''.join(body)}</body></html>")
 
 
 def write(t: Tables, folder: Path, progress: bool = False, cache_dir: Path | None = None) -> list[Path]:
