@@ -16,7 +16,8 @@ For each size, each run below is a fresh process (its peak memory is its own):
 * ``warm``: the same corpus again, nothing changed;
 * ``add``: one more plan added to the corpus;
 * ``add, kernel``: the same in a process that has added a plan and run the pipeline before, as a
-  notebook's kernel may have (libraries imported, jieba's dictionary loaded);
+  notebook's kernel may have (libraries imported, jieba's dictionary loaded; its ``process``
+  column includes that earlier run);
 * beyond ``themes.MAX_FIT_TASKS`` work tasks, ``sample``: the themes of a model fitted on every task
   against those of the model fitted on the sample of documents (``themes.fit_sample``) that the
   pipeline uses: the share of tasks whose primary theme agrees, and the two fitting times.
