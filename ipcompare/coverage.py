@@ -324,8 +324,8 @@ def stage(tbls: dict[str, pd.DataFrame], project, reference: str | None = None, 
 
     reference_key = digest(frame_key(ref_tasks), frame_key(unit_themes.to_frame()), json.dumps([body_measures, ref_year]))
     plans = group_keys(work.assign(_theme=work["task_id"].map(theme).fillna("")), "doc_id")
-    rows = group_keys(docs, "doc_id")
-    keys = {d: digest(reference_key, rows[d], plans.get(d, "")) for d in docs["doc_id"]}
+    doc_rows = group_keys(docs, "doc_id")
+    keys = {d: digest(reference_key, doc_rows[d], plans.get(d, "")) for d in docs["doc_id"]}
     parts = (store or Store(None, "coverage")).reuse(keys, lambda todo: workers.map_chunks(make, todo, workers.MIN_DOCUMENTS)).values()
     overrides = read_overrides(project.annotations / "coverage_overrides.csv", units, docs)
     coverage = apply_overrides(tables.join((p[0] for p in parts), list(tables.SCHEMAS["coverage"].columns)), overrides)

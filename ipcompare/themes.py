@@ -21,7 +21,8 @@ Guided (seeded) topic model, in three explainable steps:
 
 A large corpus is fitted on a sample of its documents and every task is then transformed
 (:func:`fit_sample`; BERTopic's advice for large corpora), so a new plan is themed by the model
-already fitted unless it is drawn into the sample. Preamble items (``kind = preamble``) are ``non_task``. Tasks are processed in ``task_id`` order, so
+already fitted unless it is drawn into the sample. Preamble items (``kind = preamble``) are
+``non_task``. Tasks are processed in ``task_id`` order, so
 results never depend on file order. Nothing here is fitted to particular documents: every constant
 below is fixed a priori and its reason stated.
 """
@@ -62,8 +63,9 @@ MAX_ROUNDS = 10
 SEED_FIELD_WEIGHTS = {"content": 1.0, "title": 1.0}
 # A runner-up theme at least half as strong as the primary is reported as secondary.
 SECONDARY_RATIO = 0.5
-# Beyond this many work tasks, the model is fitted on a sample of the documents (fit_sample): about
-# 1,000-2,000 tasks teach a theme's words as well as ten times more, at a tenth of the time.
+# Beyond this many work tasks, the model is fitted on a sample of the documents (fit_sample): fitted
+# on 1,000-1,500 sampled tasks, it gives about 95% of the tasks the theme a fit on every task gives
+# them, in a tenth of the time and less (bench/RESULTS.md, 10,000 and 50,000 tasks).
 MAX_FIT_TASKS = 2000
 # Output sizes: distinctive terms per theme and representative tasks per theme.
 N_TERMS = 10
