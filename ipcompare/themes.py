@@ -22,9 +22,9 @@ Guided (seeded) topic model, in three explainable steps:
 A large corpus is fitted on a sample of its documents and every task is then transformed
 (:func:`fit_sample`; BERTopic's advice for large corpora), so a new plan is themed by the model
 already fitted unless it is drawn into the sample. Preamble items (``kind = preamble``) are
-``non_task``. Tasks are processed in ``task_id`` order, so
-results never depend on file order. Nothing here is fitted to particular documents: every constant
-below is fixed a priori and its reason stated.
+``non_task``. Tasks are processed in ``task_id`` order, so results never depend on file order.
+Nothing here is fitted to particular documents: every constant below is fixed a priori and its
+reason stated.
 """
 from __future__ import annotations
 
