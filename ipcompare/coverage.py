@@ -147,7 +147,7 @@ def similarity(units: pd.DataFrame, work: pd.DataFrame, reference: pd.DataFrame,
     w_words = vectorize.task_matrix(words, w_fields)
     chars = TfidfVectorizer(analyzer="char", ngram_range=CHAR_NGRAMS, sublinear_tf=True)
     chars.fit(reference["content"].map(normalize))
-    p_chars, w_chars = (chars.transform(df["content"].map(normalize)) for df in (parts, work))  # L2-normalised
+    p_chars, w_chars = (vectorize.transform(chars, df["content"].map(normalize)) for df in (parts, work))  # L2-normalised
     by_clause = ((p_words @ w_words.T).toarray() + (p_chars @ w_chars.T).toarray()) / 2
     unit_of = parts.index.to_numpy()  # exploded rows keep their unit's index (0..n-1)
     sim = np.stack([by_clause[unit_of == u].max(0) for u in range(len(units))]) if len(units) else by_clause

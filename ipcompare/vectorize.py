@@ -48,6 +48,13 @@ def fit_vectorizer(documents: Sequence[list[str]]) -> TfidfVectorizer:
     return TfidfVectorizer(analyzer=_identity, sublinear_tf=True).fit(documents)
 
 
+def transform(vectorizer, documents: Sequence) -> sparse.csr_matrix:
+    """``vectorizer.transform(documents)``, also of no documents (scikit-learn refuses those)."""
+    if len(documents) == 0:
+        return sparse.csr_matrix((0, len(vectorizer.vocabulary_)))
+    return vectorizer.transform(documents)
+
+
 _ROWS: WeakKeyDictionary = WeakKeyDictionary()  # vectorizer -> (row of each token list, their vectors)
 
 
@@ -59,11 +66,12 @@ def _transform(vectorizer: TfidfVectorizer, documents: Sequence[list[str]]) -> s
     if new := [k for k in dict.fromkeys(keys) if k not in index]:
         vectors[:] = [sparse.vstack(vectors + [vectorizer.transform(new)], format="csr")]
         index.update(zip(new, range(len(index), len(index) + len(new))))
-    return vectors[0][[index[k] for k in keys]] if keys else vectorizer.transform([])
+    return vectors[0][[index[k] for k in keys]] if keys else transform(vectorizer, [])
 
 
 def task_matrix(vectorizer: TfidfVectorizer, fields: Mapping[str, Sequence[list[str]]],
                 weights: Mapping[str, float] = FIELD_WEIGHTS) -> sparse.csr_matrix:
     """Rows: L2-normalised weighted sum of each field's L2-normalised TF-IDF vector."""
     total = sum(weights[f] * _transform(vectorizer, fields[f]) for f in weights)
-    return normalize(sparse.csr_matrix(total))
+    total = sparse.csr_matrix(total)
+    return normalize(total) if total.shape[0] else total

@@ -124,6 +124,16 @@ def test_a_plans_rows_depend_on_it_and_the_reference_alone(run_result, out):
                                   check_dtype=False)
 
 
+def test_a_plan_without_tasks_covers_nothing(run_result):
+    project, result = run_result
+    t = {name: result.tables[name] for name in ("documents", "tasks", "themes")}
+    t |= {name: t[name][t[name].doc_id != "HB2025"] for name in ("tasks", "themes")}
+    for keep in (None, {"NAT2024", "HB2025"}):  # with other plans, and alone
+        tbls = {n: df[df.doc_id.isin(keep)] for n, df in t.items()} if keep else t
+        hb = coverage.stage(tbls, project)["coverage"].query("doc_id == 'HB2025'")
+        assert len(hb) == 23 and (hb.verdict == "absent").all() and (hb.evidence_ids == "").all() and (hb.score == 0).all()
+
+
 def test_province_union_of_two_documents(out):
     cov, prov = out["coverage"], out["coverage_by_province"]
     assert len(prov) == 23 * 3
