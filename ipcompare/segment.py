@@ -82,11 +82,14 @@ def _tokenizer() -> jieba.Tokenizer:
         tok.initialized = True
     except (OSError, EOFError, ValueError, TypeError):  # no file yet, or a damaged one
         tok = new_tokenizer()
-        for old in path.parent.glob("ipcompare-jieba-*.marshal"):  # of other versions
-            old.unlink(missing_ok=True)
         temporary = path.with_name(f"{path.name}.{os.getpid()}")
-        temporary.write_bytes(marshal.dumps((tok.FREQ, tok.total)))
-        os.replace(temporary, path)  # whole or not at all, whatever runs at the same time
+        try:  # best effort: without the file, the next process loads jieba's way
+            for old in path.parent.glob("ipcompare-jieba-*.marshal"):  # of other versions
+                old.unlink(missing_ok=True)
+            temporary.write_bytes(marshal.dumps((tok.FREQ, tok.total)))
+            os.replace(temporary, path)  # whole or not at all, whatever runs at the same time
+        except OSError:
+            temporary.unlink(missing_ok=True)
     return tok
 
 

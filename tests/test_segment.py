@@ -1,4 +1,7 @@
 """Segmentation: domain words whole, boilerplate and unit names dropped, simplified text, cache."""
+import tempfile
+
+from conftest import REPO
 from ipcompare import segment
 
 
@@ -29,3 +32,23 @@ def test_tokens_are_cached_by_content(tmp_path, monkeypatch):
     monkeypatch.setattr(segment, "_cut", fail)
     monkeypatch.setattr(segment, "_MEMO", {})  # as in a new process: only the store knows them
     assert segment.tokenize(texts[::-1], tmp_path) == first[::-1]
+
+
+def test_the_dictionary_copy_cuts_as_jieba_loaded_its_own_way(tmp_path, monkeypatch):
+    """The tokenizer read from the pipeline's copy of jieba's dictionary is jieba's own; a damaged
+    copy is made again; without a writable folder, jieba is loaded its own way."""
+    text = (REPO / "data" / "raw" / "hubei_2025_work_points.txt").read_text("utf-8")
+    expected = segment.new_tokenizer().lcut(text, HMM=False)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    try:
+        for damage in (None, b"damaged", b""):
+            if damage is not None:
+                next(tmp_path.glob("ipcompare-jieba-*.marshal")).write_bytes(damage)
+            segment._tokenizer.cache_clear()
+            assert segment._tokenizer().lcut(text, HMM=False) == expected
+            assert len(list(tmp_path.glob("ipcompare-jieba-*"))) == 1
+        monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "missing"))
+        segment._tokenizer.cache_clear()
+        assert segment._tokenizer().lcut(text, HMM=False) == expected
+    finally:
+        segment._tokenizer.cache_clear()
