@@ -29,22 +29,25 @@ def digest(*parts: str | bytes) -> str:
     return h.hexdigest()
 
 
-def frame_key(df) -> str:
-    """Digest of a table (pandas DataFrame): its columns, dtypes and cells."""
+def _columns_and_rows(df, index: bool) -> tuple:
+    """A table's columns with their dtypes, and a hash of each row's cells (and index label)."""
     import pandas as pd
 
-    return digest(repr([(str(c), str(t)) for c, t in df.dtypes.items()]),
-                  pd.util.hash_pandas_object(df, categorize=False).to_numpy().tobytes())
+    columns = repr([(str(c), str(t)) for c, t in df.dtypes.items()])
+    return columns, pd.util.hash_pandas_object(df, index=index, categorize=False).to_numpy()
+
+
+def frame_key(df) -> str:
+    """Digest of a table (pandas DataFrame): its columns, dtypes and cells."""
+    columns, rows = _columns_and_rows(df, index=True)
+    return digest(columns, rows.tobytes())
 
 
 def group_keys(df, by: str) -> dict[str, str]:
     """Digest of each group of rows of a table (pandas DataFrame) by column ``by``: its columns and
     the cells of its rows, in order."""
-    import pandas as pd
-
-    hashes = pd.util.hash_pandas_object(df, index=False, categorize=False).to_numpy()
-    columns = repr([(str(c), str(t)) for c, t in df.dtypes.items()])
-    return {str(g): digest(columns, hashes[rows].tobytes()) for g, rows in df.groupby(by, sort=False).indices.items()}
+    columns, rows = _columns_and_rows(df, index=False)
+    return {str(g): digest(columns, rows[i].tobytes()) for g, i in df.groupby(by, sort=False).indices.items()}
 
 
 class _Imports(ast.NodeVisitor):
