@@ -111,8 +111,8 @@ def build_corpus(folder: Path, n_tasks: int, pool, seed: int = 0) -> int:
 
 def add_plan(folder: Path, rng: random.Random, pool, k: int, rows: list[str] | None = None) -> int:
     """Write plan number ``k`` (a city of a province, a year) and its manifest row; return its tasks."""
-    from ipcompare.corpus import province_slug
-    from ipcompare.metadata import PROVINCES
+    from ipcompare.views.frames import province_slug
+    from ipcompare.reading.metadata import PROVINCES
 
     province = PROVINCES[k % len(PROVINCES)]
     year, city = 2025 + k // len(PROVINCES) % 10, k // (10 * len(PROVINCES)) + 1
@@ -137,7 +137,7 @@ STAGES = ("documents", "segment", "themes", "coverage", "tables", "charts")
 def jieba_alone(root: Path) -> dict:
     """Seconds jieba takes, with the pipeline's dictionary and HMM off, to load and to segment the
     text of every file of the corpus (a fresh tokenizer: nothing shared with the pipeline's)."""
-    from ipcompare import segment
+    from ipcompare.analysis import segment
 
     start = time.perf_counter()
     tokenizer = segment.new_tokenizer()  # jieba's own loading, and the pipeline's words
@@ -151,7 +151,8 @@ def jieba_alone(root: Path) -> dict:
 
 def sample_agreement(root: Path) -> dict:
     """Primary themes of a model fitted on every task vs the model fitted on ``themes.fit_sample``."""
-    from ipcompare import pipeline, tables, themes
+    from ipcompare import pipeline, tables
+    from ipcompare.analysis import themes
 
     tasks = tables.read_table("tasks", pipeline.Project(root).processed)
     sample = themes.fit_sample(tasks)
@@ -231,7 +232,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.child:
         return child(Path(args.child[0]), args.child[1], args.charts)
-    from ipcompare import themes  # here: a child imports only what its run needs, in the run
+    from ipcompare.analysis import themes  # here: a child imports only what its run needs, in the run
 
     folder = args.keep or Path(tempfile.mkdtemp(prefix="bench-scale-"))
     try:

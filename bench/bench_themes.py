@@ -23,7 +23,8 @@ from sklearn.decomposition import LatentDirichletAllocation
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.metrics.pairwise import cosine_similarity
 
-from ipcompare import evaluate, pipeline, segment, themes
+from ipcompare import pipeline
+from ipcompare.analysis import evaluate, segment, themes
 
 ROOT = Path(__file__).resolve().parents[1]
 

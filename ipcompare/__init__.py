@@ -8,7 +8,7 @@ from importlib import import_module
 
 from .errors import InputError
 
-_LAZY = {"Corpus": "corpus", "diff": "corpus", "Project": "pipeline", "run": "pipeline"}
+_LAZY = {"Corpus": "views.corpus", "diff": "views.corpus", "Project": "project", "run": "pipeline"}
 __all__ = ["Corpus", "diff", "InputError", "Project", "run"]
 __version__ = "0.1.0"
 

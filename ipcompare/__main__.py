@@ -1,3 +1,4 @@
+"""`python -m ipcompare`: the command line (see :mod:`ipcompare.cli`)."""
 import sys
 
 from .cli import main

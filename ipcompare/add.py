@@ -1,7 +1,7 @@
 """``ipcompare add FILE``: copy a new plan into ``data/raw/`` and record it in the manifest.
 
 Nothing is asked. The file is read and its metadata detected exactly as a run does
-(:func:`ipcompare.ingest.load_document`); options fill in or override what the text does not state;
+(:func:`ipcompare.reading.manifest.load_document`); options fill in or override what the text does not state;
 the document must yield tasks. A file whose content is already in the manifest is refused. The new
 manifest row holds only what the options set: the run detects the rest from the text again.
 """
@@ -16,9 +16,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import extract, ingest, metadata
 from .errors import InputError
-from .pipeline import Project
+from .extraction.outline import extract
+from .project import Project
+from .reading import metadata
+from .reading.manifest import MANIFEST_COLUMNS, check_row, load_document, read_manifest
 
 # Province codes for new doc ids (ISO 3166-2:CN, as in GZ2025, HB2025, SX2022); NAT for national documents.
 CODES = dict(zip(metadata.PROVINCES, "BJ TJ HE SX NM LN JL HL SH JS ZJ AH FJ JX SD HA HB HN GD GX HI CQ SC GZ YN "
@@ -65,26 +67,26 @@ def add(root: Path | str, file: Path | str, *, province: str | None = None, year
     project, src = Project(Path(root)), Path(file)
     if not src.is_file():
         raise InputError(f"{src}: no such file")
-    manifest = ingest.read_manifest(project.raw)
+    manifest = read_manifest(project.raw)
     digest = _sha256(src)
     for row in manifest.itertuples():
         known = project.raw / row.file
         if known.is_file() and _sha256(known) == digest:
             raise InputError(f"{src}: same content as {row.file} (doc_id {row.doc_id}) already in the manifest; not added")
     first, last = _years(years, str(src))
-    row = pd.Series({c: "" for c in ingest.MANIFEST_COLUMNS} | {
+    row = pd.Series({c: "" for c in MANIFEST_COLUMNS} | {
         "doc_id": doc_id or "NEW", "file": src.name, "level": level or "", "province": province or "",
         "first_year": first, "last_year": last, "title": title or "",
         "source": source or f"added with `ipcompare add` from {src.name}",
     })
-    ingest.check_row(row, str(src), project.raw)
+    check_row(row, str(src), project.raw)
     if doc_id in set(manifest.doc_id):
         raise InputError(f"{src}: doc_id {doc_id} is already in the manifest")
-    doc = ingest.load_document(row, src.parent, fill_hint="give them with --province, --year, --level or --title")
+    doc = load_document(row, src.parent, fill_hint="give them with --province, --year, --level or --title")
     if not doc_id:
         base = f"{CODES[doc.meta['province']]}{doc.meta['first_year']}"
         doc_id = next(d for d in [base] + [f"{base}_{k}" for k in range(2, 1000)] if d not in set(manifest.doc_id))
-    found = extract.extract(doc_id, doc.text)
+    found = extract(doc_id, doc.text)
     if not found.tasks:
         raise InputError(f"{src}: {'; '.join(found.notes + doc.notes)}; not added")
     dest = project.raw / src.name

@@ -50,10 +50,20 @@ def group_keys(df, by: str) -> dict[str, str]:
     return {str(g): digest(columns, rows[i].tobytes()) for g, i in df.groupby(by, sort=False).indices.items()}
 
 
+def source_file(module: str):
+    """The source of ipcompare module ``module`` (dotted below the package: ``analysis.themes``), or None."""
+    parts = module.split(".")
+    for path in (_PACKAGE.joinpath(*parts[:-1], parts[-1] + ".py"), _PACKAGE.joinpath(*parts, "__init__.py")):
+        if path.is_file():
+            return path
+    return None
+
+
 class _Imports(ast.NodeVisitor):
     """ipcompare modules a module imports, at the top or inside a function (not for type checking)."""
 
-    def __init__(self):
+    def __init__(self, package: list[str]):
+        self.package = package  # the importing module's package, as names below ipcompare
         self.found: set[str] = set()
 
     def visit_If(self, node: ast.If) -> None:
@@ -61,15 +71,19 @@ class _Imports(ast.NodeVisitor):
             self.generic_visit(node)
 
     def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
-        if node.level == 1:
-            self.found |= {node.module} if node.module else {a.name for a in node.names}
+        if node.level:
+            prefix = self.package[: len(self.package) - node.level + 1] + (node.module.split(".") if node.module else [])
+            self.found |= {".".join(prefix + [a.name]) for a in node.names} | ({".".join(prefix)} if prefix else set())
 
 
 @cache
-def _imports(module: str) -> set[str]:
-    visitor = _Imports()
-    visitor.visit(ast.parse((_PACKAGE / f"{module}.py").read_text("utf-8")))
-    return {m for m in visitor.found if (_PACKAGE / f"{m}.py").is_file()}
+def imports(module: str) -> frozenset[str]:
+    """The ipcompare modules (and packages) that ``module`` imports, by dotted name below ipcompare."""
+    path = source_file(module)
+    package = module.split(".") if path.name == "__init__.py" else module.split(".")[:-1]
+    visitor = _Imports(package)
+    visitor.visit(ast.parse(path.read_text("utf-8")))
+    return frozenset(m for m in visitor.found if source_file(m) is not None)
 
 
 @cache
@@ -80,8 +94,8 @@ def code_version(modules: tuple[str, ...], data: tuple[str, ...] = (), packages:
     while todo:
         if (m := todo.pop()) not in seen:
             seen.add(m)
-            todo += _imports(m)
-    parts = [(_PACKAGE / f"{m}.py").read_bytes() for m in sorted(seen)]
+            todo += imports(m)
+    parts = [source_file(m).read_bytes() for m in sorted(seen)]
     parts += [(_PACKAGE / "data" / name).read_bytes() for name in data]
     parts += [f"{p}=={metadata.version(p)}" for p in packages]
     return digest(*parts)[:16]

@@ -34,9 +34,10 @@ def _run(args: argparse.Namespace) -> int:
 def _evaluate_themes(args: argparse.Namespace) -> int:
     import json
 
-    from . import evaluate, pipeline
+    from .analysis import evaluate
+    from .project import Project
 
-    result = evaluate.themes(args.gold, pipeline.Project(Path(args.root)).processed)
+    result = evaluate.themes(args.gold, Project(Path(args.root)).processed)
     print(json.dumps(result, ensure_ascii=False, indent=2) if args.json else evaluate.format_report(result))
     return 0
 
@@ -44,9 +45,10 @@ def _evaluate_themes(args: argparse.Namespace) -> int:
 def _evaluate_coverage(args: argparse.Namespace) -> int:
     import json
 
-    from . import evaluate, pipeline
+    from .analysis import evaluate
+    from .project import Project
 
-    result = evaluate.coverage(args.gold, pipeline.Project(Path(args.root)).processed, args.calibrate)
+    result = evaluate.coverage(args.gold, Project(Path(args.root)).processed, args.calibrate)
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
     else:

@@ -6,8 +6,8 @@ has succeeded, so a failed run leaves earlier outputs exactly as they were. ``da
 
 Reruns do only the new work (:mod:`ipcompare.cache`, under ``data/cache/``): each document's
 reading and extraction is kept by the hash of its file, its manifest row and the code that reads
-it; tokens by the hash of their text (:mod:`ipcompare.segment`); the themes and coverage stages, the
-table files and the charts (:mod:`ipcompare.report`) by the hash of their input tables,
+it; tokens by the hash of their text (:mod:`ipcompare.analysis.segment`); the themes and coverage stages, the
+table files and the charts (:mod:`ipcompare.views.report`) by the hash of their input tables,
 annotations, options, code and resources; within those two stages, each document's rows by the hash
 of the document and of what it is compared with (the fitted theme model, the reference document), so
 a new plan is themed and aligned alone. Outputs are the same, cached or not.
@@ -26,42 +26,18 @@ from pathlib import Path
 import pandas as pd
 from tqdm import tqdm  # not tqdm.auto: it warns in notebooks without ipywidgets
 
-from . import ingest, tables, workers
+from . import tables, workers
 from .cache import Store, code_version, digest, frame_key
 from .errors import InputError
+from .extraction import document
+from .project import Project
+from .reading.manifest import read_manifest
 
 # What each cached step depends on besides its inputs: modules (with what they import), package
 # data files, and the libraries whose version changes the result.
-DOCUMENT_CODE = (("ingest", "extract"), (), ("opencc", "charset-normalizer", "trafilatura", "pdfplumber", "python-docx"))
+DOCUMENT_CODE = (("extraction.document",), (), ("opencc", "charset-normalizer", "trafilatura", "pdfplumber", "python-docx"))
 STAGE_DATA = ("themes.md", "theme_lexicon.txt", "ip_dictionary.txt", "stopwords.txt")
 STAGE_LIBRARIES = ("jieba", "opencc", "numpy", "scipy", "scikit-learn", "pandas")
-
-
-@dataclass(frozen=True)
-class Project:
-    """Folder layout of a project (the repository by default)."""
-
-    root: Path = Path(".")
-
-    @property
-    def raw(self) -> Path:
-        return self.root / "data" / "raw"
-
-    @property
-    def processed(self) -> Path:
-        return self.root / "data" / "processed"
-
-    @property
-    def annotations(self) -> Path:
-        return self.root / "data" / "annotations"
-
-    @property
-    def reports(self) -> Path:
-        return self.root / "reports"
-
-    @property
-    def cache(self) -> Path:
-        return self.root / "data" / "cache"
 
 
 @dataclass
@@ -84,7 +60,7 @@ def _document_key(row: pd.Series, raw: Path) -> str | None:
 def corpus_tables(project: Project, progress: bool = True) -> RunResult:
     """documents, tasks and targets tables of the raw corpus (each document read once, then cached;
     the tables of a corpus whose documents all stayed the same come back from the cache at once)."""
-    manifest = ingest.read_manifest(project.raw)
+    manifest = read_manifest(project.raw)
     rows = [row for _, row in manifest.iterrows()]
     keys = [_document_key(row, project.raw) for row in rows]
     store = Store(project.cache, "documents", code_version(*DOCUMENT_CODE))
@@ -93,7 +69,7 @@ def corpus_tables(project: Project, progress: bool = True) -> RunResult:
         return pickle.loads(kept["<corpus>"])
     kept = store.get(k for k in keys if k)
     todo = [row for row, key in zip(rows, keys) if key not in kept]
-    read = workers.imap(partial(ingest.read_document, raw=project.raw), todo, min_items=8)  # in manifest order
+    read = workers.imap(partial(document.read_document, raw=project.raw), todo, min_items=8)  # in manifest order
     docs, task_rows, target_rows, warnings, seen, new = [], [], [], [], {}, {}
     try:
         for row, key in zip(tqdm(rows, desc="documents", unit="doc", disable=not progress), keys):
@@ -132,7 +108,7 @@ def _folder_key(folder: Path) -> str:
 def _segment(tasks: pd.DataFrame, project: Project, progress: bool, timings: dict[str, float]) -> None:
     """Segment every field of every task (tokens kept in the cache, with a progress bar): the themes
     and coverage stages then find them ready. Cheap when already done."""
-    from . import segment, vectorize
+    from .analysis import segment, vectorize
 
     start = time.perf_counter()
     segment.tokenize([text for f in vectorize.FIELDS for text in tasks[f]], project.cache, progress)
@@ -172,14 +148,14 @@ def _write_tables(t: dict[str, pd.DataFrame], folder: Path, cache: Path, fingerp
 
 
 def _themes(t: dict[str, pd.DataFrame], project: Project, version: str) -> dict[str, pd.DataFrame]:
-    from . import themes
+    from .analysis import themes
 
     return themes.stage(t, project, Store(project.cache, "themes-documents", version))
 
 
 def _coverage(t: dict[str, pd.DataFrame], project: Project, version: str, reference: str | None,
               body_measures: bool) -> dict[str, pd.DataFrame]:
-    from . import coverage
+    from .analysis import coverage
 
     return coverage.stage(t, project, reference, body_measures, Store(project.cache, "coverage-documents", version))
 
@@ -207,10 +183,10 @@ def run(root: Path | str = ".", progress: bool = True, reference: str | None = N
     def prepare() -> None:
         _segment(t["tasks"], project, progress, timings)
 
-    version = code_version(("themes",), STAGE_DATA, STAGE_LIBRARIES)
+    version = code_version(("analysis.themes",), STAGE_DATA, STAGE_LIBRARIES)
     t |= _stage(project, "themes", digest(version, fingerprint("tasks"), annotations),
                 lambda: _themes(t, project, version), prepare, timings, progress)
-    version = code_version(("coverage",), STAGE_DATA, STAGE_LIBRARIES)
+    version = code_version(("analysis.coverage",), STAGE_DATA, STAGE_LIBRARIES)
     key = digest(version, *map(fingerprint, ("documents", "tasks", "themes")), annotations,
                  json.dumps([reference, body_measures]))
     t |= _stage(project, "coverage", key, lambda: _coverage(t, project, version, reference, body_measures),
@@ -222,7 +198,7 @@ def run(root: Path | str = ".", progress: bool = True, reference: str | None = N
         staged = {path: project.processed / path.name for path in _write_tables(t, staging, project.cache, fingerprint)}
         timings["tables"] = time.perf_counter() - start
         if charts:
-            from . import corpus, report
+            from .views import corpus, report
 
             start = time.perf_counter()
             files = report.write(corpus.Corpus(t, project.processed), staging / "reports", progress, project.cache)

@@ -126,7 +126,7 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
         },
         strict=True, ordered=True,
     ),
-    # Themes stage (ipcompare.themes): one row per task (non-tasks get theme non_task).
+    # Themes stage (ipcompare.analysis.themes): one row per task (non-tasks get theme non_task).
     "themes": pa.DataFrameSchema(
         {
             "task_id": _text("Task id", unique=True),
@@ -175,9 +175,9 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
         },
         strict=True, ordered=True,
     ),
-    # Coverage stage (ipcompare.coverage): reference units (the national task list, optionally the
+    # Coverage stage (ipcompare.analysis.coverage): reference units (the national task list, optionally the
     # body measures assigned to local offices) x provincial documents; how verdicts are decided and
-    # the calibrated thresholds: see the ipcompare.coverage docstring.
+    # the calibrated thresholds: see the ipcompare.analysis.coverage docstring.
     "coverage": pa.DataFrameSchema(
         {
             "nat_task": _text("National task id (NAT2024-7), the reference unit"),

@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 
 import ipcompare
-from ipcompare import clean, extract, ingest
+from ipcompare.reading import clean
+from ipcompare.extraction.outline import extract
+from ipcompare.reading.manifest import read_manifest
 
 REPO = Path(__file__).resolve().parents[1]
 GOLD = REPO / "tests" / "gold"
@@ -39,6 +41,6 @@ def run_result(tmp_path_factory):
 def seed_tasks():
     """Extraction of every seed document, by doc_id (no pipeline, no cache)."""
     raw = REPO / "data" / "raw"
-    manifest = ingest.read_manifest(raw)
-    return {row.doc_id: extract.extract(row.doc_id, clean.clean_text((raw / row.file).read_text("utf-8")))
+    manifest = read_manifest(raw)
+    return {row.doc_id: extract(row.doc_id, clean.clean_text((raw / row.file).read_text("utf-8")))
             for row in manifest.itertuples()}

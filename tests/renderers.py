@@ -5,11 +5,11 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from ipcompare import ingest
+from ipcompare.reading.manifest import read_manifest
 
 REPO = Path(__file__).resolve().parents[1]
 RAW = REPO / "data" / "raw"
-SEEDS = {row.doc_id: RAW / row.file for row in ingest.read_manifest(RAW).itertuples()}
+SEEDS = {row.doc_id: RAW / row.file for row in read_manifest(RAW).itertuples()}
 FORMATS = ("html", "pdf", "docx", "gbk", "big5", "traditional")
 
 

@@ -13,7 +13,8 @@ import pytest
 
 import ipcompare
 import renderers
-from ipcompare import InputError, readers
+from ipcompare import InputError
+from ipcompare.reading import readers
 
 HB = "hubei_2025_work_points.txt"
 META = {"level": "provincial", "province": "湖北", "first_year": "2025", "last_year": "2025", "title": "测试计划"}

@@ -14,7 +14,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.text import Text
 
 import ipcompare
-from ipcompare import charts, corpus, report
+from ipcompare.views import charts, frames, report
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -76,7 +76,7 @@ def test_english_labels_come_from_the_taxonomy(tables):
     labels = [t.get_text() for t in fig.axes[0].get_xticklabels()]
     assert "Protection & enforcement" in labels
     assert "GZSVC2023 Guizhou 2023-2030" in [t.get_text() for t in fig.axes[0].get_yticklabels()]
-    assert list(corpus.theme_names("zh").values())[0] == "统筹与组织保障"
+    assert list(frames.theme_names("zh").values())[0] == "统筹与组织保障"
 
 
 def test_static_and_html_files(tables, tmp_path):
@@ -101,7 +101,7 @@ def test_coverage_grid_follows_the_guideline_sections(tables):
 
 
 def test_keyness_log_likelihood():
-    terms = corpus.keyness(Counter(a=10, b=2, c=1), Counter(a=1, b=20, d=5))
+    terms = frames.keyness(Counter(a=10, b=2, c=1), Counter(a=1, b=20, d=5))
     assert list(terms["term"]) == ["a"]  # b is over-used in the reference, c is too rare
     c, d = 13, 26
     e1, e2 = c * 11 / (c + d), d * 11 / (c + d)

@@ -1,5 +1,5 @@
 """Cleaning: page chrome, punctuation variants, PDF stray spaces."""
-from ipcompare import clean, metadata
+from ipcompare.reading import clean, metadata
 from conftest import REPO
 
 

@@ -5,7 +5,8 @@ import pandas as pd
 import pytest
 
 from conftest import GOLD, REPO
-from ipcompare import cli, coverage, evaluate, tables
+from ipcompare import cli, tables
+from ipcompare.analysis import coverage, evaluate
 from ipcompare.errors import InputError
 
 COVERAGE_TABLES = ("coverage", "coverage_by_province", "gaps", "local_initiatives")

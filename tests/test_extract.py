@@ -91,7 +91,7 @@ def test_document_level_targets(seed_tasks):
 
 
 def test_task_text_comes_from_the_document(seed_tasks):
-    from ipcompare import clean
+    from ipcompare.reading import clean
     from conftest import REPO
     raw = (REPO / "data" / "raw" / "hubei_2025_work_points.txt").read_text("utf-8")
     cleaned = clean.clean_text(raw)

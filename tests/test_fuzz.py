@@ -9,7 +9,9 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ipcompare import InputError, clean, extract, readers
+from ipcompare import InputError
+from ipcompare.reading import clean, readers
+from ipcompare.extraction.outline import extract
 
 # Lines of real plans (outline items, annotations, task tables of both layouts, page furniture),
 # assembled with any text: markers start lines, bodies mix plan phrases and arbitrary characters.
@@ -56,7 +58,7 @@ def test_cleaning_never_fails_and_is_stable(raw):
 @given(TEXT)
 def test_tasks_come_from_the_input(raw):
     cleaned = clean.clean_text(raw)
-    found = extract.extract("DOC", cleaned)
+    found = extract("DOC", cleaned)
     ids = [t["task_id"] for t in found.tasks]
     assert len(ids) == len(set(ids))
     assert bool(found.tasks) or any(n.startswith("no numbered task found") for n in found.notes)

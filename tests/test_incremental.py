@@ -8,7 +8,10 @@ import pytest
 from conftest import REPO, copy_project
 
 import ipcompare
-from ipcompare import cache, coverage, ingest, pipeline, report, segment, tables, themes, workers
+from ipcompare import cache, pipeline, tables, workers
+from ipcompare.analysis import coverage, segment, themes
+from ipcompare.extraction import document
+from ipcompare.views import report
 
 
 def csv_files(project) -> dict[str, bytes]:
@@ -38,7 +41,7 @@ def test_adding_a_plan_reads_segments_and_aligns_only_that_plan(project, from_sc
     themes_before = tables.read_table("themes", project.processed).set_index(["doc_id", "task_id"]).theme
     manifest.write_text("".join(rows), "utf-8")
     read, cut, aligned = [], [], []
-    spy(monkeypatch, ingest, "read_document", read)
+    spy(monkeypatch, document, "read_document", read)
     spy(monkeypatch, segment, "_cut", cut)
     similarity = coverage.similarity
     monkeypatch.setattr(coverage, "similarity", lambda units, work, *a: aligned.append(set(work.doc_id))
@@ -61,7 +64,7 @@ def test_a_rerun_with_nothing_changed_does_nothing_again(project, from_scratch, 
     def fail(*args, **kwargs):
         raise AssertionError("done again")
 
-    for module, name in [(ingest, "read_document"), (segment, "_cut"), (themes, "stage"), (coverage, "stage"),
+    for module, name in [(document, "read_document"), (segment, "_cut"), (themes, "stage"), (coverage, "stage"),
                          (tables, "write_table")]:
         monkeypatch.setattr(module, name, fail)
     monkeypatch.setattr(segment, "_MEMO", {})
@@ -76,11 +79,11 @@ def test_an_option_or_annotation_redoes_only_the_stages_that_use_it(project, mon
     for module in (themes, coverage):
         spy(monkeypatch, module, "stage", calls, module.__name__)
     ipcompare.run(project.root, progress=False, body_measures=True)
-    assert calls == ["ipcompare.coverage"]
+    assert calls == ["ipcompare.analysis.coverage"]
     overrides = project.annotations / "coverage_overrides.csv"
     overrides.write_text(overrides.read_text("utf-8") + "\n", "utf-8")
     ipcompare.run(project.root, progress=False, body_measures=True)
-    assert calls == ["ipcompare.coverage", "ipcompare.themes", "ipcompare.coverage"]  # annotations: every stage
+    assert calls == ["ipcompare.analysis.coverage", "ipcompare.analysis.themes", "ipcompare.analysis.coverage"]  # annotations: every stage
 
 
 def test_versions_follow_what_each_step_depends_on(tmp_path, monkeypatch):
@@ -91,8 +94,8 @@ def test_versions_follow_what_each_step_depends_on(tmp_path, monkeypatch):
     def versions() -> dict[str, str]:
         cache.code_version.cache_clear()
         return {"documents": cache.code_version(*pipeline.DOCUMENT_CODE), "tokens": segment._fingerprint(),
-                "themes": cache.code_version(("themes",), pipeline.STAGE_DATA, pipeline.STAGE_LIBRARIES),
-                "coverage": cache.code_version(("coverage",), pipeline.STAGE_DATA, pipeline.STAGE_LIBRARIES)}
+                "themes": cache.code_version(("analysis.themes",), pipeline.STAGE_DATA, pipeline.STAGE_LIBRARIES),
+                "coverage": cache.code_version(("analysis.coverage",), pipeline.STAGE_DATA, pipeline.STAGE_LIBRARIES)}
 
     def changed(path: str) -> set[str]:
         before = versions()
@@ -103,9 +106,9 @@ def test_versions_follow_what_each_step_depends_on(tmp_path, monkeypatch):
     try:
         assert changed("data/themes.md") == {"themes", "coverage"}
         assert changed("data/ip_dictionary.txt") == {"tokens", "themes", "coverage"}
-        assert changed("fields.py") == {"documents"}  # read through extract
-        assert changed("coverage.py") == {"coverage"}
-        assert changed("charts.py") == set()
+        assert changed("extraction/fields.py") == {"documents"}  # read through extract
+        assert changed("analysis/coverage.py") == {"coverage"}
+        assert changed("views/charts/_style.py") == set()
     finally:
         cache.code_version.cache_clear()
 

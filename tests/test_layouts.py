@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ipcompare import clean, extract
+from ipcompare.reading import clean
+from ipcompare.extraction.outline import extract
 
 
 def tasks(text: str) -> tuple[pd.DataFrame, list[str]]:
-    found = extract.extract("D", clean.clean_text(text))
+    found = extract("D", clean.clean_text(text))
     return pd.DataFrame(found.tasks).set_index("task_id") if found.tasks else pd.DataFrame(), found.notes
 
 

@@ -8,7 +8,9 @@ import pandas as pd
 import pytest
 
 import renderers
-from ipcompare import InputError, clean, extract, readers
+from ipcompare import InputError
+from ipcompare.reading import clean, readers
+from ipcompare.extraction.outline import extract
 
 SEEDS = renderers.SEEDS
 COMPARED = ["task_id", "kind", "section_path", "section_titles", "title", "text", "content", "lead_units",
@@ -22,7 +24,7 @@ def renders(tmp_path_factory):
 
 
 def tasks_of(text: str, doc_id: str) -> pd.DataFrame:
-    return pd.DataFrame(extract.extract(doc_id, clean.clean_text(text)).tasks)[COMPARED]
+    return pd.DataFrame(extract(doc_id, clean.clean_text(text)).tasks)[COMPARED]
 
 
 FORMATS = [(doc_id, fmt) for fmt in renderers.FORMATS for doc_id in SEEDS if fmt != "big5" or doc_id == "HB2025"]

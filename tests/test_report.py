@@ -6,7 +6,7 @@ from conftest import copy_project
 from plotly.offline import get_plotlyjs
 
 import ipcompare
-from ipcompare import report
+from ipcompare.views import report
 
 
 @pytest.fixture(scope="module")

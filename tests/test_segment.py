@@ -2,7 +2,7 @@
 import tempfile
 
 from conftest import REPO
-from ipcompare import segment
+from ipcompare.analysis import segment
 
 
 def test_domain_words_stay_whole_and_boilerplate_goes():

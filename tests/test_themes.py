@@ -5,7 +5,8 @@ import pandas as pd
 import pytest
 
 from conftest import GOLD
-from ipcompare import cache, cli, evaluate, tables, themes
+from ipcompare import cache, cli, tables
+from ipcompare.analysis import evaluate, themes
 from ipcompare.errors import InputError
 
 THEME_TABLES = ("themes", "theme_terms", "theme_by_document", "theme_by_province")

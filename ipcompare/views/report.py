@@ -15,9 +15,10 @@ from pathlib import Path
 import pandas as pd
 from tqdm import tqdm
 
-from . import charts, corpus, tables, workers
-from .cache import Store, code_version, digest, frame_key
-from .corpus import Tables, province_name, theme_names
+from .. import tables, workers
+from ..cache import Store, code_version, digest, frame_key
+from . import charts, frames
+from .frames import Tables, province_name, theme_names
 
 LANGS = ("zh", "en")
 INDEX = {"en": "index.html", "zh": "index.zh.html"}
@@ -65,7 +66,7 @@ th{background:#f3f3f3}.files{font-size:12px;color:#666}details{margin:1em 0}summ
 def chart_list(t: Tables) -> list[tuple[str, str, dict]]:
     """(file stem, chart name, options) of every chart the tables allow: each chart, and a profile per province."""
     stems = [(name, name, {}) for name in charts.CHARTS if name != "profile"]
-    stems += [(f"profile_{corpus.province_slug(p)}", "profile", {"province": p}) for p in corpus.provinces(t)]
+    stems += [(f"profile_{frames.province_slug(p)}", "profile", {"province": p}) for p in frames.provinces(t)]
     return [s for s in stems if all(n in t and len(t[n]) for n in charts.NEEDS.get(s[1], ()))]
 
 
@@ -90,7 +91,7 @@ def write_figures(t: Tables, folder: Path, progress: bool = False,
     written from what that drawing made, not drawn again.
     """
     jobs = [(lang, *chart) for lang in LANGS for chart in chart_list(t)]
-    version = code_version(("report",), ("themes.md",), ("matplotlib", "plotly", "pylopdf-fonts-zh-cn"))
+    version = code_version(("views.report",), ("themes.md",), ("matplotlib", "plotly", "pylopdf-fonts-zh-cn"))
     made_from = digest(version, datetime.date.today().isoformat(), *(frame_key(t[n]) for n in sorted(t)))
     slots = {f"{lang}/{stem}": digest(made_from, lang, stem, repr(options)) for lang, stem, _, options in jobs}
     store = Store(cache_dir, "charts")
@@ -160,16 +161,16 @@ def index_page(t: Tables, divs: dict, lang: str) -> str:
     body += [f'<h2 id="coverage">{X["coverage"]}</h2>', f"<p>{X['coverage_intro']}</p>"]
     body += [_chart(divs, lang, s) for s in SECTIONS["coverage"]]
     if "gaps" in t:
-        for p in corpus.provinces(t):
+        for p in frames.provinces(t):
             body += [f"<h3>{html.escape(X['gaps'].format(province=province_name(p, lang)))}</h3>", _gaps(t, p, lang)]
     if "local_initiatives" in t and len(t["local_initiatives"]):
         local = t["local_initiatives"][["task_id", "province", "title", "theme", "nearest_nat", "nearest_score"]]
         body += [f"<h3>{X['local']}</h3>", _table(local.assign(theme=local["theme"].map(theme_names(lang)).fillna(local["theme"])))]
     body.append(f'<h2 id="provinces">{X["provinces"]}</h2>')
-    for p in corpus.provinces(t):
-        prof = corpus.profile(t, p)
+    for p in frames.provinces(t):
+        prof = frames.profile(t, p)
         targets = prof.targets[["doc_id", "task_id", "task_title", "text", "value", "unit", "counts"]]
-        body += [f"<h3>{html.escape(province_name(p, lang))}</h3>", _chart(divs, lang, f"profile_{corpus.province_slug(p)}"),
+        body += [f"<h3>{html.escape(province_name(p, lang))}</h3>", _chart(divs, lang, f"profile_{frames.province_slug(p)}"),
                  f"<h4>{X['targets']}</h4>", _table(targets) if len(targets) else f"<p>{X['no_targets']}</p>"]
     body += [f'<h2 id="evidence">{X["evidence"]}</h2>', f"<p>{X['evidence_intro']}</p>"]
     if "coverage" in t:

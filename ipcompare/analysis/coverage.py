@@ -9,7 +9,7 @@ other. The body measures assigned to local offices (各地方知识产权局负�
 (``body_measures=True``).
 
 **Similarity** of a clause and a provincial task is the mean of two cosines: word TF-IDF vectors
-(:mod:`ipcompare.vectorize`: content, title, section titles; for the clause
+(:mod:`ipcompare.analysis.vectorize`: content, title, section titles; for the clause
 :data:`UNIT_FIELD_WEIGHTS`) and character 2-3-gram TF-IDF of the content, which matches key phrases
 whatever the segmentation (统筹协调, 诉调对接). A unit's similarity to a task is that of its best
 clause. Term weights come from the reference document alone (:func:`similarity`), so a plan's
@@ -46,9 +46,10 @@ import numpy as np
 import pandas as pd
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from . import tables, vectorize, workers
-from .cache import Store, digest, frame_key, group_keys
-from .errors import InputError
+from .. import tables, workers
+from ..cache import Store, digest, frame_key, group_keys
+from ..errors import InputError
+from . import vectorize
 from .segment import normalize
 
 VERDICTS = ("covered", "partial", "absent")  # best first

@@ -28,9 +28,9 @@ from pathlib import Path
 import jieba
 from tqdm import tqdm
 
-from . import workers
-from .cache import Store, code_version, digest
-from .clean import t2s
+from .. import workers
+from ..cache import Store, code_version, digest
+from ..reading.clean import t2s
 
 _DATA = resources.files("ipcompare") / "data"
 _WORD = re.compile(r"[\u4e00-\u9fffA-Za-z]")
@@ -56,7 +56,7 @@ def stopwords() -> frozenset[str]:
 
 def _fingerprint() -> str:
     """Version of the tokens: this module, its resources and the libraries that cut and convert."""
-    return code_version(("segment",), ("ip_dictionary.txt", "stopwords.txt"), ("jieba", "opencc"))
+    return code_version(("analysis.segment",), ("ip_dictionary.txt", "stopwords.txt"), ("jieba", "opencc"))
 
 
 def new_tokenizer() -> jieba.Tokenizer:

@@ -6,8 +6,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import tables
-from .errors import InputError
+from .. import tables
+from ..errors import InputError
 
 THEME_GOLD_COLUMNS = ["task_id", "primary", "secondary"]
 
@@ -99,7 +99,7 @@ def coverage_scores(gold: pd.DataFrame, predicted: pd.DataFrame) -> dict:
 
 
 def calibrate_coverage(gold: pd.DataFrame, predicted: pd.DataFrame) -> dict:
-    """Thresholds of :func:`ipcompare.coverage.verdict` that fit ``gold`` best: candidates are the
+    """Thresholds of :func:`ipcompare.analysis.coverage.verdict` that fit ``gold`` best: candidates are the
     midpoints between adjacent observed ``own_score`` (T_COVERED) and ``score`` (T_PARTIAL) values;
     the pair with the highest accuracy, then addressed F1, then the widest gap to the nearest
     observed scores wins."""

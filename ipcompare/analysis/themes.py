@@ -9,7 +9,7 @@ Guided (seeded) topic model, in three explainable steps:
    fields are combined with :data:`SEED_FIELD_WEIGHTS` (the task's content and title; not its
    section headings).
 2. **Corpus refinement (self-training).** Tasks whose seed words clearly point to one theme
-   (:data:`SEED_SHARE`) train a logistic regression on the TF-IDF vectors (:mod:`ipcompare.vectorize`),
+   (:data:`SEED_SHARE`) train a logistic regression on the TF-IDF vectors (:mod:`ipcompare.analysis.vectorize`),
    which learns the corpus' own words for each theme and scores every task. Classes are weighted
    by inverse frequency (``class_weight="balanced"``): themes differ in size by an order of
    magnitude and a small theme must not be absorbed by a large one; C is scikit-learn's default.
@@ -35,21 +35,19 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 from sklearn.linear_model import LogisticRegression
 from threadpoolctl import threadpool_limits
 
-from . import vectorize, workers
-from .cache import Store, digest, frame_key, group_keys
-from .errors import InputError
+from .. import workers
+from ..cache import Store, digest, frame_key, group_keys
+from ..errors import InputError
+from ..project import Project
+from ..tables import SCHEMAS, join, join_list, read_user_csv, split
+from . import vectorize
 from .segment import normalize
-from .tables import SCHEMAS, join, join_list, read_user_csv, split
-
-if TYPE_CHECKING:
-    from .pipeline import Project
 
 NON_TASK = "non_task"
 # A task is a training seed when one theme holds a majority of its seed-word evidence.

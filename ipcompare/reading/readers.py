@@ -18,8 +18,9 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .clean import t2s
-from .errors import InputError
+from ..errors import InputError
+from .clean import normalize, t2s
+from .markers import marker
 
 MAX_MB = 20  # larger files are refused unread: plans are a few MB at most, even as PDF
 SUPPORTED = (".txt", ".text", ".md", ".html", ".htm", ".pdf", ".docx", ".doc")
@@ -184,9 +185,6 @@ def _unwrap(lines: list[_Line]) -> str:
     """Rejoin lines a PDF wrapped: a line reaching the right margin continues on the next line unless
     that one is indented (a new paragraph: by its position or by leading spaces) or starts with an
     outline marker or 附件."""
-    from .clean import normalize
-    from .extract import marker
-
     body = [line for line in lines if not line.table and line.text.strip()]
     if not body:
         return "\n".join(line.text for line in lines)

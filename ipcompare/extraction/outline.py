@@ -4,31 +4,22 @@ Outline markers (一、 / (一) / 1. / 1、 / (1) / ① / 第一章) get levels 
 appear. The *task level* is the style with the most substantive items (items carrying sentences, not
 just a heading); shallower items are sections, deeper ones stay inside their task. Items under
 总体要求-style sections or titled 指导思想/发展目标 are kept as ``preamble``. Text after 附件 is parsed
-on its own, so a national task-list table (see :mod:`ipcompare.tasklist`) or an attached plan is found.
+on its own, so a national task-list table (see :mod:`ipcompare.extraction.tasklist`) or an attached plan is found.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 
+from ..reading.markers import END, MARKERS, marker
 from . import fields, tasklist
-from .tables import PATH_SEP, join_list
+from .records import task_record
 
-_CN_NUM = "一二三四五六七八九十百零〇"
-MARKERS: list[tuple[str, re.Pattern]] = [
-    ("chapter", re.compile(rf"^第([{_CN_NUM}]+)[章部分节]\s*")),
-    ("cn", re.compile(rf"^([{_CN_NUM}]+)\s*、\s*")),
-    ("cn_paren", re.compile(rf"^\(([{_CN_NUM}]+)\)\s*")),
-    ("num", re.compile(r"^(\d{1,3})\s*[.、](?!\d)\s*")),
-    ("num_paren", re.compile(r"^\((\d{1,3})\)\s*")),
-    ("circled", re.compile(r"^([\u2460-\u2473])\s*")),
-]
 PREAMBLE_TITLE = re.compile(
     r"^(?:指导思想|总体要求|总体思路|基本原则|发展目标|主要目标|工作目标|总体目标|目标任务|主要预期目标|预期目标|"
     r"适用范围|编制依据|工作原则)"
 )
 _ATTACHMENT = re.compile(r"^附件\s*\d*\s*(?:[::].*)?$")
-_END = re.compile(r"^(?:抄送[::].*|\(此件.*\)|\d{4}年\d{1,2}月\d{1,2}日)$")
 
 
 @dataclass
@@ -75,14 +66,6 @@ def split_parts(text: str) -> list[str]:
     return ["\n".join(p) for p in parts]
 
 
-def marker(line: str) -> tuple[str, str] | None:
-    """(style, number) of an outline marker at the start of ``line``."""
-    for style, pattern in MARKERS:
-        if m := pattern.match(line):
-            return style, m.group(1)
-    return None
-
-
 def parse_outline(text: str) -> Outline:
     """Items of one part; pipe-table rows and signature/closing lines are left out."""
     levels: dict[str, int] = {}
@@ -91,7 +74,7 @@ def parse_outline(text: str) -> Outline:
         line = raw.strip()
         if not line or "|" in line:
             continue
-        if _END.match(line) and items:
+        if END.match(line) and items:
             stack = []  # a signature after the last item closes the outline
             continue
         if found := marker(line):
@@ -124,57 +107,9 @@ def _full_text(item: Item, items: list[Item]) -> str:
     return "\n".join(lines)
 
 
-def first_sentence(text: str) -> str:
-    """Title of an item: its heading line if that is a bare heading, else its first sentence."""
-    head = text.split("\n", 1)[0]
-    if not re.search(r"[。;!?]", head) and len(head) <= 40 and "\n" in text:
-        return head.strip()
-    return re.split(r"(?<=[。;!?])", fields.strip_annotations(head), maxsplit=1)[0].rstrip("。;").strip()
-
-
 def is_preamble(item: Item) -> bool:
     """指导思想 / 发展目标-style items, or items under a 总体要求-style section."""
     return bool(PREAMBLE_TITLE.match(item.heading) or any(PREAMBLE_TITLE.match(p.heading) for p in item.parents))
-
-
-def task_record(doc_id: str, number: str, text: str, *, kind: str, section_path: list[str],
-                section_titles: list[str], title: str | None = None, **extra: str) -> dict:
-    """One row of the tasks table from an item's text (fields parsed from the text); its parsed
-    targets ride along under ``_targets`` until :func:`extract` moves them to ``task_targets``."""
-    found = fields.annotations(text)
-    content = fields.strip_annotations(text, found)
-    targets = fields.targets(content)
-    return {
-        "number": number,
-        "kind": kind,
-        "section_path": PATH_SEP.join(section_path),
-        "section_titles": PATH_SEP.join(section_titles),
-        "title": title or first_sentence(text),
-        "text": text,
-        "content": content,
-        "lead_units": join_list(u for a in found for u in a.lead),
-        "responsible_units": join_list(u for a in found for u in a.responsible),
-        "deadlines": join_list(fields.deadlines(text, found)),
-        "targets": join_list(t.text for t in targets),
-        "national_measures": extra.get("national_measures", ""),
-        "regional_measures": extra.get("regional_measures", _regional(found, text)),
-        "duty_province": extra.get("duty_province", ""),
-        "duty_local": extra.get("duty_local", ""),
-        "_targets": targets,
-    }
-
-
-_LOCAL_OFFICES = re.compile(r"各地方|各地区|各地|地方知识产权局|各省")
-
-
-def _regional(found: list[fields.Annotation], text: str) -> str:
-    """Sentences of a national measure assigned to local offices: (…各地方知识产权局负责)."""
-    parts, start = [], 0
-    for ann in found:
-        if any(_LOCAL_OFFICES.search(u) for u in ann.responsible + ann.lead):
-            parts.append(text[start:ann.span[0]].strip())
-        start = ann.span[1]
-    return "\n".join(p for p in parts if p)
 
 
 def _section_number(item: Item) -> str:

@@ -3,7 +3,7 @@ turn each manifest row into its rows of the documents, tasks and targets tables.
 
 The manifest (``data/raw/manifest.csv``) has one row per document with the columns of
 :data:`MANIFEST_COLUMNS`. Only ``doc_id`` and ``file`` are required: an empty cell is filled from
-what the text states (:mod:`ipcompare.metadata`); a filled cell overrides it.
+what the text states (:mod:`ipcompare.reading.metadata`); a filled cell overrides it.
 """
 from __future__ import annotations
 
@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import clean, extract, metadata, readers, tables
-from .errors import InputError
+from .. import tables
+from ..errors import InputError
+from . import clean, metadata, readers
 
 MANIFEST_COLUMNS = [
     "doc_id", "file", "level", "province", "first_year", "last_year",
@@ -95,30 +96,3 @@ def load_document(row: pd.Series, raw_dir: Path, fill_hint: str = "fill them in 
     if not text.strip():
         raise InputError(f"{path}: no text left after removing page furniture")
     return Document(meta, path, text, hashlib.sha256(path.read_bytes()).hexdigest(), detected, warnings, source.notes)
-
-
-def read_document(row: pd.Series, raw: Path) -> dict:
-    """One manifest row's rows of the documents, tasks and targets tables, and its warnings."""
-    doc = load_document(row, raw)
-    found = extract.extract(row.doc_id, doc.text)
-    if not found.tasks:
-        raise InputError(f"{doc.path}: {'; '.join(found.notes + doc.notes)}")
-    target_rows = []
-    for task in found.tasks:
-        task["province"] = doc.meta["province"]
-        for t in found.task_targets[task["task_id"]] if task["kind"] == "task" else []:
-            target_rows.append({"doc_id": row.doc_id, "task_id": task["task_id"], "scope": "task", **t.__dict__})
-    for t in found.doc_targets:
-        target_rows.append({"doc_id": row.doc_id, "task_id": "", "scope": "document", **t.__dict__})
-    kinds = [t["kind"] for t in found.tasks]
-    document = {
-        **{k: doc.meta[k] for k in MANIFEST_COLUMNS},
-        "detected": tables.join_list(doc.detected),
-        "n_tasks": kinds.count("task"),
-        "n_preamble": kinds.count("preamble"),
-        "targets": tables.join_list(t.text for t in found.doc_targets),
-        "sha256": doc.sha256,
-        "notes": tables.join_list(doc.notes + found.notes),
-    }
-    return {"document": document, "tasks": found.tasks, "targets": target_rows, "path": str(doc.path),
-            "warnings": doc.warnings + [f"{row.doc_id}: {n}" for n in found.notes]}

@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import re
 
+from ..reading.markers import END, marker
+from ..tables import join_list
 from . import fields
-from .tables import join_list
+from .records import task_record
 
 _TASK = re.compile(r"^(\d{1,3})\s*[.、]\s*(.+)$")
 _SECTION = re.compile(r"^([一二三四五六七八九十]+)\s*、\s*(.+)$")
@@ -60,10 +62,8 @@ def _is_tasklist(header: list[str]) -> bool:
 
 
 def parse(text: str) -> list[dict]:
-    """Task records (see :func:`ipcompare.extract.task_record`) of the task table in ``text``: the
+    """Task records (see :func:`ipcompare.extraction.records.task_record`) of the task table in ``text``: the
     rows from the first task-list or numbered-table header on."""
-    from .extract import task_record  # one record builder for outline and table tasks
-
     table = rows(text)
     start = next((i for i, r in enumerate(table) if _is_tasklist(r) or _is_numbered(r)), None)
     if start is None:
@@ -140,8 +140,6 @@ def _fit(cells: list[str], roles: list[str]) -> list[str]:
 def numbered(table: list[list[str]]) -> list[dict]:
     """Task records of a numbered table (header row first): one per row with a number. A row without
     a number continues the row above (page break), or names a section when it has one cell only."""
-    from .extract import task_record
-
     if not table:
         return []
     header = table[0]
@@ -191,11 +189,9 @@ def numbered(table: list[list[str]]) -> list[dict]:
 def _last_row(row: list[tuple[int, str]], width: int) -> list[tuple[int, str]]:
     """The table's last row ends after a full row of cells, or before what is not a cell: an outline
     heading, a closing line (date, 抄送, 此件) or the issuer line above a date."""
-    from .extract import _END, marker
-
     cells = [c for _, c in row]
     for i, cell in enumerate(cells[1:width], start=1):
-        if marker(cell) or _END.match(cell) or (i + 1 < len(cells) and _END.match(cells[i + 1])):
+        if marker(cell) or END.match(cell) or (i + 1 < len(cells) and END.match(cells[i + 1])):
             return row[:i]
     return row[:width]
 

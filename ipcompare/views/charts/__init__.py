@@ -1,0 +1,37 @@
+"""Report-ready charts of the processed tables: static (matplotlib) and interactive (plotly).
+
+Every chart is a function ``chart(t, lang="zh", interactive=False, **options)``: ``t`` holds the
+processed tables (a :class:`~ipcompare.views.corpus.Corpus` or a dict of DataFrames); it returns a
+matplotlib Figure, or a plotly Figure when ``interactive``. ``lang="en"`` labels everything in
+English (theme names from data/themes.md, provinces in pinyin; document text stays Chinese).
+One module per chart family (``_overview``, ``_themes``, ``_coverage``, ``_profile``); shared
+styling in ``_style``. :data:`CHARTS` lists them by name (the report and ``Corpus.chart`` read it);
+:func:`save` writes PNG (200 dpi), SVG or self-contained HTML.
+"""
+from ._coverage import coverage, coverage_grid, gaps
+from ._overview import documents, fields, structure, targets
+from ._profile import profile
+from ._style import DPI, html_div, html_page, plotly_js, save, use_cjk_font
+from ._themes import task_map, task_projection, theme_counts, theme_shares, theme_terms
+
+CHARTS = {
+    "documents": documents,
+    "structure": structure,
+    "fields": fields,
+    "targets": targets,
+    "theme_shares": theme_shares,
+    "theme_counts": theme_counts,
+    "theme_terms": theme_terms,
+    "task_map": task_map,
+    "coverage": coverage,
+    "gaps": gaps,
+    "profile": profile,
+}
+# Tables a chart needs non-empty (the themes and coverage stages may have produced nothing).
+NEEDS = {
+    "theme_shares": ("theme_by_province",), "theme_counts": ("theme_by_province",), "theme_terms": ("theme_terms",),
+    "task_map": ("themes",), "coverage": ("coverage",), "gaps": ("coverage_by_province",),
+    "profile": ("theme_by_province",),
+}
+__all__ = ["CHARTS", "DPI", "NEEDS", "coverage_grid", "html_div", "html_page", "plotly_js", "save", "task_projection",
+           "use_cjk_font"]

@@ -1,0 +1,121 @@
+"""Coverage charts: the national task x document matrix of verdicts, and each province's gaps."""
+from __future__ import annotations
+
+import html
+
+import matplotlib
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from matplotlib.colors import ListedColormap
+
+from ...analysis.coverage import VERDICTS
+from .. import frames
+from ..frames import Tables, province_name
+from ._style import Panel, bars, doc_label, finish, labels, layout, new_figure, shorten, source_line
+
+LABELS = labels({
+    "zh": {
+        "coverage": "国家年度工作指引任务的覆盖情况", "national_task": "国家任务", "covered": "覆盖", "partial": "部分覆盖",
+        "absent": "未覆盖", "manual": "* 人工校订", "duty": {"必做": "必做", "选做": "选做", "条件": "条件", "none": "无"},
+        "predates": "早于指引", "gaps": "必做国家任务的缺口（未覆盖或部分覆盖）", "n_required": "必做任务数",
+        "gap_label": "{province}（共 {n} 项必做{predates}）", "gap_predates": "，早于指引",
+    },
+    "en": {
+        "coverage": "Coverage of the national annual guideline's tasks", "national_task": "national task",
+        "covered": "covered", "partial": "partial", "absent": "absent", "manual": "* manual override",
+        "duty": {"必做": "required", "选做": "optional", "条件": "conditional", "none": "none"},
+        "predates": "predates guideline", "gaps": "Gaps in required national tasks (absent or partial)",
+        "n_required": "required tasks", "gap_label": "{province} (of {n} required{predates})",
+        "gap_predates": ", predates guideline",
+    },
+})
+
+
+VERDICT_COLORS = {"covered": "#0072B2", "partial": "#56B4E9", "absent": "#E69F00"}
+VERDICT_MARKS = {"covered": "●", "partial": "◐", "absent": "○"}
+
+
+def coverage_grid(t: Tables, lang: str = "zh", by: str = "document") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Verdicts, national task x document (or province), rows grouped under section header rows.
+
+    Returns (verdict grid with "" on header rows, cell marks: verdict symbol, * when manual).
+    """
+    L = LABELS[lang]
+    cov = t["coverage_by_province"] if by == "province" else t["coverage"]
+    key = "province" if by == "province" else "doc_id"
+    nat = frames.national_units(t).set_index("task_id")
+    duty = cov.drop_duplicates("nat_task").set_index("nat_task")["duty_level"]
+    verdict = cov.pivot(index="nat_task", columns=key, values="verdict")
+    manual = cov.pivot(index="nat_task", columns=key, values="source") == "manual"
+    keys = [k for k in dict.fromkeys(t["documents"][key]) if k in verdict.columns]
+    rows, labels = [], []
+    for section, group in nat[nat.index.isin(verdict.index)].groupby("section", sort=False):
+        rows.append(None)
+        labels.append(f"【{shorten(section, 24)}】")
+        for task_id, task in group.iterrows():
+            rows.append(task_id)
+            level = L["duty"].get(duty.get(task_id, "none"), duty.get(task_id, ""))
+            labels.append(f"{task['number']}. {shorten(task['title'], 16)} · {level}")
+    grid = pd.DataFrame([verdict.loc[r, keys] if r else [""] * len(keys) for r in rows], columns=keys)
+    marks = grid.apply(lambda c: c.map(lambda v: VERDICT_MARKS.get(v, "")))
+    stars = pd.DataFrame([manual.loc[r, keys] if r else [False] * len(keys) for r in rows], columns=keys)
+    marks = marks + stars.replace({True: "*", False: ""})
+    predates = cov.drop_duplicates(key).set_index(key)["all_predate" if by == "province" else "predates"]
+    cols = [(province_name(k, lang) if by == "province" else doc_label(t, k, lang))
+            + (f"\n({L['predates']})" if predates[k] else "") for k in keys]
+    return grid.set_axis(labels).set_axis(cols, axis=1), marks.set_axis(labels).set_axis(cols, axis=1)
+
+
+def coverage(t: Tables, lang: str = "zh", interactive: bool = False, by: str = "document"):
+    """National task x document (or province): covered / partial / absent, duty level in the row label."""
+    L = LABELS[lang]
+    grid, marks = coverage_grid(t, lang, by)
+    code = grid.replace({v: i for i, v in enumerate(VERDICTS)}).replace("", np.nan).astype(float)
+    colors = [VERDICT_COLORS[v] for v in VERDICTS]
+    legend = [f"{VERDICT_MARKS[v]} {L[v]}" for v in VERDICTS] + [L["manual"]]
+    title = L["coverage"]
+    if interactive:
+        scale = [[k / 3, c] for i, c in enumerate(colors) for k in (i, i + 1)]
+        header = [lbl.startswith("【") for lbl in grid.index]
+        ylabels = [f"<b>{html.escape(lbl)}</b>" if h else html.escape(lbl) for lbl, h in zip(grid.index, header)]
+        xlabels = [html.escape(c).replace("\n", "<br>") for c in grid.columns]
+        hover = [[f"{html.escape(lbl)}<br>{html.escape(col)}: {L.get(v, v)}" for col, v in zip(grid.columns, row)]
+                 for lbl, row in zip(grid.index, grid.to_numpy())]
+        fig = go.Figure(go.Heatmap(z=code.to_numpy(), x=xlabels, y=ylabels, text=marks.to_numpy(),
+                                   texttemplate="%{text}", customdata=hover, hovertemplate="%{customdata}<extra></extra>",
+                                   colorscale=scale, zmin=-0.5, zmax=2.5, showscale=False, xgap=2, ygap=2))
+        for v, c in zip(VERDICTS, colors):  # legend entries for the three colours
+            fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=html.escape(f"{VERDICT_MARKS[v]} {L[v]}"),
+                                     marker={"color": c, "symbol": "square", "size": 12}))
+        fig.update_yaxes(autorange="reversed", showgrid=False)
+        fig.update_xaxes(side="top", showgrid=False)
+        return layout(fig, title + "  ·  " + L["manual"], height=len(grid) * 22 + 260, top=130,
+                       legend={"orientation": "h", "y": -0.02, "yanchor": "top"})
+    fig = new_figure(3.6 + 1.3 * grid.shape[1], len(grid) * 0.24 + 2.2)
+    ax = fig.subplots()
+    ax.imshow(code.to_numpy(), cmap=ListedColormap(colors), vmin=-0.5, vmax=2.5, aspect="auto", interpolation="nearest")
+    for (i, j), m in np.ndenumerate(marks.to_numpy()):
+        ax.text(j, i, m, ha="center", va="center", fontsize=8, color="white" if code.iat[i, j] == 0 else "black")
+    ax.set_xticks(range(grid.shape[1]), list(grid.columns), fontsize=8)
+    ax.xaxis.tick_top()
+    ax.set_yticks(range(len(grid)), list(grid.index), fontsize=8)
+    ax.set_xticks(np.arange(-0.5, grid.shape[1]), minor=True)
+    ax.set_yticks(np.arange(-0.5, len(grid)), minor=True)
+    ax.grid(which="minor", color="white", linewidth=1.5)
+    ax.tick_params(which="both", length=0)
+    ax.spines[:].set_visible(False)
+    handles = [matplotlib.patches.Patch(color=c) for c in colors] + [matplotlib.patches.Patch(color="none")]
+    fig.legend(handles, legend, loc="outside right upper", fontsize=8, frameon=False)
+    return finish(fig, title, source_line(t, list(dict.fromkeys(t["coverage"]["doc_id"])), lang))
+
+
+def gaps(t: Tables, lang: str = "zh", interactive: bool = False):
+    """Per province: required (必做) national tasks left absent or only partial (best verdict over its documents)."""
+    L = LABELS[lang]
+    counts = frames.gap_counts(t)
+    label = {p: L["gap_label"].format(province=province_name(p, lang), n=r.required,
+                                      predates=L["gap_predates"] if r.all_predate else "") for p, r in counts.iterrows()}
+    frame = counts[["absent", "partial"]].set_axis([L["absent"], L["partial"]], axis=1).rename(index=label)
+    panel = Panel("", frame, [VERDICT_COLORS["absent"], VERDICT_COLORS["partial"]], xlabel=L["n_required"], annotate=True)
+    return bars([panel], L["gaps"], source_line(t, list(dict.fromkeys(t["coverage"]["doc_id"])), lang), interactive)

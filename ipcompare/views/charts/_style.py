@@ -1,0 +1,329 @@
+"""Shared styling and drawing of every chart: palette, CJK fonts, labels, source line, bar and heatmap
+renderers for matplotlib and plotly, and saving (PNG 200 dpi, SVG, self-contained HTML).
+
+Chinese is drawn with the OFL font Noto Sans SC shipped by the ``pylopdf-fonts-zh-cn`` dependency
+(or an installed system CJK font); colours are colour-blind safe (Okabe-Ito, cividis), and every
+static chart carries a source line naming its documents and date. All text that reaches plotly is
+HTML-escaped here or by the chart that builds it.
+"""
+from __future__ import annotations
+
+import datetime
+import html
+import io
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import matplotlib
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from matplotlib import font_manager
+from matplotlib.figure import Figure
+from plotly.subplots import make_subplots
+
+from ..frames import Tables, province_name
+
+DPI = 200
+OKABE_ITO = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#999999"]
+# Themes outnumber the eight colours: the next eight reuse them with a hatch (bars) or marker shape.
+HATCHES, PATTERNS, MARKERS, SYMBOLS = ["", "///", "..."], ["", "/", "."], ["o", "s", "^"], ["circle", "square", "triangle-up"]
+SEQUENTIAL = "cividis"
+# Installed CJK fonts tried after the bundled one (first found wins in matplotlib; browsers take any).
+SYSTEM_CJK = ["Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "WenQuanYi Zen Hei",
+              "Microsoft YaHei", "PingFang SC", "Hiragino Sans GB", "SimHei"]
+WEB_FONTS = "Noto Sans SC, " + ", ".join(SYSTEM_CJK) + ", sans-serif"
+
+COMMON_LABELS = {
+    "zh": {
+        "source": "来源：{docs}。ipcompare 制图，{date}。", "doc_sep": "；", "n_tasks": "任务数", "share": "占比",
+        "theme": "主题", "province": "省份", "document": "文件", "no_data": "无数据",
+    },
+    "en": {
+        "source": "Source: {docs}. Chart: ipcompare, {date}.", "doc_sep": "; ", "n_tasks": "tasks",
+        "share": "share", "theme": "theme", "province": "province", "document": "document",
+        "no_data": "no data",
+    },
+}
+
+
+# ---------------------------------------------------------------- fonts, styles, text
+
+
+@cache
+def use_cjk_font() -> str:
+    """Make matplotlib draw Chinese: register the bundled Noto Sans SC, put CJK fonts first; return the family used."""
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    try:
+        import pylopdf_fonts_zh_cn
+
+        path = str(pylopdf_fonts_zh_cn.sans_path())
+        font_manager.fontManager.addfont(path)
+        bundled = [font_manager.FontProperties(fname=path).get_name()]
+    except (ImportError, OSError, RuntimeError):
+        bundled = []
+    cjk = bundled + [f for f in SYSTEM_CJK if f in installed]
+    if not cjk:
+        raise RuntimeError("no CJK font: reinstall ipcompare (pylopdf-fonts-zh-cn) or install fonts-noto-cjk")
+    matplotlib.rcParams["font.family"] = "sans-serif"
+    matplotlib.rcParams["font.sans-serif"] = cjk + [f for f in matplotlib.rcParams["font.sans-serif"] if f not in cjk]
+    return cjk[0]
+
+
+def labels(own: dict[str, dict]) -> dict[str, dict]:
+    """A chart family's labels by language, with the shared ones (source line, common words) added."""
+    return {lang: COMMON_LABELS[lang] | own[lang] for lang in own}
+
+
+def theme_style(i: int) -> dict:
+    """Colour and second cue (hatch, pattern, marker) of the i-th theme in taxonomy order."""
+    k = i // len(OKABE_ITO) % len(HATCHES)
+    return {"color": OKABE_ITO[i % len(OKABE_ITO)], "hatch": HATCHES[k], "pattern": PATTERNS[k],
+            "marker": MARKERS[k], "symbol": SYMBOLS[k]}
+
+
+def text_width(text: str) -> float:
+    """Display width in ems (CJK characters 1, others about 0.55)."""
+    return sum(1 if unicodedata.east_asian_width(c) in "WF" else 0.55 for c in text)
+
+
+def shorten(text: str, width: float) -> str:
+    """``text`` cut to ``width`` ems with an ellipsis."""
+    if text_width(text) <= width:
+        return text
+    while text_width(text) > width - 1:
+        text = text[:-1]
+    return text + "…"
+
+
+def wrap(text: str, width: float) -> str:
+    """``text`` broken into lines of at most ``width`` ems, at the line's last space where it has one."""
+    lines, line = [], ""
+    for c in text:
+        if line and text_width(line + c) > width:
+            cut = line.rfind(" ") if " " in line else len(line)
+            lines.append(line[:cut])
+            line = line[cut:].lstrip()
+        line += c
+    return "\n".join(x.strip() for x in lines + [line])
+
+
+def doc_label(t: Tables, doc_id: str, lang: str) -> str:
+    doc = t["documents"].set_index("doc_id").loc[doc_id]
+    years = str(doc["first_year"]) if doc["first_year"] == doc["last_year"] else f"{doc['first_year']}-{doc['last_year']}"
+    return f"{doc_id} {province_name(doc['province'], lang)} {years}"
+
+
+def source_line(t: Tables, doc_ids, lang: str = "zh") -> str:
+    """The line under a static chart: which documents it shows, and when it was made."""
+    L = COMMON_LABELS[lang]
+    docs = L["doc_sep"].join(doc_label(t, d, lang) for d in doc_ids)
+    return L["source"].format(docs=docs, date=datetime.date.today().isoformat())
+
+
+def all_docs(t: Tables) -> list[str]:
+    return list(t["documents"]["doc_id"])
+
+
+# ---------------------------------------------------------------- renderers
+
+
+@dataclass
+class Panel:
+    """Horizontal bars: one bar per row of ``frame`` (top to bottom), its columns stacked."""
+
+    title: str
+    frame: pd.DataFrame
+    colors: list[str]
+    hatches: list[str] | None = None  # matplotlib hatch per column (second cue beside colour)
+    patterns: list[str] | None = None  # the same for plotly
+    marks: pd.Series | None = None  # optional value per row, drawn as a diamond (e.g. a mean)
+    mark_label: str = ""
+    xlabel: str = ""
+    percent: bool = False
+    annotate: bool = False  # write each bar's total at its end
+    hover: pd.DataFrame | None = None  # plotly hover text per cell (escaped here)
+    empty: str = ""  # written in the panel when it has no rows
+
+    @property
+    def legend(self) -> bool:
+        """Series go in the legend when a panel has several (a single series is named by the title)."""
+        return not self.frame.empty and (len(self.frame.columns) > 1 or self.marks is not None)
+
+
+class Chart(Figure):
+    """A matplotlib Figure that shows itself in notebooks (no pyplot, so nothing is shown twice)."""
+
+    def _repr_png_(self) -> bytes:
+        buf = io.BytesIO()
+        self.savefig(buf, format="png", dpi=100)
+        return buf.getvalue()
+
+
+def new_figure(width: float, height: float) -> Chart:
+    use_cjk_font()
+    return Chart(figsize=(width, height), dpi=100, layout="constrained")
+
+
+def finish(fig: Figure, title: str, source: str) -> Figure:
+    """Title on top, source line below (both wrapped to the figure width)."""
+    fig.suptitle(wrap(title, fig.get_figwidth() * 72 / 12 - 2), x=0.01, ha="left", fontsize=12)
+    fig.supxlabel(wrap(source, fig.get_figwidth() * 72 / 7 - 4), x=0.01, ha="left", fontsize=7, color="#555555")
+    return fig
+
+
+def layout(fig: go.Figure, title: str, height: int, top: int = 60, **kw) -> go.Figure:
+    fig.update_layout(title={"text": html.escape(title), "x": 0.01}, template="simple_white", height=height,
+                      font={"family": WEB_FONTS, "size": 12}, hoverlabel={"font_family": WEB_FONTS},
+                      margin={"l": 10, "r": 10, "t": top, "b": 10}, **kw)
+    fig.update_xaxes(automargin=True)
+    fig.update_yaxes(automargin=True)
+    return fig
+
+
+def _bars_static(ax, p: Panel) -> None:
+    ax.set_title(p.title, loc="left", fontsize=10)
+    if p.frame.empty:
+        ax.text(0.5, 0.5, p.empty, transform=ax.transAxes, ha="center", color="#777777")
+        ax.set_axis_off()
+        return
+    y = np.arange(len(p.frame))
+    left = np.zeros(len(p.frame))
+    for j, col in enumerate(p.frame.columns):
+        values = p.frame[col].to_numpy(float)
+        hatch = p.hatches[j] if p.hatches else ""
+        ax.barh(y, values, left=left, color=p.colors[j], hatch=hatch, edgecolor="#333333" if hatch else "white",
+                linewidth=0.5, label=str(col))
+        left += values
+    if p.marks is not None:
+        ax.scatter(p.marks.to_numpy(float), y, marker="D", s=22, color="black", zorder=3, label=p.mark_label)
+    if p.annotate:
+        for yi, total in zip(y, left):
+            ax.text(total, yi, f" {total:.0f}", va="center", fontsize=8)
+        ax.set_xlim(0, max(left.max(), 1) * 1.12)
+    ax.set_yticks(y, [str(i) for i in p.frame.index], fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlabel(p.xlabel, fontsize=8)
+    ax.tick_params(axis="x", labelsize=8)
+    if p.percent:
+        ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0, decimals=0))
+    ax.spines[["top", "right"]].set_visible(False)
+
+
+def _bars_plotly(fig: go.Figure, p: Panel, row: int, col: int, legend: bool) -> None:
+    if p.frame.empty:  # an axis without traces: note in paper coordinates (plotly.js misplaces axis-domain ones)
+        axes = fig.get_subplot(row, col)
+        fig.add_annotation(text=html.escape(p.empty), x=sum(axes.xaxis.domain) / 2, y=sum(axes.yaxis.domain) / 2,
+                           xref="paper", yref="paper", showarrow=False)
+        fig.update_xaxes(visible=False, row=row, col=col)
+        fig.update_yaxes(visible=False, row=row, col=col)
+        return
+    labels = [html.escape(str(i)) for i in p.frame.index]
+    for j, name in enumerate(p.frame.columns):
+        hover = None if p.hover is None else [html.escape(str(h)) for h in p.hover[name]]
+        pattern = {"shape": p.patterns[j] if p.patterns else ""}
+        fig.add_trace(go.Bar(y=labels, x=p.frame[name], orientation="h", name=html.escape(str(name)),
+                             marker={"color": p.colors[j], "pattern": pattern}, showlegend=legend and p.legend,
+                             hovertext=hover, hoverinfo="text+x" if hover else None), row=row, col=col)
+    if p.marks is not None:
+        fig.add_trace(go.Scatter(y=labels, x=p.marks, mode="markers", name=html.escape(p.mark_label),
+                                 showlegend=legend, marker={"symbol": "diamond", "color": "black", "size": 8}),
+                      row=row, col=col)
+    fig.update_yaxes(autorange="reversed", row=row, col=col)
+    fig.update_xaxes(title_text=p.xlabel, tickformat=".0%" if p.percent else None, row=row, col=col)
+
+
+def bars(panels: list[Panel], title: str, source: str, interactive: bool, ncols: int = 1,
+         width: float = 8.0, legend: bool = True):
+    """Panels of horizontal bars, as a matplotlib or plotly figure."""
+    nrows = -(-len(panels) // ncols)
+    rows_per = max(max(len(p.frame) for p in panels), 1)
+    if interactive:
+        fig = make_subplots(rows=nrows, cols=ncols, subplot_titles=[html.escape(p.title) for p in panels],
+                            horizontal_spacing=0.16 if ncols > 1 else 0.02, vertical_spacing=0.3 / nrows + 0.02)
+        for k, p in enumerate(panels):
+            _bars_plotly(fig, p, k // ncols + 1, k % ncols + 1, legend)
+        return layout(fig, title, height=int(nrows * (rows_per * 22 + 90) + 120), barmode="stack",
+                       legend={"traceorder": "normal"})
+    fig = new_figure(width, nrows * (rows_per * 0.24 + 0.9) + 1.0)
+    axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
+    for ax, p in zip(axes, panels):
+        _bars_static(ax, p)
+    for ax in axes[len(panels):]:
+        ax.set_visible(False)
+    if legend and any(p.legend for p in panels):
+        handles = {lbl: h for ax, p in zip(axes, panels) if p.legend for h, lbl in zip(*ax.get_legend_handles_labels())}
+        fig.legend(handles.values(), handles.keys(), loc="outside right upper", fontsize=8, frameon=False)
+    return finish(fig, title, source)
+
+
+def heatmap(matrix: pd.DataFrame, title: str, source: str, interactive: bool, xlabel: str = "",
+            ylabel: str = "", width: float = 9.0, text: pd.DataFrame | None = None):
+    """Shares (rows top to bottom), each written in its cell with a percentage scale; or a shade behind ``text``."""
+    values = matrix.to_numpy(float)
+    scale = text is None
+    text = [[f"{v:.0%}" for v in row] for row in values] if scale else text.to_numpy().tolist()
+    if interactive:
+        fig = go.Figure(go.Heatmap(z=values, x=[html.escape(str(c)) for c in matrix.columns],
+                                   y=[html.escape(str(i)) for i in matrix.index],
+                                   text=[[html.escape(str(v)) for v in row] for row in text],
+                                   texttemplate="%{text}", colorscale=SEQUENTIAL, xgap=1, ygap=1,
+                                   showscale=scale, colorbar={"tickformat": ".0%"},
+                                   hovertemplate="%{y} · %{x}: %{text}<extra></extra>"))
+        fig.update_yaxes(autorange="reversed", title_text=ylabel)
+        fig.update_xaxes(title_text=xlabel, tickangle=-40, side="bottom")
+        return layout(fig, title, height=len(matrix) * 40 + 320)
+    fig = new_figure(width, len(matrix) * 0.35 + 2.4)
+    ax = fig.subplots()
+    im = ax.imshow(values, cmap=SEQUENTIAL, aspect="auto", vmin=0, vmax=max(values.max(), 1e-9), interpolation="nearest")
+    for (i, j), v in np.ndenumerate(values):
+        ax.text(j, i, text[i][j], ha="center", va="center", fontsize=7,
+                color="black" if v > 0.6 * values.max() else "white")
+    tilt = max(text_width(str(c)) for c in matrix.columns) > width * 6 / matrix.shape[1]  # ems a column holds at 8 pt
+    ax.set_xticks(range(matrix.shape[1]), list(matrix.columns), rotation=40 if tilt else 0,
+                  ha="right" if tilt else "center", fontsize=8)
+    ax.set_yticks(range(matrix.shape[0]), list(matrix.index), fontsize=8)
+    ax.set_xlabel(xlabel, fontsize=8)
+    ax.set_ylabel(ylabel, fontsize=8)
+    ax.tick_params(length=0)
+    ax.spines[:].set_visible(False)
+    if scale:
+        bar = fig.colorbar(im, ax=ax, shrink=0.8, pad=0.01)
+        bar.ax.tick_params(labelsize=7)
+        bar.ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0, decimals=0))
+    return finish(fig, title, source)
+
+
+# SVG without a date (same chart, same file); PNG with the fastest compression (files about 6% larger).
+SAVE_OPTIONS = {".svg": {"metadata": {"Date": None}}, ".png": {"pil_kwargs": {"compress_level": 1}}}
+
+
+@cache
+def plotly_js() -> str:
+    """plotly.js itself (4.8 MB), for pages that work offline."""
+    from plotly.offline import get_plotlyjs
+
+    return get_plotlyjs()
+
+
+def html_div(fig: go.Figure) -> str:
+    """The chart of a plotly figure as an HTML div (plotly.js not included)."""
+    return fig.to_html(full_html=False, include_plotlyjs=False, config={"displaylogo": False})
+
+
+def html_page(div: str) -> str:
+    """A page of one chart's :func:`html_div`, plotly.js inside: it works offline."""
+    return (f'<!DOCTYPE html>\n<html>\n<head><meta charset="utf-8"></head>\n<body>\n'
+            f"<script>{plotly_js()}</script>\n{div}\n</body>\n</html>\n")
+
+
+def save(fig, *paths: Path | str) -> None:
+    """Write ``fig`` by suffix: .png (200 dpi) or .svg for matplotlib, .html (plotly.js inside, offline) for plotly."""
+    for path in map(Path, paths):
+        if isinstance(fig, go.Figure):
+            path.write_text(html_page(html_div(fig)), encoding="utf-8")
+        else:
+            fig.savefig(path, dpi=DPI, **SAVE_OPTIONS.get(path.suffix, {}))
+            fig.set_layout_engine("none")  # laid out once: the next format reuses the positions

@@ -1,0 +1,123 @@
+"""Theme charts: shares and counts by document or province, distinctive terms, the task map."""
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from .. import frames
+from ..frames import Tables, province_name, theme_names
+from ._style import (
+    Panel,
+    all_docs,
+    bars,
+    doc_label,
+    finish,
+    heatmap,
+    labels,
+    layout,
+    new_figure,
+    source_line,
+    theme_style,
+    wrap,
+)
+
+LABELS = labels({
+    "zh": {
+        "theme_shares": "各主题任务占比", "theme_counts": "各主题任务数", "theme_terms": "各主题的特征词（c-TF-IDF）",
+        "score": "得分", "rank": "排名", "task_map": "任务分布图（TF-IDF + SVD 二维投影，按主题着色）",
+    },
+    "en": {
+        "theme_shares": "Share of tasks by theme", "theme_counts": "Tasks by theme",
+        "theme_terms": "Distinctive terms of each theme (c-TF-IDF)", "score": "score", "rank": "rank",
+        "task_map": "Map of tasks (TF-IDF + SVD projection, coloured by theme)",
+    },
+})
+
+
+def _row_labels(t: Tables, keys, by: str, lang: str) -> list[str]:
+    return [province_name(k, lang) if by == "province" else doc_label(t, k, lang) for k in keys]
+
+
+def _docs_of(t: Tables, keys, by: str) -> list[str]:
+    docs = t["documents"]
+    return list(docs.loc[docs["province" if by == "province" else "doc_id"].isin(keys), "doc_id"])
+
+
+def theme_shares(t: Tables, lang: str = "zh", interactive: bool = False, by: str = "document"):
+    """Heatmap, document (labelled with its province and years; or province) x theme: share of its
+    tasks with that primary theme, so each document is normalised by its own task count."""
+    L = LABELS[lang]
+    m = frames.theme_matrix(t, "share", by)
+    shown = m.set_axis(_row_labels(t, m.index, by, lang)).rename(columns=theme_names(lang))
+    return heatmap(shown, L["theme_shares"], source_line(t, _docs_of(t, m.index, by), lang), interactive,
+                   ylabel=L[by], width=10.0)
+
+
+def theme_counts(t: Tables, lang: str = "zh", interactive: bool = False, by: str = "province"):
+    """Stacked bars: tasks of each province (or document) by primary theme."""
+    L = LABELS[lang]
+    m = frames.theme_matrix(t, "n_tasks", by)
+    frame = m.set_axis(_row_labels(t, m.index, by, lang)).rename(columns=theme_names(lang))
+    styles = [theme_style(i) for i in range(m.shape[1])]
+    panel = Panel("", frame, [s["color"] for s in styles], [s["hatch"] for s in styles],
+                  [s["pattern"] for s in styles], xlabel=L["n_tasks"], annotate=True)
+    return bars([panel], L["theme_counts"], source_line(t, _docs_of(t, m.index, by), lang), interactive, width=10.0)
+
+
+def theme_terms(t: Tables, lang: str = "zh", interactive: bool = False, n: int = 8):
+    """Top ``n`` distinctive terms of each theme (theme_terms.csv): a row per theme, shade = c-TF-IDF score."""
+    L = LABELS[lang]
+    top = t["theme_terms"][t["theme_terms"]["rank"] <= n]
+    names = theme_names(lang)
+    scores = top.pivot(index="theme", columns="rank", values="score").reindex(list(names))
+    terms = top.pivot(index="theme", columns="rank", values="term").reindex(list(names)).fillna("")
+    scores, terms = (f.set_axis(list(names.values())) for f in (scores, terms))
+    return heatmap(scores / scores.max().max(), L["theme_terms"], source_line(t, all_docs(t), lang), interactive,
+                   xlabel=L["rank"], width=11.0, text=terms)
+
+
+def task_projection(t: Tables) -> pd.DataFrame:
+    """Tasks placed in 2-D: TF-IDF vectors (:mod:`ipcompare.analysis.vectorize`) reduced by TruncatedSVD (fixed seed)."""
+    from sklearn.decomposition import TruncatedSVD
+
+    from ...analysis import vectorize
+
+    work = frames.work_tasks(t).reset_index(drop=True)
+    tokens = vectorize.field_tokens(work, frames.cache_dir(t))
+    X = vectorize.task_matrix(vectorize.fit_vectorizer(vectorize.task_documents(tokens)), tokens)
+    xy = TruncatedSVD(n_components=2, random_state=0).fit_transform(X)
+    theme = work["task_id"].map(t["themes"].set_index("task_id")["theme"])
+    return work.assign(x=xy[:, 0], y=xy[:, 1], theme=theme)
+
+
+def task_map(t: Tables, lang: str = "zh", interactive: bool = False):
+    """Every task as a point (similar tasks close together), coloured by primary theme; hover shows the task."""
+    L = LABELS[lang]
+    points = task_projection(t)
+    names = theme_names(lang)
+    if interactive:
+        fig = go.Figure()
+        for i, (theme, name) in enumerate(names.items()):
+            p = points[points["theme"] == theme]
+            hover = [f"<b>{html.escape(r.task_id)}</b> {html.escape(province_name(r.province, lang))}<br>"
+                     f"{html.escape(r.title)}<br>{'<br>'.join(map(html.escape, wrap(r.content[:160], 30).splitlines()))}"
+                     for r in p.itertuples()]
+            style = theme_style(i)
+            fig.add_trace(go.Scatter(x=p["x"], y=p["y"], mode="markers", name=html.escape(name), hovertext=hover,
+                                     hoverinfo="text", marker={"color": style["color"], "symbol": style["symbol"],
+                                                               "size": 9, "line": {"width": 0.5, "color": "#333"}}))
+        fig.update_xaxes(showticklabels=False, title_text="SVD 1")
+        fig.update_yaxes(showticklabels=False, title_text="SVD 2")
+        return layout(fig, L["task_map"], height=620)
+    fig = new_figure(9.0, 6.5)
+    ax = fig.subplots()
+    for i, (theme, name) in enumerate(names.items()):
+        p, style = points[points["theme"] == theme], theme_style(i)
+        ax.scatter(p["x"], p["y"], s=28, color=style["color"], marker=style["marker"], edgecolor="#333333",
+                   linewidth=0.4, label=name)
+    ax.set(xticks=[], yticks=[], xlabel="SVD 1", ylabel="SVD 2")
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.legend(loc="outside right upper", fontsize=8, frameon=False)
+    return finish(fig, L["task_map"], source_line(t, all_docs(t), lang))

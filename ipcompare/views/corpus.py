@@ -1,0 +1,96 @@
+"""One object, many views: the processed tables of a project, loaded once, with the charts as methods.
+
+    corpus = Corpus.load("data/processed")
+    corpus.tasks                        # any processed table, by name
+    corpus.profile("贵州")              # theme shares vs the mean, distinctive terms, targets, lead units
+    corpus.chart("theme_shares", lang="en")                     # matplotlib figure
+    corpus.chart("coverage", interactive=True)                  # plotly figure
+    diff("before/processed", "data/processed")                  # what changed between two runs
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+import pandas as pd
+
+from .. import tables
+from .frames import Profile, profile, provinces
+
+
+class Corpus(Mapping[str, pd.DataFrame]):
+    """The processed tables of one run, by name (``corpus["tasks"]`` or ``corpus.tasks``), with charts."""
+
+    def __init__(self, frames: Mapping[str, pd.DataFrame], folder: Path | None = None):
+        self._tables = dict(frames)
+        self.folder = folder
+
+    @classmethod
+    def load(cls, folder: Path | str = "data/processed") -> "Corpus":
+        """Read every processed table present in ``folder`` (documents, tasks and targets are required)."""
+        folder = Path(folder)
+        names = [n for n in tables.SCHEMAS if n in ("documents", "tasks", "targets") or (folder / f"{n}.csv").exists()]
+        return cls({n: tables.read_table(n, folder) for n in names}, folder)
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        return self._tables[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._tables)
+
+    def __len__(self) -> int:
+        return len(self._tables)
+
+    def __getattr__(self, name: str) -> pd.DataFrame:
+        if name.startswith("_"):  # not a table (and _tables itself while unpickling)
+            raise AttributeError(name)
+        if name not in self._tables:
+            raise AttributeError(f"no table {name!r}; loaded: {', '.join(self._tables)}")
+        return self._tables[name]
+
+    def __dir__(self):
+        return [*super().__dir__(), *self._tables]
+
+    def __repr__(self) -> str:
+        return f"Corpus({self.folder}: " + ", ".join(f"{n} {len(df)}" for n, df in self._tables.items()) + ")"
+
+    @property
+    def provinces(self) -> list[str]:
+        return provinces(self)
+
+    def profile(self, province: str) -> Profile:
+        return profile(self, province)
+
+    def chart(self, name: str, lang: str = "zh", interactive: bool = False, **options):
+        """Chart ``name`` of :data:`ipcompare.views.charts.CHARTS` (matplotlib figure, or plotly when ``interactive``)."""
+        from .charts import CHARTS
+
+        return CHARTS[name](self, lang=lang, interactive=interactive, **options)
+
+
+def _changes(before: pd.DataFrame, after: pd.DataFrame, key: list[str], value: str) -> pd.DataFrame:
+    """Rows added, removed or whose ``value`` changed, keyed by ``key`` (in table order)."""
+    merged = before[key + [value]].assign(_b=range(len(before))).merge(
+        after[key + [value]].assign(_a=range(len(after))), on=key, how="outer", suffixes=("_before", "_after"),
+        indicator=True)
+    merged["change"] = merged.pop("_merge").astype(str).map({"left_only": "removed", "right_only": "added",
+                                                             "both": "changed"})
+    keep = (merged["change"] != "changed") | (merged[f"{value}_before"] != merged[f"{value}_after"])
+    merged = merged[keep].sort_values(["change", "_a", "_b"]).drop(columns=["_a", "_b"])
+    return merged.fillna("").reset_index(drop=True)
+
+
+# Table -> (key columns, the column whose change matters).
+DIFF_KEYS = {
+    "documents": (["doc_id"], "sha256"),
+    "tasks": (["task_id"], "text"),
+    "themes": (["task_id"], "theme"),
+    "coverage": (["nat_task", "doc_id"], "verdict"),
+}
+
+
+def diff(before: Corpus | Path | str, after: Corpus | Path | str) -> dict[str, pd.DataFrame]:
+    """What changed between two runs, table by table: rows added, removed or changed (see :data:`DIFF_KEYS`)."""
+    before, after = (c if isinstance(c, Corpus) else Corpus.load(c) for c in (before, after))
+    return {name: _changes(before[name], after[name], key, value)
+            for name, (key, value) in DIFF_KEYS.items() if name in before and name in after}
