@@ -66,3 +66,11 @@ def test_a_failed_chart_step_leaves_reports_and_tables_as_they_were(reported, mo
     with pytest.raises(RuntimeError, match="chart failed"):
         ipcompare.run(project.root, progress=False, charts=True)
     assert (snapshot(project.reports), snapshot(project.processed)) == before
+
+
+def test_each_section_is_a_partial_and_a_function_with_autoescape_on():
+    folder = report.Path(report.__file__).parent / "templates"
+    for name in report.PAGE_SECTIONS:
+        assert (folder / "sections" / f"{name}.html.j2").is_file()
+        assert all(name in report.TEXT[lang] for lang in report.LANGS)
+    assert report._templates().autoescape

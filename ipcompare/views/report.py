@@ -2,17 +2,19 @@
 
 ``index.html`` (English) and ``index.zh.html`` (Chinese) summarise the corpus, the themes, the
 coverage gaps of each province and the evidence tables. Each is one offline file: plotly.js is
-embedded once, every chart is interactive, and all document text is HTML-escaped.
+embedded once, every chart is interactive, and all document text is HTML-escaped: the pages are
+Jinja2 templates (``views/templates/``) with autoescape on.
 """
 from __future__ import annotations
 
 import datetime
-import html
 import pickle
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 
+import jinja2
 import pandas as pd
+from markupsafe import Markup
 from tqdm import tqdm
 
 from .. import tables, workers
@@ -52,7 +54,7 @@ TEXT = {
         "doc_columns": ["文件", "省份", "年份", "标题", "发文机关", "发文日期", "文号", "任务数"],
     },
 }
-SECTIONS = {  # charts of each section of the index page
+CHARTS_OF = {  # charts of each section of the index page
     "corpus": ["documents", "structure", "fields", "targets"],
     "themes": ["theme_shares", "theme_counts", "theme_terms", "task_map"],
     "coverage": ["coverage", "gaps"],
@@ -115,17 +117,29 @@ def write_figures(t: Tables, folder: Path, progress: bool = False,
     return files, divs
 
 
-def _table(df: pd.DataFrame) -> str:
-    """An escaped HTML table of ``df`` (no index)."""
-    return df.to_html(index=False, escape=True, border=0, na_rep="")
+# ---------------------------------------------------------------- the index pages (Jinja2 templates)
+# A section of the page is a partial, templates/sections/<id>.html.j2, and the function giving its
+# context (listed in PAGE_SECTIONS, in page order; its heading is TEXT[lang][id]). Everything a
+# template prints is escaped unless marked safe (chart divs): autoescape is on.
 
-
-def _chart(divs: dict, lang: str, stem: str) -> str:
-    """A chart's interactive div, with links to its files."""
-    if (lang, stem) not in divs:
+def _cell(value) -> str:
+    """A table cell's text: empty for a missing value, floats to 4 significant digits."""
+    if value is None or (isinstance(value, float) and value != value):
         return ""
-    links = " · ".join(f'<a href="figures/{lang}/{stem}.{ext}">{ext.upper()}</a>' for ext in ("png", "svg", "html"))
-    return f'{divs[lang, stem]}<p class="files">{TEXT[lang]["files"]}: {links}</p>'
+    return f"{value:.4g}" if isinstance(value, float) else str(value)
+
+
+@cache
+def _templates() -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
+                             autoescape=True, trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+    env.filters["cell"] = _cell
+    return env
+
+
+def _charts(divs: dict, lang: str, stems) -> list[dict]:
+    """The drawn charts among ``stems``: their stem and interactive div (plotly's own markup, not escaped)."""
+    return [{"stem": s, "div": Markup(divs[lang, s])} for s in stems if (lang, s) in divs]
 
 
 def _documents(t: Tables, lang: str) -> pd.DataFrame:
@@ -136,53 +150,63 @@ def _documents(t: Tables, lang: str) -> pd.DataFrame:
         docs["issue_date"], docs["doc_number"], docs["n_tasks"]])))
 
 
-def _gaps(t: Tables, province: str, lang: str) -> str:
+def _gaps(t: Tables, province: str) -> pd.DataFrame:
     gaps = t["gaps"][t["gaps"]["province"] == province]
-    if gaps.empty:
-        return f"<p>{TEXT[lang]['no_gaps']}</p>"
     titles = t["tasks"].set_index("task_id")["title"]
     evidence = gaps["evidence_ids"].map(lambda ids: tables.join_list(f"{i} {titles.get(i, '')}" for i in tables.split_list(ids)))
-    return _table(gaps[["rank", "nat_task", "nat_title", "duty", "verdict", "doc_verdicts"]].assign(evidence=evidence))
+    return gaps[["rank", "nat_task", "nat_title", "duty", "verdict", "doc_verdicts"]].assign(evidence=evidence)
+
+
+def corpus_section(t: Tables, lang: str, divs: dict) -> dict:
+    docs = t["documents"]
+    return {"n_docs": len(docs), "n_tasks": int(docs["n_tasks"].sum()), "n_targets": len(t["targets"]),
+            "documents": _documents(t, lang), "charts": _charts(divs, lang, CHARTS_OF["corpus"])}
+
+
+def themes_section(t: Tables, lang: str, divs: dict) -> dict:
+    return {"charts": _charts(divs, lang, CHARTS_OF["themes"])}
+
+
+def coverage_section(t: Tables, lang: str, divs: dict) -> dict:
+    gaps = [(province_name(p, lang), _gaps(t, p)) for p in frames.provinces(t)] if "gaps" in t else []
+    local = None
+    if "local_initiatives" in t and len(t["local_initiatives"]):
+        local = t["local_initiatives"][["task_id", "province", "title", "theme", "nearest_nat", "nearest_score"]]
+        local = local.assign(theme=local["theme"].map(theme_names(lang)).fillna(local["theme"]))
+    return {"charts": _charts(divs, lang, CHARTS_OF["coverage"]), "gaps": gaps, "local": local}
+
+
+def provinces_section(t: Tables, lang: str, divs: dict) -> dict:
+    provinces = []
+    for p in frames.provinces(t):
+        targets = frames.profile(t, p).targets[["doc_id", "task_id", "task_title", "text", "value", "unit", "counts"]]
+        provinces.append({"name": province_name(p, lang), "targets": targets,
+                          "charts": _charts(divs, lang, [f"profile_{frames.province_slug(p)}"])})
+    return {"provinces": provinces}
+
+
+def evidence_section(t: Tables, lang: str, divs: dict) -> dict:
+    tables_ = []
+    if "coverage" in t:
+        tables_.append((TEXT[lang]["coverage"], t["coverage"][[
+            "nat_task", "nat_title", "doc_id", "duty_level", "verdict", "score", "evidence_ids", "evidence_titles",
+            "evidence_scores", "matched_terms", "missing_terms", "source", "note"]]))
+    if "themes" in t:
+        th = t["themes"][["task_id", "province", "theme", "confidence", "secondary", "evidence", "source"]]
+        tables_.append((TEXT[lang]["themes_table"], th.assign(theme=th["theme"].map(theme_names(lang)).fillna(th["theme"]))))
+    return {"tables": tables_}
+
+
+PAGE_SECTIONS = {"corpus": corpus_section, "themes": themes_section, "coverage": coverage_section,
+                 "provinces": provinces_section, "evidence": evidence_section}
 
 
 def index_page(t: Tables, divs: dict, lang: str) -> str:
-    """The self-contained report page in ``lang`` (plotly.js embedded once)."""
-    X = TEXT[lang]
-    docs = t["documents"]
-    body = [f"<h1>{X['title']}</h1>",
-            f'<p>{X["made"].format(date=datetime.date.today().isoformat())} <a href="{INDEX["zh" if lang == "en" else "en"]}">{X["other"]}</a></p>',
-            "<nav>" + "".join(f'<a href="#{s}">{X[s]}</a>' for s in ("corpus", "themes", "coverage", "provinces", "evidence")) + "</nav>",
-            f'<h2 id="corpus">{X["corpus"]}</h2>',
-            "<p>" + X["corpus_intro"].format(n_docs=len(docs), n_tasks=int(docs["n_tasks"].sum()), n_targets=len(t["targets"])) + "</p>",
-            _table(_documents(t, lang))]
-    body += [_chart(divs, lang, s) for s in SECTIONS["corpus"]]
-    body += [f'<h2 id="themes">{X["themes"]}</h2>', f"<p>{X['themes_intro']}</p>"]
-    body += [_chart(divs, lang, s) for s in SECTIONS["themes"]]
-    body += [f'<h2 id="coverage">{X["coverage"]}</h2>', f"<p>{X['coverage_intro']}</p>"]
-    body += [_chart(divs, lang, s) for s in SECTIONS["coverage"]]
-    if "gaps" in t:
-        for p in frames.provinces(t):
-            body += [f"<h3>{html.escape(X['gaps'].format(province=province_name(p, lang)))}</h3>", _gaps(t, p, lang)]
-    if "local_initiatives" in t and len(t["local_initiatives"]):
-        local = t["local_initiatives"][["task_id", "province", "title", "theme", "nearest_nat", "nearest_score"]]
-        body += [f"<h3>{X['local']}</h3>", _table(local.assign(theme=local["theme"].map(theme_names(lang)).fillna(local["theme"])))]
-    body.append(f'<h2 id="provinces">{X["provinces"]}</h2>')
-    for p in frames.provinces(t):
-        prof = frames.profile(t, p)
-        targets = prof.targets[["doc_id", "task_id", "task_title", "text", "value", "unit", "counts"]]
-        body += [f"<h3>{html.escape(province_name(p, lang))}</h3>", _chart(divs, lang, f"profile_{frames.province_slug(p)}"),
-                 f"<h4>{X['targets']}</h4>", _table(targets) if len(targets) else f"<p>{X['no_targets']}</p>"]
-    body += [f'<h2 id="evidence">{X["evidence"]}</h2>', f"<p>{X['evidence_intro']}</p>"]
-    if "coverage" in t:
-        cov = t["coverage"][["nat_task", "nat_title", "doc_id", "duty_level", "verdict", "score", "evidence_ids",
-                             "evidence_titles", "evidence_scores", "matched_terms", "missing_terms", "source", "note"]]
-        body.append(f"<details><summary>{X['coverage']} ({len(cov)})</summary>{_table(cov)}</details>")
-    if "themes" in t:
-        th = t["themes"][["task_id", "province", "theme", "confidence", "secondary", "evidence", "source"]]
-        th = th.assign(theme=th["theme"].map(theme_names(lang)).fillna(th["theme"]))
-        body.append(f"<details><summary>{X['themes_table']} ({len(th)})</summary>{_table(th)}</details>")
-    return (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>{X["title"]}</title>'
-            f"<style>{CSS}</style><script>{charts.plotly_js()}</script></head><body>{''.join(body)}</body></html>")
+    """The self-contained report page in ``lang`` (plotly.js embedded once), from templates/page.html.j2."""
+    sections = [{"id": name, **make(t, lang, divs)} for name, make in PAGE_SECTIONS.items()]
+    return _templates().get_template("page.html.j2").render(
+        lang=lang, X=TEXT[lang], date=datetime.date.today().isoformat(), other_page=INDEX["zh" if lang == "en" else "en"],
+        css=Markup(CSS), plotly_js=Markup(charts.plotly_js()), sections=sections)
 
 
 def write(t: Tables, folder: Path, progress: bool = False, cache_dir: Path | None = None) -> list[Path]:
