@@ -29,13 +29,13 @@ from tqdm import tqdm  # not tqdm.auto: it warns in notebooks without ipywidgets
 from . import tables, workers
 from .cache import Store, code_version, digest, frame_key
 from .errors import InputError
-from .extraction import document
+from .extraction import document, indicators
 from .project import Project
 from .reading.manifest import read_manifest
 
 # What each cached step depends on besides its inputs: modules (with what they import), package
 # data files, and the libraries whose version changes the result.
-DOCUMENT_CODE = (("extraction.document",), (), ("opencc", "charset-normalizer", "trafilatura", "pdfplumber", "python-docx"))
+DOCUMENT_CODE = (("extraction.document",), ("indicators.md",), ("opencc", "charset-normalizer", "trafilatura", "pdfplumber", "python-docx"))
 STAGE_DATA = ("themes.md", "theme_lexicon.txt", "ip_dictionary.txt", "stopwords.txt")
 STAGE_LIBRARIES = ("jieba", "opencc", "numpy", "scipy", "scikit-learn", "pandas")
 
@@ -58,7 +58,7 @@ def _document_key(row: pd.Series, raw: Path) -> str | None:
 
 
 def corpus_tables(project: Project, progress: bool = True) -> RunResult:
-    """documents, tasks and targets tables of the raw corpus (each document read once, then cached;
+    """documents, tasks, targets (with targets_by_indicator) and texts tables of the raw corpus (each document read once, then cached;
     the tables of a corpus whose documents all stayed the same come back from the cache at once)."""
     manifest = read_manifest(project.raw)
     rows = [row for _, row in manifest.iterrows()]
@@ -70,7 +70,7 @@ def corpus_tables(project: Project, progress: bool = True) -> RunResult:
     kept = store.get(k for k in keys if k)
     todo = [row for row, key in zip(rows, keys) if key not in kept]
     read = workers.imap(partial(document.read_document, raw=project.raw), todo, min_items=8)  # in manifest order
-    docs, task_rows, target_rows, warnings, seen, new = [], [], [], [], {}, {}
+    docs, task_rows, target_rows, texts, warnings, seen, new = [], [], [], [], [], {}, {}
     try:
         for row, key in zip(tqdm(rows, desc="documents", unit="doc", disable=not progress), keys):
             if key in kept:
@@ -84,6 +84,7 @@ def corpus_tables(project: Project, progress: bool = True) -> RunResult:
             docs.append(doc["document"])
             task_rows += doc["tasks"]
             target_rows += doc["targets"]
+            texts.append(doc["text"])
             warnings += doc["warnings"]
     finally:
         store.put(new)  # what was read is kept, even when a later document stops the run
@@ -92,9 +93,11 @@ def corpus_tables(project: Project, progress: bool = True) -> RunResult:
             "documents": pd.DataFrame(docs, columns=list(tables.SCHEMAS["documents"].columns)),
             "tasks": pd.DataFrame(task_rows, columns=list(tables.SCHEMAS["tasks"].columns)),
             "targets": pd.DataFrame(target_rows, columns=list(tables.SCHEMAS["targets"].columns)),
+            "texts": pd.DataFrame(texts, columns=list(tables.SCHEMAS["texts"].columns)),
         },
         warnings,
     )
+    result.tables["targets_by_indicator"] = indicators.by_indicator(result.tables["targets"], result.tables["documents"])
     store.keep({"<corpus>": (corpus["<corpus>"], pickle.dumps(result))})
     return result
 

@@ -82,7 +82,7 @@ def test_units_deadlines_and_targets(seed_tasks):
 
 def test_document_level_targets(seed_tasks):
     hb = {t.text: t for t in seed_tasks["HB2025"].doc_targets}
-    assert hb["知识产权质押融资超320亿元"].value == 320
+    assert hb["知识产权质押融资超320亿元"].number == 320
     assert hb["知识产权质押融资超320亿元"].unit == "亿元"
     assert hb["知识产权质押融资超320亿元"].counts == "知识产权质押融资"
     assert hb["年度PCT国际专利申请突破2000件"].qualifier == "突破"

@@ -1,4 +1,4 @@
-"""A manifest row to its rows of the documents, tasks and targets tables (read, clean, extract)."""
+"""A manifest row to its rows of the documents, tasks, targets and texts tables (read, clean, extract)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -8,22 +8,24 @@ import pandas as pd
 from .. import tables
 from ..errors import InputError
 from ..reading.manifest import MANIFEST_COLUMNS, load_document
+from . import indicators
 from .outline import extract
 
 
 def read_document(row: pd.Series, raw: Path) -> dict:
-    """One manifest row's rows of the documents, tasks and targets tables, and its warnings."""
+    """One manifest row's rows of the documents, tasks, targets and texts tables, and its warnings."""
     doc = load_document(row, raw)
     found = extract(row.doc_id, doc.text)
     if not found.tasks:
         raise InputError(f"{doc.path}: {'; '.join(found.notes + doc.notes)}")
-    target_rows = []
+    target_rows, last_year = [], int(doc.meta["last_year"])
     for task in found.tasks:
         task["province"] = doc.meta["province"]
-        for t in found.task_targets[task["task_id"]] if task["kind"] == "task" else []:
-            target_rows.append({"doc_id": row.doc_id, "task_id": task["task_id"], "scope": "task", **t.__dict__})
-    for t in found.doc_targets:
-        target_rows.append({"doc_id": row.doc_id, "task_id": "", "scope": "document", **t.__dict__})
+        found_here = found.task_targets[task["task_id"]] if task["kind"] == "task" else []
+        for t, read in zip(found_here, indicators.read(found_here, task["content"], last_year, task["title"])):
+            target_rows.append({"doc_id": row.doc_id, "task_id": task["task_id"], "scope": "task", **t.__dict__, **read})
+    for t, read in zip(found.doc_targets, indicators.read(found.doc_targets, doc.text, last_year)):
+        target_rows.append({"doc_id": row.doc_id, "task_id": "", "scope": "document", **t.__dict__, **read})
     kinds = [t["kind"] for t in found.tasks]
     document = {
         **{k: doc.meta[k] for k in MANIFEST_COLUMNS},
@@ -34,5 +36,6 @@ def read_document(row: pd.Series, raw: Path) -> dict:
         "sha256": doc.sha256,
         "notes": tables.join_list(doc.notes + found.notes),
     }
-    return {"document": document, "tasks": found.tasks, "targets": target_rows, "path": str(doc.path),
+    text = {"doc_id": row.doc_id, "province": doc.meta["province"], "text": doc.text}
+    return {"document": document, "tasks": found.tasks, "targets": target_rows, "text": text, "path": str(doc.path),
             "warnings": doc.warnings + [f"{row.doc_id}: {n}" for n in found.notes]}

@@ -21,16 +21,22 @@ _DEADLINE = re.compile(
 )
 _ONGOING = re.compile(r"^(?:持续推进|长期坚持|长期推进|持续开展|持续实施|常态化推进|常态化开展|长期)$")
 
-_NUM = r"\d+(?:\.\d+)?"
+_CN_DIGITS = "零〇一二两三四五六七八九"
+_CN_MAGNITUDES = "十百千万亿"
+# Arabic numbers, or Chinese ones of two characters or more holding a magnitude (十五, 两千, 三百二十):
+# a lone 一/两/九 before a unit is rarely a target (一批, 两个转变, 九次全会).
+_NUM = (rf"\d+(?:\.\d+)?|(?=[{_CN_DIGITS}{_CN_MAGNITUDES}]{{2}})[{_CN_DIGITS}]*[{_CN_MAGNITUDES}]"
+        rf"[{_CN_DIGITS}{_CN_MAGNITUDES}]*")
 _UNITS = (
-    "万亿元|亿元|万元|元|万件|万次|万人|万家|万户|个工作日|个月|人次|件|家|个|项|次|人|所|场|期|批|条|座|篇|户|%"
+    "万亿元|亿元|万元|元|亿件|万件|万次|万人次|万人|万家|万户|个工作日|个百分点|个月|人次|件|家|个|项|次|人|所|"
+    "场|期|批|条|座|篇|户|起|倍|天|分(?!钟)|%"
 )
 _QUALIFIERS = (
     "新建|新增|新组建|建成|建设|培育|组建|认定|打造|突破|超过|超|达到|达|不少于|不低于|力争|实现|完成|举办|"
     "选定|增长|压减到|稳定在|控制在|扩大到|提高到|提升至|达到了"
 )
 _TARGET = re.compile(
-    rf"(?<![\d.第“\"+])(?P<qual>{_QUALIFIERS})?(?P<num>{_NUM})(?P<unit>{_UNITS})(?![\d年月日号])"
+    rf"(?<![\d.第“\"+{_CN_DIGITS}{_CN_MAGNITUDES}])(?P<qual>{_QUALIFIERS})?(?P<num>{_NUM})(?P<unit>{_UNITS})(?![\d年月日号])"
     r"(?P<bound>以上|左右|以内|以下)?"
 )
 _CLAUSE_END = re.compile(r"[,;。:、!?()《》“”\n]")
@@ -128,13 +134,38 @@ def deadlines(text: str, found: list[Annotation]) -> list[str]:
     return list(dict.fromkeys(dated + [d for a in found for d in a.deadlines]))
 
 
+_CN_VALUES = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
+_SMALL = {"十": 10, "百": 100, "千": 1000}
+_LARGE = {"万": 1e4, "亿": 1e8}
+
+
+def number(text: str) -> float:
+    """``23`` → 23, ``4.5万`` → 45000, ``三百二十亿`` → 32000000000, ``两千`` → 2000, ``十五`` → 15."""
+    total, section, digit = 0.0, 0.0, None
+    for part in re.findall(r"\d+(?:\.\d+)?|\S", text.strip()):
+        if part[0].isdigit():
+            digit = float(part)
+        elif part in _CN_VALUES:
+            digit = _CN_VALUES[part]
+        elif part in _SMALL:  # 十五: a magnitude without a digit before it counts one
+            section += (1 if digit is None else digit) * _SMALL[part]
+            digit = None
+        elif part in _LARGE:  # 两亿三千万: 万 after 亿 scales its own section only
+            section += digit or 0
+            total = (total + section) * _LARGE[part] if total < _LARGE[part] else total + section * _LARGE[part]
+            section, digit = 0.0, None
+        else:
+            raise ValueError(f"not a number: {text!r}")
+    return round(total + section + (digit or 0), 6)
+
+
 @dataclass(frozen=True)
 class Target:
     """A quantitative target: 新建10家高价值专利培育中心 → (新建, 10, 家, 高价值专利培育中心)."""
 
     text: str
     qualifier: str
-    value: float
+    number: float
     unit: str
     counts: str
 
@@ -156,7 +187,7 @@ def targets(text: str) -> list[Target]:
         found.append(Target(
             text=text[max(start, 0):end].strip(),
             qualifier=m.group("qual") or "",
-            value=float(m.group("num")),
+            number=number(m.group("num")),
             unit=m.group("unit"),
             counts=counts,
         ))

@@ -179,7 +179,7 @@ def coverage_section(t: Tables, lang: str, divs: dict) -> dict:
 def provinces_section(t: Tables, lang: str, divs: dict) -> dict:
     provinces = []
     for p in frames.provinces(t):
-        targets = frames.profile(t, p).targets[["doc_id", "task_id", "task_title", "text", "value", "unit", "counts"]]
+        targets = frames.profile(t, p).targets[["doc_id", "task_id", "task_title", "text", "number", "unit", "counts"]]
         provinces.append({"name": province_name(p, lang), "targets": targets,
                           "charts": _charts(divs, lang, [f"profile_{frames.province_slug(p)}"])})
     return {"provinces": provinces}
