@@ -42,6 +42,17 @@ def _evaluate_themes(args: argparse.Namespace) -> int:
     return 0
 
 
+def _evaluate_instruments(args: argparse.Namespace) -> int:
+    import json
+
+    from .analysis import evaluate
+    from .project import Project
+
+    result = evaluate.instruments(args.gold, Project(Path(args.root)).processed)
+    print(json.dumps(result, ensure_ascii=False, indent=2) if args.json else evaluate.format_levels(result))
+    return 0
+
+
 def _evaluate_coverage(args: argparse.Namespace) -> int:
     import json
 
@@ -98,6 +109,10 @@ def build_parser() -> argparse.ArgumentParser:
     themes.add_argument("--gold", required=True, type=Path, help="gold CSV (format of tests/gold/themes_dev.csv)")
     themes.add_argument("--json", action="store_true", help="print the scores as JSON")
     themes.set_defaults(func=_evaluate_themes)
+    inst = evaluations.add_parser("instruments", help="policy instruments vs a gold CSV task_id,type,subtype")
+    inst.add_argument("--gold", required=True, type=Path, help="gold CSV (format of tests/gold/instruments_dev.csv)")
+    inst.add_argument("--json", action="store_true", help="print the scores as JSON")
+    inst.set_defaults(func=_evaluate_instruments)
     cov = evaluations.add_parser("coverage", help="coverage verdicts vs a gold CSV nat_task,doc,label[,evidence]")
     cov.add_argument("--gold", required=True, type=Path, help="gold CSV (format of tests/gold/coverage_dev.csv)")
     cov.add_argument("--json", action="store_true", help="print the scores as JSON")

@@ -37,6 +37,7 @@ from .reading.manifest import read_manifest
 # data files, and the libraries whose version changes the result.
 DOCUMENT_CODE = (("extraction.document",), ("indicators.md",), ("opencc", "charset-normalizer", "trafilatura", "pdfplumber", "python-docx"))
 STAGE_DATA = ("themes.md", "theme_lexicon.txt", "ip_dictionary.txt", "stopwords.txt")
+INSTRUMENT_DATA = (*STAGE_DATA, "instruments.md", "instrument_lexicon.txt")
 STAGE_LIBRARIES = ("jieba", "opencc", "numpy", "scipy", "scikit-learn", "pandas")
 
 
@@ -156,6 +157,12 @@ def _themes(t: dict[str, pd.DataFrame], project: Project, version: str) -> dict[
     return themes.stage(t, project, Store(project.cache, "themes-documents", version))
 
 
+def _instruments(t: dict[str, pd.DataFrame], project: Project, version: str) -> dict[str, pd.DataFrame]:
+    from .analysis import instruments
+
+    return instruments.stage(t, project, Store(project.cache, "instruments-documents", version))
+
+
 def _coverage(t: dict[str, pd.DataFrame], project: Project, version: str, reference: str | None,
               body_measures: bool) -> dict[str, pd.DataFrame]:
     from .analysis import coverage
@@ -189,6 +196,9 @@ def run(root: Path | str = ".", progress: bool = True, reference: str | None = N
     version = code_version(("analysis.themes",), STAGE_DATA, STAGE_LIBRARIES)
     t |= _stage(project, "themes", digest(version, fingerprint("tasks"), annotations),
                 lambda: _themes(t, project, version), prepare, timings, progress)
+    version = code_version(("analysis.instruments",), INSTRUMENT_DATA, STAGE_LIBRARIES)
+    t |= _stage(project, "instruments", digest(version, *map(fingerprint, ("tasks", "themes")), annotations),
+                lambda: _instruments(t, project, version), prepare, timings, progress)
     version = code_version(("analysis.coverage",), STAGE_DATA, STAGE_LIBRARIES)
     key = digest(version, *map(fingerprint, ("documents", "tasks", "themes")), annotations,
                  json.dumps([reference, body_measures]))

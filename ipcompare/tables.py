@@ -215,6 +215,58 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
         },
         strict=True, ordered=True,
     ),
+    # Instruments stage (ipcompare.analysis.instruments): one row per work task (preamble items are no tasks);
+    # ids of ipcompare/data/instruments.md.
+    "instruments": pa.DataFrameSchema(
+        {
+            "task_id": _text("Task id", unique=True),
+            "doc_id": _text("Document id"),
+            "province": _text("Province"),
+            "type": _text("Instrument type: supply, environment or demand",
+                          checks=pa.Check.isin(["supply", "environment", "demand"])),
+            "type_zh": _text("Chinese name of the type (供给型 ...)"),
+            "type_en": _text("English name of the type"),
+            "subtype": _text("Instrument sub-type id (talent, regulation, overseas ...), one of its type"),
+            "subtype_zh": _text("Chinese name of the sub-type"),
+            "subtype_en": _text("English name of the sub-type"),
+            "field": _text("IP-chain field from the task's theme (creation, utilisation, protection, management, "
+                           "service); empty when the theme has none"),
+            "field_zh": _text("Chinese name of the field (创造 ...)"),
+            "field_en": _text("English name of the field"),
+            "confidence": _float("Margin between the chosen sub-type's score and the runner-up's, "
+                                 "can be slightly negative when the type decided (1 for manual rows)"),
+            "secondary": _text("Strongest other sub-type when at least half as strong, else empty"),
+            "clauses": _text("List: for a task with a secondary, each clause's sub-type in text order "
+                             "('1 planning; 2 regulation'), else empty"),
+            "evidence": _text("List: the words that decided the automatic sub-type"),
+            "source": _text("auto, or manual when data/annotations/instrument_overrides.csv decided",
+                            checks=pa.Check.isin(["auto", "manual"])),
+            "auto_subtype": _text("The automatic sub-type (kept when a manual override applies)"),
+            "note": _text("Note of the manual override, if any"),
+        },
+        strict=True, ordered=True,
+    ),
+    "instrument_by_document": pa.DataFrameSchema(
+        {
+            "doc_id": _text("Document id"),
+            "province": _text("Province"),
+            "type": _text("Instrument type"),
+            "field": _text("IP-chain field"),
+            "n_tasks": _int("Tasks of the document with this type and field (every pair listed, 0 included)"),
+            "share": _float("n_tasks / the document's tasks with a field"),
+        },
+        strict=True, ordered=True,
+    ),
+    "instrument_by_province": pa.DataFrameSchema(
+        {
+            "province": _text("Province"),
+            "type": _text("Instrument type"),
+            "field": _text("IP-chain field"),
+            "n_tasks": _int("Tasks of the province (all its documents) with this type and field, 0 included"),
+            "share": _float("n_tasks / the province's tasks with a field"),
+        },
+        strict=True, ordered=True,
+    ),
     # Coverage stage (ipcompare.analysis.coverage): reference units (the national task list, optionally the
     # body measures assigned to local offices) x provincial documents; how verdicts are decided and
     # the calibrated thresholds: see the ipcompare.analysis.coverage docstring.

@@ -12,27 +12,39 @@ from ..errors import InputError
 THEME_GOLD_COLUMNS = ["task_id", "primary", "secondary"]
 
 
+def label_scores(y_true, y_pred) -> dict:
+    """Accuracy, macro-F1 (over every label in gold or prediction), Cohen's kappa and confusion
+    counts (gold rows x predicted columns) of predicted labels against gold ones."""
+    from sklearn import metrics
+
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    confusion = pd.crosstab(pd.Series(y_true, name="gold"), pd.Series(y_pred, name="predicted"))
+    return {
+        "n": len(y_true),
+        "accuracy": round(metrics.accuracy_score(y_true, y_pred), 4),
+        "macro_f1": round(metrics.f1_score(y_true, y_pred, average="macro", zero_division=0), 4),
+        "kappa": round(metrics.cohen_kappa_score(y_true, y_pred), 4),
+        "confusion": {g: {p: int(c) for p, c in row.items() if c} for g, row in confusion.iterrows()},
+    }
+
+
 def theme_scores(gold: pd.DataFrame, predicted: pd.Series) -> dict:
     """Scores of predicted primary themes (indexed by task_id) against gold rows (task_id, primary, secondary).
 
-    accuracy, macro-F1 (over every theme in gold or prediction) and Cohen's kappa of the primary
-    theme; ``primary_or_secondary``: share where the prediction is the gold primary or secondary;
-    NMI and ARI of the two partitions; confusion counts (gold rows x predicted columns).
+    :func:`label_scores` of the primary theme; ``primary_or_secondary``: share where the prediction
+    is the gold primary or secondary; NMI and ARI of the two partitions.
     """
     from sklearn import metrics
 
     y_true, y_pred = gold["primary"].to_numpy(), predicted.loc[gold["task_id"]].to_numpy()
     either = (y_pred == y_true) | (y_pred == gold["secondary"].to_numpy())
-    confusion = pd.crosstab(pd.Series(y_true, name="gold"), pd.Series(y_pred, name="predicted"))
+    scores = label_scores(y_true, y_pred)
     return {
-        "n": len(gold),
-        "accuracy": round(metrics.accuracy_score(y_true, y_pred), 4),
-        "macro_f1": round(metrics.f1_score(y_true, y_pred, average="macro", zero_division=0), 4),
-        "kappa": round(metrics.cohen_kappa_score(y_true, y_pred), 4),
+        **{k: scores[k] for k in ("n", "accuracy", "macro_f1", "kappa")},
         "primary_or_secondary": round(float(either.mean()), 4),
         "nmi": round(metrics.normalized_mutual_info_score(y_true, y_pred), 4),
         "ari": round(metrics.adjusted_rand_score(y_true, y_pred), 4),
-        "confusion": {g: {p: int(c) for p, c in row.items() if c} for g, row in confusion.iterrows()},
+        "confusion": scores["confusion"],
     }
 
 
@@ -65,6 +77,41 @@ def format_report(result: dict) -> str:
     confusion = confusion.reindex(columns=sorted(confusion.columns), index=sorted(confusion.index), fill_value=0)
     lines += ["confusion (rows: gold, columns: predicted):", confusion.to_string()]
     return "\n".join(lines)
+
+
+INSTRUMENT_GOLD_COLUMNS = ["task_id", "type", "subtype"]
+
+
+def instrument_scores(gold: pd.DataFrame, predicted: pd.DataFrame) -> dict:
+    """:func:`label_scores` of the instrument ``type`` and ``subtype`` of ``predicted`` (indexed by
+    task_id) against gold rows (task_id, type, subtype)."""
+    rows = predicted.loc[gold["task_id"]]
+    return {"n": len(gold), **{c: label_scores(gold[c], rows[c]) for c in ("type", "subtype")}}
+
+
+def instruments(gold_path: Path, processed: Path) -> dict:
+    """Score the automatic instruments of ``processed/instruments.csv`` (``auto_subtype`` and its
+    type: manual overrides are not counted) against a gold CSV ``task_id,type,subtype``. Gold
+    tasks missing from the table are listed under ``missing`` and left out of the scores."""
+    from .instruments import type_of
+
+    gold = tables.read_user_csv(gold_path, INSTRUMENT_GOLD_COLUMNS)
+    kinds = type_of()
+    for line, row in zip(gold.index + 2, gold.itertuples()):
+        if kinds.get(row.subtype) != row.type:
+            raise InputError(f"{gold_path}: line {line}: unknown type or sub-type {row.type!r}, {row.subtype!r}")
+    table = tables.read_table("instruments", processed).set_index("task_id")
+    predicted = pd.DataFrame({"subtype": table["auto_subtype"], "type": table["auto_subtype"].map(kinds)})
+    missing = sorted(set(gold.task_id) - set(predicted.index))
+    scored = gold[gold.task_id.isin(predicted.index)]
+    if scored.empty:
+        raise InputError(f"{gold_path}: no gold task is in the corpus")
+    return {"gold": str(gold_path), "missing": missing, **instrument_scores(scored, predicted)}
+
+
+def format_levels(result: dict, levels=("type", "subtype")) -> str:
+    """:func:`format_report` of each level of a result holding one scores dict per level."""
+    return "\n".join(f"{level}:\n" + format_report({**result, **result[level]}) for level in levels)
 
 
 COVERAGE_GOLD_COLUMNS = ["nat_task", "doc", "label", "evidence"]  # evidence is optional

@@ -113,10 +113,11 @@ def seed_words() -> dict[str, tuple[str, ...]]:
 
 
 @cache
-def _matcher() -> tuple[re.Pattern, dict[str, list[int]]]:
-    """Regex of all seed words (longest first) and, for each word, the indexes of its themes."""
+def compile_seeds(seeds: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[re.Pattern, dict[str, list[int]]]:
+    """Regex of all seed words (longest first) and, for each word, the indexes of its classes
+    (``seeds``: (class id, words) pairs in class order)."""
     owners: dict[str, list[int]] = {}
-    for k, words in enumerate(seed_words().values()):
+    for k, (_, words) in enumerate(seeds):
         for w in words:
             owners.setdefault(w, []).append(k)
     pattern = re.compile("|".join(map(re.escape, sorted(owners, key=lambda w: (-len(w), w)))))
@@ -124,9 +125,14 @@ def _matcher() -> tuple[re.Pattern, dict[str, list[int]]]:
 
 
 @lru_cache(maxsize=1 << 17)  # fitting and scoring read the same texts; callers never modify the Counter
+def find_seeds(pattern: re.Pattern, text: str) -> Counter:
+    """Seed words of ``pattern`` found in ``text`` (longest match first, no overlaps), with their counts."""
+    return Counter(pattern.findall(normalize(text)))
+
+
 def seed_matches(text: str) -> Counter:
-    """Seed words found in ``text`` (longest match first, no overlaps), with their counts."""
-    return Counter(_matcher()[0].findall(normalize(text)))
+    """Theme seed words found in ``text`` (see :func:`find_seeds`)."""
+    return find_seeds(compile_seeds(tuple(seed_words().items()))[0], text)
 
 
 def _work_tasks(tasks: pd.DataFrame) -> pd.DataFrame:
@@ -134,8 +140,8 @@ def _work_tasks(tasks: pd.DataFrame) -> pd.DataFrame:
     return tasks[tasks["kind"] == "task"].sort_values("task_id", kind="stable").reset_index(drop=True)
 
 
-class ThemeModel:
-    """Seeded topic model over the named themes (see the module docstring), scikit-learn style.
+class SeededModel:
+    """Seeded topic model over named classes (see the module docstring), scikit-learn style.
 
     ``fit(tasks)`` learns from a tasks table (columns of ``tables.SCHEMAS["tasks"]``);
     ``transform(tasks)`` gives one row per task: ``theme, score, confidence, secondary, evidence``.
@@ -144,18 +150,26 @@ class ThemeModel:
     ``vectorizer_`` and ``classifier_`` are the fitted scikit-learn parts.
     """
 
-    def __init__(self, cache_dir: Path | None = None):
+    COLUMNS = TRANSFORM_COLUMNS
+
+    def __init__(self, seeds: dict[str, tuple[str, ...]], cache_dir: Path | None = None):
         self.cache_dir = cache_dir
-        self.themes_ = load_themes()
-        self.ids_ = np.array([t.id for t in self.themes_])
+        self.ids_ = np.array(list(seeds))
+        self.pattern_, self.owners_ = compile_seeds(tuple(seeds.items()))
 
     # -- step 1: seed scores
+    @staticmethod
+    def _seed_text(text: str) -> str:
+        """The part of a field's text seed words are looked for in (all of it)."""
+        return text
+
     def _field_matches(self, tasks: pd.DataFrame) -> dict[str, list[Counter]]:
-        return {f: [seed_matches(t) for t in tasks[f].fillna("").astype(str)] for f in vectorize.FIELDS}
+        return {f: [find_seeds(self.pattern_, self._seed_text(t)) for t in tasks[f].fillna("").astype(str)]
+                for f in vectorize.FIELDS}
 
     def _seed_scores(self, matches: dict[str, list[Counter]]) -> np.ndarray:
         """Per task, the weighted mean over fields of each field's theme distribution."""
-        owners = _matcher()[1]
+        owners = self.owners_
         n, k = len(next(iter(matches.values()))), len(self.ids_)
         total, weight = np.zeros((n, k)), np.zeros((n, 1))
         for f, w in SEED_FIELD_WEIGHTS.items():
@@ -192,7 +206,7 @@ class ThemeModel:
         share = scores.max(1) / np.maximum(scores.sum(1), 1e-12)
         return np.where(share >= SEED_SHARE, best, -1)
 
-    def fit(self, tasks: pd.DataFrame) -> "ThemeModel":
+    def fit(self, tasks: pd.DataFrame) -> SeededModel:
         work = _work_tasks(tasks)
         fields = vectorize.field_tokens(work, self.cache_dir)
         self.vectorizer_ = vectorize.fit_vectorizer(vectorize.task_documents(fields))
@@ -232,7 +246,7 @@ class ThemeModel:
     def _evidence(self, k: int, found: set[str], cols: np.ndarray, values: np.ndarray, terms) -> list[str]:
         """Seed words of theme ``k`` in the task (strongest first), then the classifier's top words
         (``cols``, ``values``: the task's TF-IDF row; ``terms``: the vectorizer's feature names)."""
-        owners = _matcher()[1]
+        owners = self.owners_
         seeds = sorted((w for w in found if k in owners[w]), key=lambda w: (-self.idf_.get(w, self.max_idf_), w))
         learned = []
         if self.classifier_ is not None and k in self.classifier_.classes_:
@@ -240,6 +254,12 @@ class ThemeModel:
             weight = coef[cols] * values
             learned = [terms[cols[j]] for j in np.lexsort((cols, -weight)) if weight[j] > 0]
         return list(dict.fromkeys(seeds[:3] + learned[:3]))
+
+    @staticmethod
+    def _rank(scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Index of the chosen class of each row and of its runner-up (the two highest scores)."""
+        order = np.argsort(-scores, axis=1, kind="stable")
+        return order[:, 0], order[:, 1]
 
     def transform(self, tasks: pd.DataFrame) -> pd.DataFrame:
         """Theme of each row of ``tasks`` (same index): theme, score (its combined score), confidence,
@@ -250,8 +270,7 @@ class ThemeModel:
         if work.empty:
             return out
         scores, matches, X = self._scores(work)
-        order = np.argsort(-scores, axis=1, kind="stable")
-        top, second = order[:, 0], order[:, 1]
+        top, second = self._rank(scores)
         rows = np.arange(len(work))
         p1, p2 = scores[rows, top], scores[rows, second]
         found = [set().union(*(matches[f][i] for f in vectorize.FIELDS)) for i in rows]
@@ -267,6 +286,13 @@ class ThemeModel:
 
     def fit_transform(self, tasks: pd.DataFrame) -> pd.DataFrame:
         return self.fit(tasks).transform(tasks)
+
+
+class ThemeModel(SeededModel):
+    """:class:`SeededModel` over the themes of themes.md and their seed words."""
+
+    def __init__(self, cache_dir: Path | None = None):
+        super().__init__(seed_words(), cache_dir)
 
 
 def fit_sample(tasks: pd.DataFrame) -> pd.DataFrame:
@@ -316,42 +342,58 @@ def class_tfidf(documents: list[list[str]], labels, classes, n_terms: int = N_TE
 # -- pipeline stage ------------------------------------------------------------------------------
 
 OVERRIDES = "theme_overrides.csv"
-OVERRIDE_COLUMNS = ["task_id", "theme", "note"]
 NON_TASK_NAMES = ("非工作任务", "Not a work task")
 
 
-def read_overrides(path: Path, task_ids, theme_ids_: list[str]) -> pd.DataFrame:
-    """Manual themes (task_id, theme, note) of ``path``; a bad row raises ``InputError``."""
+def read_overrides(path: Path, task_ids, allowed, column: str = "theme") -> pd.DataFrame:
+    """Manual labels (task_id, ``column``, note) of ``path``, each one of ``allowed``; a bad row
+    raises ``InputError``."""
+    columns = ["task_id", column, "note"]
     if not path.exists():
-        return pd.DataFrame(columns=OVERRIDE_COLUMNS)
-    df = read_user_csv(path, OVERRIDE_COLUMNS)
-    df = df[(df.task_id != "") | (df.theme != "")]
-    allowed, known = set(theme_ids_) | {NON_TASK}, set(task_ids)
-    for line, row in zip(df.index + 2, df.itertuples()):
-        if row.task_id not in known:
-            raise InputError(f"{path}: line {line}: unknown task_id {row.task_id!r}")
-        if row.theme not in allowed:
-            raise InputError(f"{path}: line {line}: unknown theme {row.theme!r} "
+        return pd.DataFrame(columns=columns)
+    df = read_user_csv(path, columns)
+    df = df[(df.task_id != "") | (df[column] != "")]
+    allowed, known = set(allowed), set(task_ids)
+    for line, task_id, value in zip(df.index + 2, df.task_id, df[column]):
+        if task_id not in known:
+            raise InputError(f"{path}: line {line}: unknown task_id {task_id!r}")
+        if value not in allowed:
+            raise InputError(f"{path}: line {line}: unknown {column} {value!r} "
                              f"(use one of {', '.join(sorted(allowed))})")
     if df.task_id.duplicated().any():
         raise InputError(f"{path}: task_id {df.task_id[df.task_id.duplicated()].iloc[0]!r} overridden twice")
     return df.reset_index(drop=True)
 
 
-def _share_table(themes_table: pd.DataFrame, keys: list[str], ids: list[str]) -> pd.DataFrame:
-    """Tasks per theme for each group of ``keys`` (every theme listed, zeros included)."""
-    work = themes_table[themes_table.theme != NON_TASK]
-    groups = themes_table[keys].drop_duplicates()
-    grid = groups.merge(pd.DataFrame({"theme": ids}), how="cross")
-    counts = work.groupby(keys + ["theme"]).size().rename("n_tasks").reset_index()
-    out = grid.merge(counts, how="left", on=keys + ["theme"]).fillna({"n_tasks": 0})
+def overridden(task_ids: pd.Series, auto: pd.Series, manual: pd.DataFrame, column: str) -> tuple[list, pd.Series, list]:
+    """The label of each task (the manual one of ``manual``, indexed by task_id, else ``auto``),
+    whether it is manual, and the override's note."""
+    value, note = manual[column].to_dict(), manual["note"].to_dict()
+    return ([value.get(t, a) for t, a in zip(task_ids, auto)], task_ids.isin(manual.index),
+            [note.get(t, "") for t in task_ids])
+
+
+def share_table(rows: pd.DataFrame, groups: pd.DataFrame, grid: pd.DataFrame) -> pd.DataFrame:
+    """Rows per combination of ``grid``'s columns (n_tasks) for each row of ``groups`` (its columns
+    are keys of ``rows``), every combination listed, zeros included; share = n_tasks / the group's
+    counted rows."""
+    keys, by = list(groups.columns), list(groups.columns) + list(grid.columns)
+    counts = rows.groupby(by).size().rename("n_tasks").reset_index()
+    out = groups.merge(grid, how="cross").merge(counts, how="left", on=by).fillna({"n_tasks": 0})
     totals = out.groupby(keys)["n_tasks"].transform("sum")
     out["share"] = (out.n_tasks / totals.where(totals > 0)).fillna(0).round(4)
     return out
 
 
-def auto_themes(tasks: pd.DataFrame, cache_dir: Path | None = None, store: Store | None = None) -> pd.DataFrame:
-    """:meth:`ThemeModel.transform` of ``tasks`` by the model fitted on :func:`fit_sample`. With a
+def _share_table(themes_table: pd.DataFrame, keys: list[str], ids: list[str]) -> pd.DataFrame:
+    """Tasks per theme for each group of ``keys`` (every theme listed, zeros included)."""
+    return share_table(themes_table[themes_table.theme != NON_TASK], themes_table[keys].drop_duplicates(),
+                       pd.DataFrame({"theme": ids}))
+
+
+def auto_themes(tasks: pd.DataFrame, cache_dir: Path | None = None, store: Store | None = None,
+                model_class: type[SeededModel] = ThemeModel) -> pd.DataFrame:
+    """``model_class(cache_dir).transform(tasks)`` by the model fitted on :func:`fit_sample`. With a
     ``store``, the model and each document's rows are kept: a document is transformed again only
     when it or the model changed, and the model fitted again only when the sample changed."""
     store = store or Store(None, "themes")
@@ -361,7 +403,8 @@ def auto_themes(tasks: pd.DataFrame, cache_dir: Path | None = None, store: Store
 
     @cache
     def model() -> ThemeModel:  # its slot is no doc_id: those are letters, digits and _
-        fitted = store.reuse({"<model>": model_key}, lambda _: {"<model>": ThemeModel(cache_dir).fit(sample)})["<model>"]
+        fitted = store.reuse({"<model>": model_key}, lambda _: {"<model>": model_class(cache_dir).fit(sample)})
+        fitted = fitted["<model>"]
         fitted.cache_dir = cache_dir  # this project's, wherever the model was fitted
         return fitted
 
@@ -374,7 +417,7 @@ def auto_themes(tasks: pd.DataFrame, cache_dir: Path | None = None, store: Store
         return workers.map_chunks(make, todo, workers.MIN_DOCUMENTS)
 
     keys = {d: digest(model_key, k) for d, k in group_keys(tasks[columns], "doc_id").items()}
-    auto = join(store.reuse(keys, make_all).values(), TRANSFORM_COLUMNS)
+    auto = join(store.reuse(keys, make_all).values(), model_class.COLUMNS)
     return auto.set_index("task_id").loc[tasks["task_id"]].reset_index().set_axis(tasks.index)
 
 
@@ -386,21 +429,19 @@ def stage(tables: dict[str, pd.DataFrame], project: Project, store: Store | None
     auto = auto_themes(tasks, cache_dir, store)
     ids = theme_ids()
     path = project.annotations / OVERRIDES
-    manual = read_overrides(path, tasks.task_id, ids).set_index("task_id")
+    manual = read_overrides(path, tasks.task_id, [*ids, NON_TASK]).set_index("task_id")
     names = {t.id: (t.zh, t.en) for t in load_themes()} | {NON_TASK: NON_TASK_NAMES}
 
     out = tasks[["task_id", "doc_id", "province"]].copy()
     out["auto_theme"] = auto["theme"]
-    is_manual = out.task_id.isin(manual.index)
-    manual_theme, manual_note = manual.theme.to_dict(), manual.note.to_dict()
-    out["theme"] = [manual_theme.get(t, a) for t, a in zip(out.task_id, out.auto_theme)]
+    out["theme"], is_manual, notes = overridden(out.task_id, out.auto_theme, manual, "theme")
     out["theme_zh"] = out.theme.map(lambda t: names[t][0])
     out["theme_en"] = out.theme.map(lambda t: names[t][1])
     out["confidence"] = auto["confidence"].where(~is_manual, 1.0)
     out["secondary"] = auto["secondary"].where(auto["secondary"] != out.theme, "")
     out["source"] = np.where(is_manual, "manual", "auto")
     out["evidence"] = auto["evidence"]
-    out["note"] = [manual_note.get(t, "") for t in out.task_id]
+    out["note"] = notes
     out["representative"] = representatives(auto).where(out.theme == out.auto_theme, 0)
 
     work = _work_tasks(tasks)

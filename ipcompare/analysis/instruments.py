@@ -1,0 +1,197 @@
+"""Policy instruments: every work task coded by the instrument of ``data/instruments.md`` it uses.
+
+The coding of Chinese policy-instrument studies (Rothwell and Zegveld's supply / environment /
+demand tools, with sub-types) done by the seeded model of :mod:`ipcompare.analysis.themes`, with
+instrument sub-types as its classes:
+
+1. **Seed scores**: the sub-types' typical words (instruments.md) and ``data/instrument_lexicon.txt``,
+   matched in the task's title (its headline) and content, idf-weighted, each field counting
+   equally (``themes.SEED_FIELD_WEIGHTS``): a headline naming a means (筹建保护中心) weighs as
+   much as the whole body, a goal headline (加强条件保障) leaves the body to decide.
+   The lead-unit brackets (〔牵头单位:…〕) are not read for seeds: unit names (金融监管局) are no means.
+2. **Self-training** on the corpus (a classifier on TF-IDF vectors trained on the clearly seeded
+   tasks), as for themes.
+3. **Decision, type first**: the type is the one whose sub-types hold most of the task's score,
+   then the best sub-type of that type (the coarse decision takes all its evidence); secondary =
+   the strongest other sub-type when at least half as strong; confidence = margin.
+4. **Clauses of mixed tasks** (those with a secondary): the content is cut into clauses at
+   sentence ends (。;;) and lead-unit brackets, and each clause with seed words is coded by them
+   alone, type first (``clauses``: "1 planning; 2 regulation", clause numbers in text order).
+
+A task's IP-chain field comes from its theme by the many-to-one map of instruments.md. Every
+constant is that of the theme model, fixed a priori; nothing is fitted to particular documents.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..cache import Store
+from ..project import Project
+from ..tables import SCHEMAS, join_list
+from . import themes
+from .segment import normalize
+from .themes import find_seeds
+
+_DATA = resources.files("ipcompare") / "data"
+OVERRIDES = "instrument_overrides.csv"
+# Lead-unit brackets close each part of a task: 〔牵头单位:省知识产权局〕.
+_UNITS = re.compile(r"〔[^〕]*〕")
+_CLAUSE_END = re.compile(r"[。;;]|〔[^〕]*〕")
+# A clause shorter than this is a fragment (an enumeration mark, a stray heading), not a clause.
+MIN_CLAUSE = 4
+
+
+@dataclass(frozen=True)
+class Code:
+    """One row of a table of instruments.md: an instrument type, a sub-type or a field."""
+
+    id: str
+    zh: str
+    en: str
+    parent: str = ""  # a sub-type's type
+    words: tuple[str, ...] = ()  # a sub-type's typical words; a field's themes
+
+
+def _tables(text: str) -> dict[str, list[list[str]]]:
+    """The markdown tables of ``text`` by their first header cell: lists of cells per body row."""
+    out, header, rows = {}, None, []
+    for line in text.splitlines() + [""]:
+        if line.startswith("|"):
+            cells = [c.strip() for c in line.strip().strip("|").split("|")]
+            if header is None:
+                header, rows = cells, []
+            elif not set("".join(cells)) <= set("-: "):
+                rows.append(cells)
+        elif header is not None:
+            out[header[0]] = rows
+            header = None
+    return out
+
+
+def _words(cell: str) -> tuple[str, ...]:
+    return tuple(w.strip() for w in re.split(r"[,,、]", cell) if w.strip())
+
+
+@cache
+def taxonomy() -> dict[str, tuple[Code, ...]]:
+    """Types, sub-types and fields of ``data/instruments.md``, in table order."""
+    t = _tables((_DATA / "instruments.md").read_text("utf-8"))
+    return {
+        "types": tuple(Code(r[0], r[1], r[2]) for r in t["id"]),
+        "subtypes": tuple(Code(r[1], r[2], r[3], r[0].split()[0], _words(r[5])) for r in t["type"]),
+        "fields": tuple(Code(r[0], r[1], r[2], words=_words(r[3])) for r in t["field"]),
+    }
+
+
+def names() -> dict[str, tuple[str, str]]:
+    """Chinese and English name of every type, sub-type and field id."""
+    return {c.id: (c.zh, c.en) for codes in taxonomy().values() for c in codes}
+
+
+@cache
+def seed_words() -> dict[str, tuple[str, ...]]:
+    """Seed words of each sub-type: typical words of instruments.md + ``data/instrument_lexicon.txt``."""
+    words = {c.id: list(c.words) for c in taxonomy()["subtypes"]}
+    for line in (_DATA / "instrument_lexicon.txt").read_text("utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            subtype, _, rest = line.partition(":")
+            words[subtype.strip()] += rest.split()
+    return {s: tuple(dict.fromkeys(normalize(w) for w in ws)) for s, ws in words.items()}
+
+
+def field_of_theme() -> dict[str, str]:
+    """The field of each theme id (instruments.md's many-to-one map)."""
+    return {theme: f.id for f in taxonomy()["fields"] for theme in f.words}
+
+
+def clauses(content: str) -> list[str]:
+    """The clauses of a task's content: cut at sentence ends and lead-unit brackets, fragments dropped."""
+    return [c.strip() for c in _CLAUSE_END.split(content) if len(c.strip()) >= MIN_CLAUSE]
+
+
+class InstrumentModel(themes.SeededModel):
+    """:class:`~ipcompare.analysis.themes.SeededModel` over the instrument sub-types, decided type
+    first, with the clauses of mixed tasks coded one by one (see the module docstring)."""
+
+    COLUMNS = (*themes.TRANSFORM_COLUMNS, "clauses")
+
+    def __init__(self, cache_dir: Path | None = None):
+        super().__init__(seed_words(), cache_dir)
+        parents = [c.parent for c in taxonomy()["subtypes"]]
+        self.types_ = np.array(list(dict.fromkeys(parents)))
+        self.member_ = np.array([[p == t for t in self.types_] for p in parents], dtype=float)  # sub-types x types
+
+    @staticmethod
+    def _seed_text(text: str) -> str:
+        return _UNITS.sub("", text)
+
+    def _rank(self, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Best sub-type of the type holding most of the score, and the strongest other sub-type."""
+        of_type = self.member_[:, (scores @ self.member_).argmax(1)].T  # rows: 1 for the chosen type's sub-types
+        top = np.where(of_type > 0, scores, -1).argmax(1)
+        others = scores.copy()
+        others[np.arange(len(top)), top] = -1
+        return top, others.argmax(1)
+
+    def code_clauses(self, text: str) -> str:
+        """Each clause of ``text`` with seed words, coded by them alone (clauses are too short for the
+        classifier, and need no segmenting): "1 planning; 3 regulation" (clause numbers in text order)."""
+        parts = clauses(text)
+        found = [find_seeds(self.pattern_, self._seed_text(c)) for c in parts]
+        scores = self._seed_scores({"content": found, "title": [Counter()] * len(parts)})
+        top = self._rank(scores)[0] if parts else []
+        return join_list(f"{k} {self.ids_[j]}" for k, (j, f) in enumerate(zip(top, found), 1) if f)
+
+    def transform(self, tasks: pd.DataFrame) -> pd.DataFrame:
+        out = super().transform(tasks)
+        mixed = (tasks["kind"] == "task") & (out["secondary"] != "")
+        out["clauses"] = [self.code_clauses(c) if m else "" for c, m in zip(tasks["content"].fillna(""), mixed)]
+        return out
+
+
+def type_of() -> dict[str, str]:
+    """The type of each sub-type id."""
+    return {c.id: c.parent for c in taxonomy()["subtypes"]}
+
+
+def stage(tables: dict[str, pd.DataFrame], project: Project, store: Store | None = None) -> dict[str, pd.DataFrame]:
+    """Instruments stage of the pipeline: instruments, instrument_by_document, instrument_by_province
+    (``store``: see :func:`ipcompare.analysis.themes.auto_themes`)."""
+    tasks = tables["tasks"]
+    work = tasks[tasks["kind"] == "task"].reset_index(drop=True)
+    auto = themes.auto_themes(work, project.cache, store, InstrumentModel)
+    ids = [c.id for c in taxonomy()["subtypes"]]
+    manual = themes.read_overrides(project.annotations / OVERRIDES, work.task_id, ids, "subtype").set_index("task_id")
+    label = names()
+    kinds, fields = type_of(), field_of_theme()
+    theme = tables["themes"].set_index("task_id")["theme"]
+
+    out = work[["task_id", "doc_id", "province"]].copy()
+    out["auto_subtype"] = auto["theme"]
+    out["subtype"], is_manual, out["note"] = themes.overridden(out.task_id, out.auto_subtype, manual, "subtype")
+    out["type"] = out.subtype.map(kinds)
+    out["field"] = theme.loc[out.task_id].map(fields).fillna("").to_numpy()
+    for col in ("type", "subtype", "field"):
+        out[f"{col}_zh"] = out[col].map(lambda c: label.get(c, ("", ""))[0])
+        out[f"{col}_en"] = out[col].map(lambda c: label.get(c, ("", ""))[1])
+    out["confidence"] = auto["confidence"].where(~is_manual, 1.0)
+    out["secondary"] = auto["secondary"].where(auto["secondary"] != out.subtype, "")
+    out["clauses"] = auto["clauses"]
+    out["evidence"] = auto["evidence"]
+    out["source"] = np.where(is_manual, "manual", "auto")
+
+    pairs = [(t.id, f.id) for t in taxonomy()["types"] for f in taxonomy()["fields"]]
+    grid = pd.DataFrame({"type": [t for t, _ in pairs], "field": [f for _, f in pairs]})
+    return {
+        "instruments": out[list(SCHEMAS["instruments"].columns)],
+        "instrument_by_document": themes.share_table(out, out[["doc_id", "province"]].drop_duplicates(), grid),
+        "instrument_by_province": themes.share_table(out, out[["province"]].drop_duplicates(), grid),
+    }
