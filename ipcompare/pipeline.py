@@ -1,8 +1,9 @@
 """Run the whole pipeline: raw corpus → processed tables (→ themes → coverage → charts).
 
 Outputs are produced in a staging folder and moved into ``data/processed/`` only when every stage
-has succeeded, so a failed run leaves earlier outputs exactly as they were. ``data/annotations/``
-(manual corrections) is only ever read.
+has succeeded, so a failed run leaves earlier outputs exactly as they were (the next run removes
+the staging folder of a run killed mid-way). ``data/annotations/`` (manual corrections) is only
+ever read.
 
 Reruns do only the new work (:mod:`ipcompare.cache`, under ``data/cache/``): each document's
 reading and extraction is kept by the hash of its file, its manifest row and the code that reads
@@ -15,6 +16,7 @@ a new plan is themed and aligned alone. Outputs are the same, cached or not.
 from __future__ import annotations
 
 import json
+import os
 import pickle
 import shutil
 import tempfile
@@ -170,6 +172,27 @@ def _coverage(t: dict[str, pd.DataFrame], project: Project, version: str, refere
     return coverage.stage(t, project, reference, body_measures, Store(project.cache, "coverage-documents", version))
 
 
+def _running(pid: int) -> bool:
+    """Whether process ``pid`` exists (on Windows, where signal 0 would end it, assumed so)."""
+    if os.name == "nt":
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        pass
+    return True
+
+
+def remove_stale_staging(folder: Path) -> None:
+    """Remove the ``.staging-<pid>-*`` folders of runs killed mid-way (their process is gone)."""
+    for path in folder.glob(".staging-*"):
+        pid = path.name.split("-")[1]
+        if not (pid.isdigit() and _running(int(pid))):
+            shutil.rmtree(path, ignore_errors=True)
+
+
 def run(root: Path | str = ".", progress: bool = True, reference: str | None = None,
         body_measures: bool = False, charts: bool = False) -> RunResult:
     """Run every stage on the project at ``root`` and replace its processed tables atomically.
@@ -206,7 +229,8 @@ def run(root: Path | str = ".", progress: bool = True, reference: str | None = N
                 prepare, timings, progress)
     start = time.perf_counter()
     project.processed.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=project.processed))
+    remove_stale_staging(project.processed)
+    staging = Path(tempfile.mkdtemp(prefix=f".staging-{os.getpid()}-", dir=project.processed))
     try:
         staged = {path: project.processed / path.name for path in _write_tables(t, staging, project.cache, fingerprint)}
         timings["tables"] = time.perf_counter() - start

@@ -38,6 +38,14 @@ def run_result(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def reported(tmp_path_factory):
+    """A copy of the bundled corpus run with charts (reports/ written): (project, its tables)."""
+    project = copy_project(tmp_path_factory.mktemp("report"))
+    ipcompare.run(project.root, progress=False, charts=True)
+    return project, ipcompare.Corpus.load(project.processed)
+
+
+@pytest.fixture(scope="session")
 def seed_tasks():
     """Extraction of every seed document, by doc_id (no pipeline, no cache)."""
     raw = REPO / "data" / "raw"

@@ -1,12 +1,13 @@
 """The pipeline end to end on the seed corpus: tables, determinism, failure leaves outputs intact."""
 import filecmp
+import os
 import subprocess
 import sys
 
 import pytest
 
 import ipcompare
-from ipcompare import tables
+from ipcompare import pipeline, tables
 
 
 def test_tables_are_written_and_documented(run_result):
@@ -62,3 +63,11 @@ def test_run_summary(project):
                           capture_output=True, text=True, check=True)
     assert "5 documents, 128 tasks" in proc.stdout
     assert "HB2025" in proc.stdout and "28 tasks" in proc.stdout
+
+
+def test_staging_folders_of_killed_runs_are_removed(tmp_path):
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    for name in (f".staging-{dead.stdout.strip()}-abc", ".staging-x1y2", f".staging-{os.getpid()}-live", "keep"):
+        (tmp_path / name).mkdir()
+    pipeline.remove_stale_staging(tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f".staging-{os.getpid()}-live", "keep"]

@@ -138,3 +138,16 @@ def test_join_wrapped(first, second, joined):
 ])
 def test_content_kind(head, kind):
     assert readers.content_kind(head) == kind
+
+
+def test_a_reader_whose_dependency_fails_to_import_says_what_to_install(tmp_path, monkeypatch):
+    def old_pip_install(data, path):  # what trafilatura raises when lxml_html_clean was not installed
+        raise ImportError("lxml.html.clean module is now a separate project lxml_html_clean.\n"
+                          "Install lxml[html_clean] or lxml_html_clean directly.")
+
+    monkeypatch.setitem(readers._READERS, "html", old_pip_install)
+    page = tmp_path / "page.html"
+    page.write_text("<html><body><p>一、加强知识产权保护</p></body></html>", encoding="utf-8")
+    with pytest.raises(InputError, match=r"page\.html: reading html files needs .*pip install lxml_html_clean$") as err:
+        readers.read(page)
+    assert "\n" not in str(err.value)

@@ -1,20 +1,13 @@
 """The report a run writes to reports/: every chart in three files per language, offline index pages, atomicity."""
+import io
 import re
 
 import pytest
-from conftest import copy_project
+from fontTools.ttLib import TTFont
 from plotly.offline import get_plotlyjs
 
 import ipcompare
-from ipcompare.views import report
-
-
-@pytest.fixture(scope="module")
-def reported(tmp_path_factory):
-    """A copy of the bundled corpus run with charts: (project, its tables)."""
-    project = copy_project(tmp_path_factory.mktemp("report"))
-    ipcompare.run(project.root, progress=False, charts=True)
-    return project, ipcompare.Corpus.load(project.processed)
+from ipcompare.views import report, webfont
 
 
 def test_every_chart_in_both_forms_and_languages(reported):
@@ -23,8 +16,34 @@ def test_every_chart_in_both_forms_and_languages(reported):
     assert "coverage" in stems and "profile_guizhou" in stems and len(stems) == 13
     expected = {f"figures/{lang}/{stem}.{ext}" for lang in report.LANGS for stem in stems for ext in ("png", "svg", "html")}
     written = {p.relative_to(project.reports).as_posix() for p in project.reports.rglob("*") if p.is_file()}
-    assert written == expected | {"index.html", "index.zh.html"}
+    shared = {"figures/plotly.min.js", "figures/zh/font.woff2", "figures/en/font.woff2"}
+    assert written == expected | shared | {"index.html", "index.zh.html"}
     assert not list(project.processed.glob(".staging-*"))
+
+
+def test_chart_pages_share_plotly_js_and_the_report_is_small(reported):
+    project, t = reported
+    assert (project.reports / "figures" / "plotly.min.js").read_text("utf-8") == get_plotlyjs()
+    for page in project.reports.glob("figures/*/*.html"):
+        text = page.read_text("utf-8")
+        assert '<script src="../plotly.min.js"></script>' in text and "url(font.woff2)" in text
+        assert len(text) < 2**20  # plotly.js not inside
+    assert sum(p.stat().st_size for p in project.reports.rglob("*") if p.is_file()) < 30 * 2**20
+
+
+@pytest.mark.parametrize("lang", report.LANGS)
+def test_index_embeds_a_font_with_every_character_it_shows(reported, lang):
+    project, _ = reported
+    page = (project.reports / report.INDEX[lang]).read_text("utf-8")
+    font = TTFont(io.BytesIO(report.font_file(page)))
+    assert font.flavor == "woff2" and font["name"].getDebugName(1) == "Noto Sans SC"
+    cmap = font.getBestCmap()
+    shown = webfont.characters(page.replace(get_plotlyjs(), ""))
+    assert {"湖", "北", "G"} <= set(shown)
+    assert [c for c in shown if ord(c) not in cmap and not c.isspace()] == []
+    assert len(cmap) < 5000  # a subset, not the 8 MB font
+    assert (project.reports / "figures" / lang / "font.woff2").read_bytes() == report.font_file(page)
+    assert f"font-family:{webfont.FAMILY}" in page
 
 
 @pytest.mark.parametrize("lang", report.LANGS)

@@ -64,7 +64,11 @@ def read(path: Path) -> Source:
         raise InputError(f"{path}: the content is RTF, which is not supported; save it as .docx in Word or WPS")
     if kind and kind != expected:
         raise InputError(f"{path}: the content is {kind.upper()}, not {suffix}; rename the file to .{kind}")
-    text, notes = _READERS[expected](data, path)
+    try:
+        text, notes = _READERS[expected](data, path)
+    except ImportError as err:  # a dependency missing or broken (e.g. installed by an old pip)
+        raise InputError(f"{path}: reading {expected} files needs the package {_distribution(err)}, which does not "
+                         f"import ({' '.join(str(err).split())[:120]}); install it: pip install {_distribution(err)}") from None
     if not text.strip():
         raise InputError(f"{path}: no text in the document")
     text, converted = to_simplified(text)
@@ -72,6 +76,19 @@ def read(path: Path) -> Source:
         notes.append(f"traditional characters converted to simplified (OpenCC t2s, {converted} characters); "
                      "the file keeps the original")
     return Source(text, notes)
+
+
+# Distributions of the modules the readers import, where the names differ (lxml.html.clean: trafilatura's).
+_DISTRIBUTIONS = {"lxml.html.clean": "lxml_html_clean", "docx": "python-docx",
+                  "charset_normalizer": "charset-normalizer", "pdfminer": "pdfminer.six"}
+
+
+def _distribution(err: ImportError) -> str:
+    """The distribution to install for a failed import: of the module it names, or one its message names."""
+    for module, dist in _DISTRIBUTIONS.items():
+        if (err.name or "").startswith(module) or module in str(err):
+            return dist
+    return (err.name or "ipcompare").split(".")[0]
 
 
 def content_kind(data: bytes) -> str | None:

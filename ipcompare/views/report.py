@@ -1,12 +1,14 @@
-"""The report: every chart under ``figures/<lang>/`` (PNG, SVG, self-contained HTML) and ``index.html``.
+"""The report: every chart under ``figures/<lang>/`` (PNG, SVG, HTML) and ``index.html``.
 
 ``index.html`` (English) and ``index.zh.html`` (Chinese) summarise the corpus, the themes, the
 coverage gaps of each province and the evidence tables. Each is one offline file: plotly.js is
-embedded once, every chart is interactive, and all document text is HTML-escaped: the pages are
-Jinja2 templates (``views/templates/``) with autoescape on.
+embedded once, every chart is interactive, the page carries the subset of its font it needs, and
+all document text is HTML-escaped: the pages are Jinja2 templates (``views/templates/``) with
+autoescape on. The chart pages share ``figures/plotly.min.js`` and their language's ``font.woff2``.
 """
 from __future__ import annotations
 
+import base64
 import datetime
 import pickle
 from functools import cache, partial
@@ -19,7 +21,7 @@ from tqdm import tqdm
 
 from .. import tables, workers
 from ..cache import Store, code_version, digest, frame_key
-from . import charts, frames
+from . import charts, frames, webfont
 from .frames import Tables, province_name, theme_names
 
 LANGS = ("zh", "en")
@@ -59,10 +61,10 @@ CHARTS_OF = {  # charts of each section of the index page
     "themes": ["theme_shares", "theme_counts", "theme_terms", "task_map"],
     "coverage": ["coverage", "gaps"],
 }
-CSS = """body{font-family:"Noto Sans SC","Microsoft YaHei","PingFang SC",sans-serif;max-width:1200px;margin:auto;
-padding:1em 2em;color:#222}h1{margin-bottom:0}nav a{margin-right:1em}table{border-collapse:collapse;font-size:13px;
-margin:.5em 0 1.5em}td,th{border-bottom:1px solid #ddd;padding:3px 8px;text-align:left;vertical-align:top}
-th{background:#f3f3f3}.files{font-size:12px;color:#666}details{margin:1em 0}summary{cursor:pointer}"""
+CSS = webfont.FAMILY.join(["""body{font-family:""", ""","Noto Sans SC","Microsoft YaHei","PingFang SC",sans-serif;
+max-width:1200px;margin:auto;padding:1em 2em;color:#222}h1{margin-bottom:0}nav a{margin-right:1em}table{border-collapse:
+collapse;font-size:13px;margin:.5em 0 1.5em}td,th{border-bottom:1px solid #ddd;padding:3px 8px;text-align:left;
+vertical-align:top}th{background:#f3f3f3}.files{font-size:12px;color:#666}details{margin:1em 0}summary{cursor:pointer}"""])
 
 
 def chart_list(t: Tables) -> list[tuple[str, str, dict]]:
@@ -79,7 +81,7 @@ def _draw(t: Tables, folder: Path, job: tuple[str, str, str, dict]) -> bytes:
     paths = [folder / "figures" / lang / f"{stem}.{ext}" for ext in ("png", "svg", "html")]
     charts.save(charts.CHARTS[name](t, lang=lang, **options), *paths[:2])
     div = charts.html_div(charts.CHARTS[name](t, lang=lang, interactive=True, **options))
-    paths[2].write_text(charts.html_page(div), encoding="utf-8")
+    paths[2].write_text(charts.html_page(div, shared=True), encoding="utf-8")
     return pickle.dumps((paths[0].read_bytes(), paths[1].read_bytes(), div))
 
 
@@ -108,7 +110,7 @@ def write_figures(t: Tables, folder: Path, progress: bool = False,
             png, svg, divs[lang, stem] = pickle.loads(kept[slot])
             paths[0].write_bytes(png)
             paths[1].write_bytes(svg)
-            paths[2].write_text(charts.html_page(divs[lang, stem]), encoding="utf-8")
+            paths[2].write_text(charts.html_page(divs[lang, stem], shared=True), encoding="utf-8")
         else:
             new[slot] = (slots[slot], next(drawn))
             divs[lang, stem] = pickle.loads(new[slot][1])[2]
@@ -201,19 +203,32 @@ PAGE_SECTIONS = {"corpus": corpus_section, "themes": themes_section, "coverage":
                  "provinces": provinces_section, "evidence": evidence_section}
 
 
-def index_page(t: Tables, divs: dict, lang: str) -> str:
-    """The self-contained report page in ``lang`` (plotly.js embedded once), from templates/page.html.j2."""
+def index_page(t: Tables, divs: dict, lang: str, cache_dir: Path | None = None) -> str:
+    """The self-contained report page in ``lang``, from templates/page.html.j2: plotly.js embedded
+    once, and the subset of the bundled font with the characters the page shows (:mod:`.webfont`)."""
     sections = [{"id": name, **make(t, lang, divs)} for name, make in PAGE_SECTIONS.items()]
-    return _templates().get_template("page.html.j2").render(
-        lang=lang, X=TEXT[lang], date=datetime.date.today().isoformat(), other_page=INDEX["zh" if lang == "en" else "en"],
-        css=Markup(CSS), plotly_js=Markup(charts.plotly_js()), sections=sections)
+    render = partial(_templates().get_template("page.html.j2").render, lang=lang, X=TEXT[lang], sections=sections,
+                     date=datetime.date.today().isoformat(), other_page=INDEX["zh" if lang == "en" else "en"])
+    chars = webfont.characters(render(css="", plotly_js=""))
+    face = webfont.font_face(webfont.subset(chars, cache_dir))
+    return render(css=Markup(face + CSS), plotly_js=Markup(charts.plotly_js()))
+
+
+def font_file(page: str) -> bytes:
+    """The font subset a page from :func:`index_page` embeds."""
+    start = page.index("data:font/woff2;base64,") + len("data:font/woff2;base64,")
+    return base64.b64decode(page[start:page.index(")", start)])
 
 
 def write(t: Tables, folder: Path, progress: bool = False, cache_dir: Path | None = None) -> list[Path]:
-    """Write the figures and the index pages under ``folder``; return the files written."""
+    """Write the figures, the index pages and what the chart pages share (``figures/plotly.min.js``,
+    each language's ``font.woff2``) under ``folder``; return the files written."""
     files, divs = write_figures(t, folder, progress, cache_dir)
+    (js := folder / "figures" / "plotly.min.js").write_text(charts.plotly_js(), encoding="utf-8")
+    files.append(js)
     for lang in LANGS:
-        path = folder / INDEX[lang]
-        path.write_text(index_page(t, divs, lang), encoding="utf-8")
-        files.append(path)
+        page = index_page(t, divs, lang, cache_dir)
+        (path := folder / INDEX[lang]).write_text(page, encoding="utf-8")
+        (font := folder / "figures" / lang / "font.woff2").write_bytes(font_file(page))
+        files += [path, font]
     return files

@@ -25,6 +25,7 @@ from matplotlib.figure import Figure
 from plotly.subplots import make_subplots
 
 from ..frames import Tables, province_name
+from ..webfont import FAMILY, font_face
 
 DPI = 200
 OKABE_ITO = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#999999"]
@@ -34,7 +35,8 @@ SEQUENTIAL = "cividis"
 # Installed CJK fonts tried after the bundled one (first found wins in matplotlib; browsers take any).
 SYSTEM_CJK = ["Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "WenQuanYi Zen Hei",
               "Microsoft YaHei", "PingFang SC", "Hiragino Sans GB", "SimHei"]
-WEB_FONTS = "Noto Sans SC, " + ", ".join(SYSTEM_CJK) + ", sans-serif"
+# In pages: the subset the page embeds first (views/webfont.py), then installed fonts.
+WEB_FONTS = f"{FAMILY}, Noto Sans SC, " + ", ".join(SYSTEM_CJK) + ", sans-serif"
 
 COMMON_LABELS = {
     "zh": {
@@ -313,10 +315,15 @@ def html_div(fig: go.Figure) -> str:
     return fig.to_html(full_html=False, include_plotlyjs=False, config={"displaylogo": False})
 
 
-def html_page(div: str) -> str:
-    """A page of one chart's :func:`html_div`, plotly.js inside: it works offline."""
-    return (f'<!DOCTYPE html>\n<html>\n<head><meta charset="utf-8"></head>\n<body>\n'
-            f"<script>{plotly_js()}</script>\n{div}\n</body>\n</html>\n")
+def html_page(div: str, shared: bool = False) -> str:
+    """A page of one chart's :func:`html_div`: plotly.js inside, it works offline on its own; or,
+    ``shared`` (the report's figures/<lang>/), plotly.js from ``../plotly.min.js`` and the page
+    font from ``font.woff2`` beside it."""
+    if not shared:
+        return (f'<!DOCTYPE html>\n<html>\n<head><meta charset="utf-8"></head>\n<body>\n'
+                f"<script>{plotly_js()}</script>\n{div}\n</body>\n</html>\n")
+    return (f'<!DOCTYPE html>\n<html>\n<head><meta charset="utf-8"><style>{font_face(url="font.woff2")}</style>\n'
+            f'<script src="../plotly.min.js"></script></head>\n<body>\n{div}\n</body>\n</html>\n')
 
 
 def save(fig, *paths: Path | str) -> None:
