@@ -1,9 +1,11 @@
-"""The project's own set-up: environment.yml agrees with pyproject.toml; CI runs the README's command."""
+"""The project's own set-up: environment.yml agrees with pyproject.toml; CI runs the README's command; quality margins."""
 import re
 import tomllib
 
+import pandas as pd
 import yaml
 
+import quality
 from conftest import REPO
 
 
@@ -27,3 +29,10 @@ def test_ci_runs_the_readme_test_command():
     assert "make test" in (REPO / ".ci" / "run").read_text()
     makefile = (REPO / "Makefile").read_text()
     assert "-m pytest" in makefile and "-m ipcompare run" in makefile
+
+
+def test_margins_follow_the_rule():
+    table = pd.read_csv(quality.QUALITY)
+    per_item = table["metric"].isin(["accuracy", "addressed_f1", "evidence_top3"])
+    assert (table.loc[per_item, "margin"] - quality.ITEM_MARGIN / table.loc[per_item, "items"]).abs().max() < 1e-3
+    assert (table.loc[~per_item, "margin"] == 0.05).all()

@@ -108,9 +108,32 @@ def test_docx_tables_merged_cells_and_automatic_numbering(tmp_path):
     assert source.notes == ["1 paragraph(s) use Word's automatic numbering: their numbers are not in the text"]
 
 
-def test_old_word_doc_needs_a_converter(tmp_path):
-    if shutil.which("soffice") or shutil.which("libreoffice") or shutil.which("antiword"):
-        pytest.skip("a .doc converter is installed; this checks the message without one")
+CONVERTERS = {"libreoffice": ("soffice", "libreoffice"), "antiword": ("antiword",)}
+FIXTURES = renderers.REPO / "tests" / "fixtures"
+
+
+def only(monkeypatch, converter: str | None) -> None:
+    """Let the reader see ``converter`` alone among the .doc converters installed (None: none)."""
+    keep = CONVERTERS.get(converter, ())
+    which = shutil.which
+    monkeypatch.setattr(shutil, "which", lambda name: which(name) if name in keep or all(
+        name not in names for names in CONVERTERS.values()) else None)
+
+
+@pytest.mark.parametrize("converter", CONVERTERS)
+def test_old_word_doc_gives_the_tasks_of_the_text_version(converter, monkeypatch):
+    """tests/fixtures/SX2022.doc: the SX2022 seed saved as Word 97 (.docx from renderers.to_docx, then
+    LibreOffice's "MS Word 97" filter). CI installs antiword, so that path always runs there."""
+    if not any(shutil.which(name) for name in CONVERTERS[converter]):
+        pytest.skip(f"{converter} is not installed")
+    only(monkeypatch, converter)
+    source = readers.read(FIXTURES / "SX2022.doc")
+    assert any(converter.replace("libreoffice", "LibreOffice") in note for note in source.notes)
+    pd.testing.assert_frame_equal(tasks_of(source.text, "SX2022"), tasks_of(SEEDS["SX2022"].read_text("utf-8"), "SX2022"))
+
+
+def test_old_word_doc_needs_a_converter(tmp_path, monkeypatch):
+    only(monkeypatch, None)
     (tmp_path / "plan.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
     with pytest.raises(InputError, match=r"plan\.doc: old Word \.doc format needs a converter: install LibreOffice"):
         readers.read(tmp_path / "plan.doc")

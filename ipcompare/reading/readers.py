@@ -283,7 +283,7 @@ def _read_doc(data: bytes, path: Path) -> tuple[str, list[str]]:
                                capture_output=True, timeout=300, check=True)
                 text, notes = _read_docx((Path(tmp) / f"{path.stem}.docx").read_bytes(), path)
                 return text, notes + ["converted from .doc with LibreOffice"]
-            out = subprocess.run([antiword, "-m", "UTF-8.txt", str(path)], capture_output=True, timeout=300, check=True)
+            out = subprocess.run([antiword, "-w", "0", "-m", "UTF-8.txt", str(path)], capture_output=True, timeout=300, check=True)
             return out.stdout.decode("utf-8", errors="replace"), ["converted from .doc with antiword (tables as text)"]
         except (subprocess.SubprocessError, OSError) as err:
             raise InputError(f"{path}: {Path(office or antiword).name} could not convert this .doc "
