@@ -1,6 +1,7 @@
 """The report a run writes to reports/: every chart in three files per language, offline index pages, atomicity."""
 import io
 import re
+import shutil
 
 import pytest
 from fontTools.ttLib import TTFont
@@ -17,7 +18,9 @@ def test_every_chart_in_both_forms_and_languages(reported):
     expected = {f"figures/{lang}/{stem}.{ext}" for lang in report.LANGS for stem in stems for ext in ("png", "svg", "html")}
     written = {p.relative_to(project.reports).as_posix() for p in project.reports.rglob("*") if p.is_file()}
     shared = {"figures/plotly.min.js", "figures/zh/font.woff2", "figures/en/font.woff2"}
-    assert written == expected | shared | {"index.html", "index.zh.html"}
+    pdfs = {"report.zh.pdf", "report.en.pdf"} if shutil.which("soffice") or shutil.which("libreoffice") else set()
+    documents = {"report.zh.docx", "report.en.docx"} | pdfs
+    assert written == expected | shared | {"index.html", "index.zh.html"} | documents
     assert not list(project.processed.glob(".staging-*"))
 
 

@@ -13,6 +13,7 @@ import datetime
 import pickle
 from functools import cache, partial
 from pathlib import Path
+from typing import NamedTuple
 
 import jinja2
 import pandas as pd
@@ -21,11 +22,12 @@ from tqdm import tqdm
 
 from .. import tables, workers
 from ..cache import Store, code_version, digest, frame_key
-from . import charts, frames, webfont
+from . import charts, frames, webfont, word
 from .frames import Tables, province_name, theme_names
 
 LANGS = ("zh", "en")
 INDEX = {"en": "index.html", "zh": "index.zh.html"}
+WORD = {"en": "report.en.docx", "zh": "report.zh.docx"}
 TEXT = {
     "en": {
         "title": "IP policy plans compared", "other": "中文版", "made": "Made by ipcompare on {date}.",
@@ -74,32 +76,45 @@ def chart_list(t: Tables) -> list[tuple[str, str, dict]]:
     return [s for s in stems if all(n in t and len(t[n]) for n in charts.NEEDS.get(s[1], ()))]
 
 
+class Drawing(NamedTuple):
+    """What the cache keeps of a chart: its PNG and SVG, the plotly div (its page is made of it), and
+    for the Word reports the PNG in 256 colours and the static chart's title and source line."""
+    png: bytes
+    svg: bytes
+    div: str
+    doc_png: bytes
+    title: str
+    source: str
+
+
 def _draw(t: Tables, folder: Path, job: tuple[str, str, str, dict]) -> bytes:
     """Draw chart ``job`` (lang, stem, name, options) as PNG, SVG and HTML in ``folder/figures/<lang>/``;
-    return, pickled, what the cache keeps of it: PNG, SVG and the plotly div (its page is made of it)."""
+    return its :class:`Drawing`, pickled."""
     lang, stem, name, options = job
     paths = [folder / "figures" / lang / f"{stem}.{ext}" for ext in ("png", "svg", "html")]
-    charts.save(charts.CHARTS[name](t, lang=lang, **options), *paths[:2])
+    fig = charts.CHARTS[name](t, lang=lang, **options)
+    charts.save(fig, *paths[:2])
     div = charts.html_div(charts.CHARTS[name](t, lang=lang, interactive=True, **options))
     paths[2].write_text(charts.html_page(div, shared=True), encoding="utf-8")
-    return pickle.dumps((paths[0].read_bytes(), paths[1].read_bytes(), div))
+    png = paths[0].read_bytes()
+    return pickle.dumps(Drawing(png, paths[1].read_bytes(), div, word.compact_png(png), *fig.caption))
 
 
 def write_figures(t: Tables, folder: Path, progress: bool = False,
-                  cache_dir: Path | None = None) -> tuple[list[Path], dict[tuple[str, str], str]]:
+                  cache_dir: Path | None = None) -> tuple[list[Path], dict[tuple[str, str], Drawing]]:
     """Every chart in both languages as PNG, SVG and HTML under ``folder/figures/<lang>/``.
 
-    Returns the files written and each chart's div by (lang, stem), for the index pages. Charts are
-    drawn by worker processes (:mod:`ipcompare.workers`). With a ``cache_dir``, a chart whose tables,
-    code, language and day (the source line has the date) are those of its last drawing there is
-    written from what that drawing made, not drawn again.
+    Returns the files written and each chart's :class:`Drawing` by (lang, stem), for the index pages
+    and the Word reports. Charts are drawn by worker processes (:mod:`ipcompare.workers`). With a
+    ``cache_dir``, a chart whose tables, code, language and day (the source line has the date) are
+    those of its last drawing there is written from what that drawing made, not drawn again.
     """
     jobs = [(lang, *chart) for lang in LANGS for chart in chart_list(t)]
     version = code_version(("views.report",), ("themes.md",), ("matplotlib", "plotly", "pylopdf-fonts-zh-cn"))
     made_from = digest(version, datetime.date.today().isoformat(), *(frame_key(t[n]) for n in sorted(t)))
     slots = {f"{lang}/{stem}": digest(made_from, lang, stem, repr(options)) for lang, stem, _, options in jobs}
     store = Store(cache_dir, "charts")
-    kept, new, files, divs = store.recall(slots), {}, [], {}
+    kept, new, files, drawings = store.recall(slots), {}, [], {}
     for lang in LANGS:
         (folder / "figures" / lang).mkdir(parents=True, exist_ok=True)
     charts.use_cjk_font()  # here, not once in each worker
@@ -107,16 +122,16 @@ def write_figures(t: Tables, folder: Path, progress: bool = False,
     for lang, stem, _, _ in tqdm(jobs, desc="charts", unit="chart", disable=not progress):
         paths = [folder / "figures" / lang / f"{stem}.{ext}" for ext in ("png", "svg", "html")]
         if (slot := f"{lang}/{stem}") in kept:
-            png, svg, divs[lang, stem] = pickle.loads(kept[slot])
-            paths[0].write_bytes(png)
-            paths[1].write_bytes(svg)
-            paths[2].write_text(charts.html_page(divs[lang, stem], shared=True), encoding="utf-8")
+            d = drawings[lang, stem] = pickle.loads(kept[slot])
+            paths[0].write_bytes(d.png)
+            paths[1].write_bytes(d.svg)
+            paths[2].write_text(charts.html_page(d.div, shared=True), encoding="utf-8")
         else:
             new[slot] = (slots[slot], next(drawn))
-            divs[lang, stem] = pickle.loads(new[slot][1])[2]
+            drawings[lang, stem] = pickle.loads(new[slot][1])
         files += paths
     store.keep(new)
-    return files, divs
+    return files, drawings
 
 
 # ---------------------------------------------------------------- the index pages (Jinja2 templates)
@@ -170,7 +185,8 @@ def themes_section(t: Tables, lang: str, divs: dict) -> dict:
 
 
 def coverage_section(t: Tables, lang: str, divs: dict) -> dict:
-    gaps = [(province_name(p, lang), _gaps(t, p)) for p in frames.provinces(t)] if "gaps" in t else []
+    gaps = [(TEXT[lang]["gaps"].format(province=province_name(p, lang)), _gaps(t, p)) for p in frames.provinces(t)
+            if "gaps" in t]
     local = None
     if "local_initiatives" in t and len(t["local_initiatives"]):
         local = t["local_initiatives"][["task_id", "province", "title", "theme", "nearest_nat", "nearest_score"]]
@@ -203,12 +219,17 @@ PAGE_SECTIONS = {"corpus": corpus_section, "themes": themes_section, "coverage":
                  "provinces": provinces_section, "evidence": evidence_section}
 
 
+def page_sections(t: Tables, lang: str, divs: dict) -> list[dict]:
+    """The contexts of the page's sections, in page order (each with its ``id``)."""
+    return [{"id": name, **make(t, lang, divs)} for name, make in PAGE_SECTIONS.items()]
+
+
 def index_page(t: Tables, divs: dict, lang: str, cache_dir: Path | None = None) -> str:
     """The self-contained report page in ``lang``, from templates/page.html.j2: plotly.js embedded
     once, and the subset of the bundled font with the characters the page shows (:mod:`.webfont`)."""
-    sections = [{"id": name, **make(t, lang, divs)} for name, make in PAGE_SECTIONS.items()]
-    render = partial(_templates().get_template("page.html.j2").render, lang=lang, X=TEXT[lang], sections=sections,
-                     date=datetime.date.today().isoformat(), other_page=INDEX["zh" if lang == "en" else "en"])
+    render = partial(_templates().get_template("page.html.j2").render, lang=lang, X=TEXT[lang],
+                     sections=page_sections(t, lang, divs), date=datetime.date.today().isoformat(),
+                     other_page=INDEX["zh" if lang == "en" else "en"])
     chars = webfont.characters(render(css="", plotly_js=""))
     face = webfont.font_face(webfont.subset(chars, cache_dir))
     return render(css=Markup(face + CSS), plotly_js=Markup(charts.plotly_js()))
@@ -221,9 +242,11 @@ def font_file(page: str) -> bytes:
 
 
 def write(t: Tables, folder: Path, progress: bool = False, cache_dir: Path | None = None) -> list[Path]:
-    """Write the figures, the index pages and what the chart pages share (``figures/plotly.min.js``,
-    each language's ``font.woff2``) under ``folder``; return the files written."""
-    files, divs = write_figures(t, folder, progress, cache_dir)
+    """Write the figures, the index pages, what the chart pages share (``figures/plotly.min.js``,
+    each language's ``font.woff2``) and the Word reports (and their PDFs where LibreOffice is
+    installed) under ``folder``; return the files written."""
+    files, drawings = write_figures(t, folder, progress, cache_dir)
+    divs = {key: d.div for key, d in drawings.items()}
     (js := folder / "figures" / "plotly.min.js").write_text(charts.plotly_js(), encoding="utf-8")
     files.append(js)
     for lang in LANGS:
@@ -231,4 +254,7 @@ def write(t: Tables, folder: Path, progress: bool = False, cache_dir: Path | Non
         (path := folder / INDEX[lang]).write_text(page, encoding="utf-8")
         (font := folder / "figures" / lang / "font.woff2").write_bytes(font_file(page))
         files += [path, font]
-    return files
+    reports = [folder / WORD[lang] for lang in LANGS]
+    for lang, path in zip(LANGS, reports):
+        word.document(page_sections(t, lang, divs), TEXT[lang], drawings, lang).save(path)
+    return files + reports + word.to_pdf(reports)

@@ -170,7 +170,9 @@ def new_figure(width: float, height: float) -> Chart:
 
 
 def finish(fig: Figure, title: str, source: str) -> Figure:
-    """Title on top, source line below (both wrapped to the figure width)."""
+    """Title on top, source line below (both wrapped to the figure width); ``fig.caption`` keeps
+    both unwrapped (the Word report's caption and source line)."""
+    fig.caption = (title, source)
     fig.suptitle(wrap(title, fig.get_figwidth() * 72 / 12 - 2), x=0.01, ha="left", fontsize=12)
     fig.supxlabel(wrap(source, fig.get_figwidth() * 72 / 7 - 4), x=0.01, ha="left", fontsize=7, color="#555555")
     return fig

@@ -1,0 +1,192 @@
+"""The Word reports (``report.zh.docx``, ``report.en.docx``): the HTML report's sections, to edit and send.
+
+A title page (corpus, date), then the sections of the index page from the same contexts
+(:data:`~ipcompare.views.report.PAGE_SECTIONS`), walked generically: each chart as its 200 dpi PNG
+with a numbered caption and its source line, each table of a context as a real Word table. Text
+is set in an East Asian font (``w:eastAsia``) so Word and WPS show the Chinese; pages are
+numbered; captions are Word ``SEQ`` fields (Word can list them as a table of figures).
+"""
+from __future__ import annotations
+
+import datetime
+import io
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+
+FONTS = {"latin": "Calibri", "east_asia": "Microsoft YaHei"}  # on every Chinese Windows; WPS maps it
+WORDS = {
+    "zh": {"figure": "图", "table": "表", "sep": "：", "none": "无。",
+           "long": "共 {n} 行，见 HTML 报告与 data/processed/ 中的表格。"},
+    "en": {"figure": "Figure", "table": "Table", "sep": ": ", "none": "None.",
+           "long": "{n} rows: see the HTML report and the tables in data/processed/."},
+}
+MAX_ROWS = 200  # a longer table stays in the HTML report and the CSV files
+SKIP = {"evidence"}  # sections whose tables are only for the HTML report (every verdict, every task)
+
+
+def compact_png(png: bytes) -> bytes:
+    """The chart PNG in 256 colours (a chart has few; 3 to 4 times smaller), for the documents."""
+    from PIL import Image
+
+    out = io.BytesIO()
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    image.quantize(256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(out, "PNG", dpi=(200, 200))
+    return out.getvalue()
+
+
+def _set_font(style, lang: str) -> None:
+    """Latin and East Asian fonts of a style, overriding the template's theme fonts."""
+    fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(attr), None)
+    for attr, name in (("w:ascii", "latin"), ("w:hAnsi", "latin"), ("w:eastAsia", "east_asia")):
+        fonts.set(qn(attr), FONTS[name])
+    language = style.element.rPr.find(qn("w:lang"))
+    if language is None:
+        language = OxmlElement("w:lang")
+        style.element.rPr.append(language)
+    language.set(qn("w:eastAsia"), "zh-CN")
+    language.set(qn("w:val"), "zh-CN" if lang == "zh" else "en-GB")
+
+
+def _field(paragraph, instruction: str, shown: str) -> None:
+    """A Word field (``PAGE``, ``SEQ 图``) showing ``shown`` until Word updates it."""
+    run = paragraph.add_run()
+    for kind, text in (("begin", None), (None, instruction), ("separate", None), (None, shown), ("end", None)):
+        element = OxmlElement("w:fldChar" if kind else ("w:instrText" if text == instruction else "w:t"))
+        if kind:
+            element.set(qn("w:fldCharType"), kind)
+        else:
+            element.set(qn("xml:space"), "preserve")
+            element.text = text
+        run._r.append(element)
+
+
+class _Writer:
+    """Adds headings, numbered figures and tables to a document."""
+
+    def __init__(self, lang: str, X: dict, drawings: dict):
+        self.lang, self.X, self.W, self.drawings = lang, X, WORDS[lang], drawings
+        self.counts = {"figure": 0, "table": 0}
+        self.doc = Document()
+        for style in ("Normal", "Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3", "Heading 4", "Caption"):
+            _set_font(self.doc.styles[style], lang)
+        self.doc.styles["Normal"].font.size = Pt(10.5)
+        caption = self.doc.styles["Caption"].font
+        caption.bold, caption.size, caption.color.rgb = False, Pt(9), RGBColor(0x22, 0x22, 0x22)
+        section = self.doc.sections[0]
+        section.page_width, section.page_height = Cm(21), Cm(29.7)  # A4
+        section.left_margin = section.right_margin = Cm(2)
+        footer = section.footer.paragraphs[0]
+        footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _field(footer, "PAGE", "1")
+
+    def caption(self, kind: str, text: str) -> None:
+        self.counts[kind] += 1
+        label = self.W[kind]
+        paragraph = self.doc.add_paragraph(style="Caption")
+        paragraph.add_run(f"{label} ")
+        _field(paragraph, f"SEQ {label} \\* ARABIC", str(self.counts[kind]))
+        paragraph.add_run(self.W["sep"] + text)
+
+    def chart(self, stem: str) -> None:
+        drawing = self.drawings.get((self.lang, stem))
+        if drawing is None:
+            return
+        self.doc.add_picture(io.BytesIO(drawing.doc_png), width=Cm(17))
+        self.caption("figure", drawing.title)
+        source = self.doc.add_paragraph().add_run(drawing.source)
+        source.font.size, source.font.color.rgb = Pt(8), RGBColor(0x55, 0x55, 0x55)
+
+    def table(self, frame: pd.DataFrame, title: str) -> None:
+        if frame.empty:
+            self.doc.add_paragraph(self.W["none"])
+            return
+        if len(frame) > MAX_ROWS:
+            self.doc.add_paragraph(self.W["long"].format(n=len(frame)))
+            return
+        self.caption("table", title)
+        table = self.doc.add_table(rows=1, cols=len(frame.columns), style="Table Grid")
+        for cell, name in zip(table.rows[0].cells, frame.columns):
+            cell.text = str(name)
+            cell.paragraphs[0].runs[0].bold = True
+        for row in frame.itertuples(index=False):
+            for cell, value in zip(table.add_row().cells, row):
+                cell.text = "" if pd.isna(value) else (f"{value:.3g}" if isinstance(value, float) else str(value))
+        for paragraph in (p for row in table.rows for cell in row.cells for p in cell.paragraphs):
+            for run in paragraph.runs:
+                run.font.size = Pt(8)
+
+    def walk(self, context: dict, title: str, level: int) -> None:
+        """Charts and tables of a section's context, in its order; a dict with a ``name`` is a sub-section."""
+        for key, value in context.items():
+            if key == "charts":
+                for item in value:
+                    self.chart(item["stem"])
+            elif isinstance(value, pd.DataFrame):
+                if key in self.X:
+                    self.doc.add_heading(self.X[key], level + 1)
+                self.table(value, self.X.get(key, title))
+            elif isinstance(value, list):
+                for item in value:
+                    if isinstance(item, dict):
+                        self.doc.add_heading(item.get("name", ""), level + 1)
+                        self.walk(item, item.get("name", title), level + 1)
+                    elif isinstance(item, tuple) and len(item) == 2 and isinstance(item[1], pd.DataFrame):
+                        self.doc.add_heading(item[0], level + 1)
+                        self.table(item[1], item[0])
+
+
+def document(sections: list[dict], X: dict, drawings: dict, lang: str) -> Document:
+    """The Word report in ``lang`` of the index page's ``sections`` (their contexts), with the text ``X``
+    of that page and the charts' :class:`~ipcompare.views.report.Drawing` by (lang, stem)."""
+    w = _Writer(lang, X, drawings)
+    today = datetime.date.today()
+    w.doc.add_heading(X["title"], 0)
+    corpus = next((s for s in sections if s["id"] == "corpus"), {})
+    if corpus:
+        w.doc.add_paragraph(X["corpus_intro"].format(**corpus), style="Subtitle")
+    w.doc.add_paragraph(X["made"].format(date=today.isoformat()))
+    w.doc.add_page_break()
+    for s in sections:
+        w.doc.add_heading(X[s["id"]], 1)
+        if f"{s['id']}_intro" in X:
+            w.doc.add_paragraph(X[f"{s['id']}_intro"].format(**s))
+        if s["id"] not in SKIP:
+            w.walk(s, X[s["id"]], 1)
+    props = w.doc.core_properties
+    props.title, props.author, props.language = X["title"], "ipcompare", "zh-CN" if lang == "zh" else "en"
+    props.created = props.modified = datetime.datetime.combine(today, datetime.time())
+    return w.doc
+
+
+FONTS_CONF = """<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>
+<include ignore_missing="yes">/etc/fonts/fonts.conf</include><dir>{folder}</dir>
+<alias binding="same"><family>{east_asia}</family><prefer><family>Noto Sans SC</family></prefer></alias></fontconfig>"""
+
+
+def to_pdf(paths: list[Path]) -> list[Path]:
+    """The PDFs of ``paths`` beside them, made by LibreOffice where it is installed (else none), with
+    the bundled Noto Sans SC standing in for the East Asian font (fontconfig) where it is missing."""
+    import pylopdf_fonts_zh_cn
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if not soffice or not paths:
+        return []
+    with tempfile.TemporaryDirectory() as tmp:  # its own profile: works beside an open LibreOffice
+        conf = Path(tmp) / "fonts.conf"
+        conf.write_text(FONTS_CONF.format(folder=Path(pylopdf_fonts_zh_cn.sans_path()).parent, **FONTS), encoding="utf-8")
+        subprocess.run([soffice, f"-env:UserInstallation={Path(tmp, 'profile').as_uri()}", "--headless", "--convert-to",
+                        "pdf", "--outdir", str(paths[0].parent), *map(str, paths)],
+                       check=True, capture_output=True, timeout=300, env={**os.environ, "FONTCONFIG_FILE": str(conf)})
+    return [p.with_suffix(".pdf") for p in paths if p.with_suffix(".pdf").is_file()]

@@ -1,0 +1,58 @@
+"""The Word reports a run writes (reports/report.<lang>.docx), read back with python-docx."""
+import shutil
+
+import pytest
+from docx import Document
+from docx.oxml.ns import qn
+
+from ipcompare.views import report, word
+
+
+def fields(doc_part_element) -> list[str]:
+    return [e.text.strip() for e in doc_part_element.iter(qn("w:instrText"))]
+
+
+@pytest.mark.parametrize("lang", report.LANGS)
+def test_word_report_has_every_chart_captioned_and_the_key_tables(reported, lang):
+    project, t = reported
+    doc = Document(project.reports / report.WORD[lang])
+    stems = [stem for stem, _, _ in report.chart_list(t)]
+    assert len(doc.inline_shapes) == len(stems)
+    label = word.WORDS[lang]["figure"]
+    captions = [p.text for p in doc.paragraphs if p.style.name == "Caption" and p.text.startswith(label)]
+    assert [c.split(word.WORDS[lang]["sep"])[0] for c in captions] == [f"{label} {i}" for i in range(1, len(stems) + 1)]
+    assert fields(doc.element.body).count(f"SEQ {label} \\* ARABIC") == len(stems)
+    texts = [p.text for p in doc.paragraphs]
+    for caption in captions:  # each followed by its source line (documents, date)
+        assert texts[texts.index(caption) + 1].startswith("来源" if lang == "zh" else "Source")
+    headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
+    assert headings == [report.TEXT[lang][s] for s in report.PAGE_SECTIONS]
+    documents = doc.tables[0]
+    assert [c.text for c in documents.rows[0].cells] == report.TEXT[lang]["doc_columns"]
+    assert sorted(r.cells[0].text for r in documents.rows[1:]) == sorted(t.documents["doc_id"])
+    gap_rows = sum(len(tb.rows) - 1 for tb in doc.tables if tb.rows[0].cells[1].text == "nat_task")
+    assert gap_rows == len(t.gaps) > 0  # every gap of every province, with its evidence column
+    assert any(tb.rows[0].cells[-1].text == "counts" for tb in doc.tables)  # targets
+    assert "PAGE" in fields(doc.sections[0].footer._element)
+
+
+def test_chinese_report_sets_an_east_asian_font(reported):
+    project, t = reported
+    doc = Document(project.reports / report.WORD["zh"])
+    for style in ("Normal", "Heading 1", "Title", "Caption"):
+        fonts = doc.styles[style].element.rPr.rFonts
+        assert fonts.get(qn("w:eastAsia")) == word.FONTS["east_asia"] and fonts.get(qn("w:eastAsiaTheme")) is None
+    body = "\n".join(p.text for p in doc.paragraphs)
+    assert "知识产权政策规划比较" in body and "湖北" in body
+    assert any("国家知识产权局" in c.text for c in doc.tables[0].columns[4].cells)
+
+
+@pytest.mark.skipif(not (shutil.which("soffice") or shutil.which("libreoffice")), reason="LibreOffice not installed")
+def test_pdf_beside_the_word_report_where_libreoffice_is_installed(reported):
+    import pypdf
+
+    project, _ = reported
+    for lang in report.LANGS:
+        pdf = pypdf.PdfReader(project.reports / report.WORD[lang].replace(".docx", ".pdf"))
+        assert len(pdf.pages) > 5
+    assert "知识产权政策规划比较" in pypdf.PdfReader(project.reports / "report.zh.pdf").pages[0].extract_text()
