@@ -1,4 +1,4 @@
-"""Command line: ``python -m ipcompare run`` (and ``ipcompare run``), ``add FILE``, ``evaluate``.
+"""Command line: ``python -m ipcompare run`` (and ``ipcompare run``), ``add FILE``, ``evaluate``, ``kwic``, ``search``.
 
 Bad input ends the command with a one-line ``error: <file>: <problem>`` and exit status 2.
 """
@@ -37,7 +37,7 @@ def _evaluate_themes(args: argparse.Namespace) -> int:
     from .analysis import evaluate
     from .project import Project
 
-    result = evaluate.themes(args.gold, Project(Path(args.root)).processed, leave_one_out=args.leave_one_out)
+    result = evaluate.themes(args.gold, Project(Path(args.root)).processed)
     print(json.dumps(result, ensure_ascii=False, indent=2) if args.json else evaluate.format_report(result))
     return 0
 
@@ -73,11 +73,40 @@ def _add(args: argparse.Namespace) -> int:
     from . import add
 
     print(add.add(args.root, args.file, province=args.province, years=args.year, level=args.level,
-                  title=args.title, doc_id=args.doc_id, source=args.source, city=args.city).summary())
+                  title=args.title, doc_id=args.doc_id, source=args.source).summary())
     if not args.run:
         print("run `python -m ipcompare run` to update the tables")
         return 0
     return _run(build_parser().parse_args(["--root", str(args.root), "run"]))
+
+
+def _corpus(args: argparse.Namespace):
+    from .project import Project
+    from .views.corpus import Corpus
+
+    return Corpus.load(Project(Path(args.root)).processed)
+
+
+def _kwic(args: argparse.Namespace) -> int:
+    from .analysis.search import aligned
+
+    lines = _corpus(args).kwic(args.word, args.window, args.regex, args.province)
+    if args.csv:
+        lines.to_csv(args.csv, index=False, encoding="utf-8-sig")
+    print("\n".join(aligned(lines, args.window)))
+    print(f"{len(lines)} occurrences of {args.word}" + (f" in {args.province}" if args.province else ""))
+    return 0
+
+
+def _search(args: argparse.Namespace) -> int:
+    found = _corpus(args).search(args.query, args.top)
+    if args.csv:
+        found.to_csv(args.csv, index=False, encoding="utf-8-sig")
+    for r in found.itertuples():
+        print(f"{r.rank:>2}. {r.score:6.2f}  {r.task_id}  {r.title}  [{r.matched}]\n    {r.text}")
+    if found.empty:
+        print(f"no task holds the words of {args.query}")
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -97,9 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("file", type=Path, help="the plan's file")
     add.add_argument("--province", help="short name (湖北), or 全国 for a national document; default: detected")
     add.add_argument("--year", help="year or span the plan covers (2025, 2024-2025); default: detected")
-    add.add_argument("--level", choices=["national", "provincial", "municipal"],
-                     help="default: from the province and city")
-    add.add_argument("--city", help="a municipal plan's city (武汉市, 黔东南州); default: detected")
+    add.add_argument("--level", choices=["national", "provincial"], help="default: from the province")
     add.add_argument("--title", help="the plan's own title; default: detected")
     add.add_argument("--doc-id", help="document id (default: province code + first year, e.g. HB2026)")
     add.add_argument("--source", help="where the file came from (URL ...), kept in the manifest")
@@ -110,8 +137,6 @@ def build_parser() -> argparse.ArgumentParser:
     themes = evaluations.add_parser("themes", help="primary themes vs a gold CSV task_id,primary,secondary")
     themes.add_argument("--gold", required=True, type=Path, help="gold CSV (format of tests/gold/themes_dev.csv)")
     themes.add_argument("--json", action="store_true", help="print the scores as JSON")
-    themes.add_argument("--leave-one-out", action="store_true",
-                        help="theme each labelled document with a model fitted on the other documents only")
     themes.set_defaults(func=_evaluate_themes)
     inst = evaluations.add_parser("instruments", help="policy instruments vs a gold CSV task_id,type,subtype")
     inst.add_argument("--gold", required=True, type=Path, help="gold CSV (format of tests/gold/instruments_dev.csv)")
@@ -122,6 +147,18 @@ def build_parser() -> argparse.ArgumentParser:
     cov.add_argument("--json", action="store_true", help="print the scores as JSON")
     cov.add_argument("--calibrate", action="store_true", help="also print the thresholds that fit this gold best")
     cov.set_defaults(func=_evaluate_coverage)
+    kwic = sub.add_parser("kwic", help="every occurrence of a word in the processed corpus, in context")
+    kwic.add_argument("word", help="word or phrase (traditional characters and punctuation variants folded)")
+    kwic.add_argument("--window", type=int, default=20, help="characters either side (default: 20)")
+    kwic.add_argument("--province", help="one province only (湖北, 全国 ...)")
+    kwic.add_argument("--regex", action="store_true", help="WORD is a regular expression")
+    kwic.add_argument("--csv", type=Path, help="also write the lines to this CSV")
+    kwic.set_defaults(func=_kwic)
+    find = sub.add_parser("search", help="the tasks of every document ranked for a query (BM25)")
+    find.add_argument("query", help="words to look for (cut into the project's tokens)")
+    find.add_argument("--top", type=int, default=10, help="how many tasks (default: 10)")
+    find.add_argument("--csv", type=Path, help="also write the results to this CSV")
+    find.set_defaults(func=_search)
     return parser
 
 

@@ -31,14 +31,14 @@ from tqdm import tqdm  # not tqdm.auto: it warns in notebooks without ipywidgets
 from . import tables, workers
 from .cache import Store, code_version, digest, frame_key
 from .errors import InputError
+from .analysis import search
 from .extraction import document, indicators
 from .project import Project
 from .reading.manifest import read_manifest
 
 # What each cached step depends on besides its inputs: modules (with what they import), package
 # data files, and the libraries whose version changes the result.
-DOCUMENT_CODE = (("extraction.document",), ("indicators.md", "divisions.csv"),
-                 ("opencc", "charset-normalizer", "trafilatura", "pdfplumber", "python-docx"))
+DOCUMENT_CODE = (("extraction.document",), ("indicators.md",), ("opencc", "charset-normalizer", "trafilatura", "pdfplumber", "python-docx"))
 STAGE_DATA = ("themes.md", "theme_lexicon.txt", "ip_dictionary.txt", "stopwords.txt")
 INSTRUMENT_DATA = (*STAGE_DATA, "instruments.md", "instrument_lexicon.txt")
 STAGE_LIBRARIES = ("jieba", "opencc", "numpy", "scipy", "scikit-learn", "pandas")
@@ -82,9 +82,9 @@ def corpus_tables(project: Project, progress: bool = True) -> RunResult:
             else:
                 doc = next(read)
                 new[key] = pickle.dumps(doc)
-            if same := seen.get(doc["document"]["text_sha256"]):
-                raise InputError(f"{doc['path']}: same content as document {same} (the same text); remove one of the two manifest rows")
-            seen[doc["document"]["text_sha256"]] = row.doc_id
+            if same := seen.get(doc["document"]["sha256"]):
+                raise InputError(f"{doc['path']}: same content as document {same}; remove one of the two manifest rows")
+            seen[doc["document"]["sha256"]] = row.doc_id
             docs.append(doc["document"])
             task_rows += doc["tasks"]
             target_rows += doc["targets"]
@@ -228,6 +228,10 @@ def run(root: Path | str = ".", progress: bool = True, reference: str | None = N
                  json.dumps([reference, body_measures]))
     t |= _stage(project, "coverage", key, lambda: _coverage(t, project, version, reference, body_measures),
                 prepare, timings, progress)
+    version = code_version(("analysis.search",), STAGE_DATA, STAGE_LIBRARIES + ("networkx",))
+    t |= _stage(project, "network", digest(version, fingerprint("tasks")),
+                lambda: search.gephi_tables(search.network(t["tasks"], cache_dir=project.cache)), prepare, timings,
+                progress)
     start = time.perf_counter()
     project.processed.mkdir(parents=True, exist_ok=True)
     remove_stale_staging(project.processed)

@@ -14,7 +14,8 @@ from ipcompare.views import report, webfont
 def test_every_chart_in_both_forms_and_languages(reported):
     project, t = reported
     stems = [stem for stem, _, _ in report.chart_list(t)]
-    assert "coverage" in stems and "profile_guizhou" in stems and len(stems) == 13
+    assert "coverage" in stems and "profile_guizhou" in stems and len(stems) == 15
+    assert {"targets_compared", "network"} <= set(stems)
     expected = {f"figures/{lang}/{stem}.{ext}" for lang in report.LANGS for stem in stems for ext in ("png", "svg", "html")}
     written = {p.relative_to(project.reports).as_posix() for p in project.reports.rglob("*") if p.is_file()}
     shared = {"figures/plotly.min.js", "figures/zh/font.woff2", "figures/en/font.woff2"}
@@ -31,7 +32,7 @@ def test_chart_pages_share_plotly_js_and_the_report_is_small(reported):
         text = page.read_text("utf-8")
         assert '<script src="../plotly.min.js"></script>' in text and "url(font.woff2)" in text
         assert len(text) < 2**20  # plotly.js not inside
-    assert sum(p.stat().st_size for p in project.reports.rglob("*") if p.is_file()) < 30 * 2**20
+    assert sum(p.stat().st_size for p in project.reports.rglob("*") if p.is_file()) < 40 * 2**20  # 35 MB with 15 charts a language and the Word reports
 
 
 @pytest.mark.parametrize("lang", report.LANGS)
@@ -59,6 +60,7 @@ def test_index_is_one_offline_page_with_every_chart(reported, lang):
     for link in re.findall(r'href="(figures/[^"]+)"', page):
         assert (project.reports / link).is_file()
     assert "NAT2024-" in page and ("缺口" if lang == "zh" else "Gaps of Guizhou") in page
+    assert ("目标比较与关键词" if lang == "zh" else "Targets compared and keywords") in page and "发明专利有效量突破23万件" in page and "32,000,000,000" in page
 
 
 def test_document_text_is_escaped(reported):

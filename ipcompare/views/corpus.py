@@ -3,6 +3,8 @@
     corpus = Corpus.load("data/processed")
     corpus.tasks                        # any processed table, by name
     corpus.profile("贵州")              # theme shares vs the mean, distinctive terms, targets, lead units
+    corpus.targets("pledge_financing")  # targets read as indicators (data/indicators.md)
+    corpus.kwic("数据知识产权")          # words in context; corpus.search("质押融资"), corpus.cooccurrence("湖北")
     corpus.chart("theme_shares", lang="en")                     # matplotlib figure
     corpus.chart("coverage", interactive=True)                  # plotly figure
     diff("before/processed", "data/processed")                  # what changed between two runs
@@ -15,7 +17,9 @@ from pathlib import Path
 import pandas as pd
 
 from .. import tables
-from .frames import Profile, profile, provinces
+from ..analysis import search
+from ..errors import InputError
+from .frames import Profile, cache_dir, profile, provinces
 
 
 class Corpus(Mapping[str, pd.DataFrame]):
@@ -60,6 +64,34 @@ class Corpus(Mapping[str, pd.DataFrame]):
 
     def profile(self, province: str) -> Profile:
         return profile(self, province)
+
+    def targets(self, indicator: str | None = None) -> pd.DataFrame:
+        """Targets (targets.csv rows) with their document's province and years, of ``indicator`` only if given."""
+        docs = self["documents"].set_index("doc_id")
+        out = self["targets"].assign(province=lambda d: d["doc_id"].map(docs["province"]),
+                                     doc_years=lambda d: d["doc_id"].map(docs["first_year"].astype(str) + "-"
+                                                                         + docs["last_year"].astype(str)))
+        return out[out["indicator"] == indicator].reset_index(drop=True) if indicator else out
+
+    def _texts(self) -> pd.DataFrame:
+        if "texts" not in self._tables:
+            raise InputError(f"{self.folder}: no texts table; run `python -m ipcompare run` first")
+        return self["texts"]
+
+    def kwic(self, pattern: str, window: int = 20, regex: bool = False, province: str | None = None) -> pd.DataFrame:
+        """Every occurrence of ``pattern`` in the documents' cleaned text, ``window`` characters either
+        side (doc_id, province, task_id, left, match, right, offset); traditional characters and
+        punctuation variants folded."""
+        return search.kwic(self._texts(), self["tasks"], pattern, window, regex, province)
+
+    def search(self, query: str, top: int = 10) -> pd.DataFrame:
+        """The ``top`` work tasks of every document for ``query`` (BM25 over the project's tokens), the
+        matched words marked 【】 in ``text``."""
+        return search.search(self["tasks"], query, top, cache_dir(self))
+
+    def cooccurrence(self, province: str | None = None, top: int = 60) -> search.Network:
+        """Keyword co-occurrence network of the work tasks (of ``province``): ``.nodes``, ``.edges``, ``.graph``."""
+        return search.network(self["tasks"], province, top, cache_dir(self))
 
     def chart(self, name: str, lang: str = "zh", interactive: bool = False, **options):
         """Chart ``name`` of :data:`ipcompare.views.charts.CHARTS` (matplotlib figure, or plotly when ``interactive``)."""

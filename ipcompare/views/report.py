@@ -23,7 +23,7 @@ from tqdm import tqdm
 from .. import tables, workers
 from ..cache import Store, code_version, digest, frame_key
 from . import charts, frames, webfont, word
-from .frames import Tables, place_name, province_name, theme_names
+from .frames import Tables, province_name, theme_names
 
 LANGS = ("zh", "en")
 INDEX = {"en": "index.html", "zh": "index.zh.html"}
@@ -40,7 +40,12 @@ TEXT = {
         "gaps": "Gaps of {province}", "no_gaps": "No gaps.", "local": "Local initiatives (no national counterpart)",
         "targets": "Quantitative targets", "no_targets": "No quantitative targets.",
         "evidence_intro": "Every verdict with the provincial tasks it rests on (open to read).",
-        "files": "files", "themes_table": "Themes",
+        "files": "files", "themes_table": "Themes", "explore": "Targets compared and keywords",
+        "explore_intro": "Each quantitative target read as an indicator (data/indicators.md), in its base unit: a "
+                         "province's latest document with such a target, and the national document's figure. "
+                         "Below, the words that occur together in tasks (nodes.csv and edges.csv open in Gephi).",
+        "indicator_columns": ["indicator", "kind", "province", "value", "unit", "bound", "year", "document", "task",
+                              "as printed", "national"],
         "doc_columns": ["doc_id", "province", "years", "title", "issuer", "issue date", "document number", "tasks"],
     },
     "zh": {
@@ -54,7 +59,10 @@ TEXT = {
         "gaps": "{province}的缺口", "no_gaps": "无缺口。", "local": "地方特色任务（无国家对应任务）",
         "targets": "量化目标", "no_targets": "无量化目标。",
         "evidence_intro": "每项判断及其依据的省级任务（点击展开）。",
-        "files": "文件", "themes_table": "主题",
+        "files": "文件", "themes_table": "主题", "explore": "目标比较与关键词",
+        "explore_intro": "每个量化目标归入一个指标（data/indicators.md），换算为基本单位：各省含该目标的最新文件，"
+                         "以及全国文件的数值。下方为同现于任务中的关键词（nodes.csv、edges.csv 可用 Gephi 打开）。",
+        "indicator_columns": ["指标", "类型", "省份", "数值", "单位", "界限", "年份", "文件", "任务", "原文", "全国"],
         "doc_columns": ["文件", "省份", "年份", "标题", "发文机关", "发文日期", "文号", "任务数"],
     },
 }
@@ -62,6 +70,7 @@ CHARTS_OF = {  # charts of each section of the index page
     "corpus": ["documents", "structure", "fields", "targets"],
     "themes": ["theme_shares", "theme_counts", "theme_terms", "task_map"],
     "coverage": ["coverage", "gaps"],
+    "explore": ["targets_compared", "network"],
 }
 CSS = webfont.FAMILY.join(["""body{font-family:""", ""","Noto Sans SC","Microsoft YaHei","PingFang SC",sans-serif;
 max-width:1200px;margin:auto;padding:1em 2em;color:#222}h1{margin-bottom:0}nav a{margin-right:1em}table{border-collapse:
@@ -162,7 +171,7 @@ def _charts(divs: dict, lang: str, stems) -> list[dict]:
 def _documents(t: Tables, lang: str) -> pd.DataFrame:
     docs = t["documents"]
     return pd.DataFrame(dict(zip(TEXT[lang]["doc_columns"], [
-        docs["doc_id"], [place_name(p, c, lang) for p, c in zip(docs["province"], docs["city"])],
+        docs["doc_id"], [province_name(p, lang) for p in docs["province"]],
         docs["first_year"].astype(str) + "-" + docs["last_year"].astype(str), docs["title"], docs["issuer"],
         docs["issue_date"], docs["doc_number"], docs["n_tasks"]])))
 
@@ -203,6 +212,20 @@ def provinces_section(t: Tables, lang: str, divs: dict) -> dict:
     return {"provinces": provinces}
 
 
+def _whole(value) -> str:
+    """A target's value in full (32,000,000,000, 15.5); empty when missing."""
+    return "" if pd.isna(value) else f"{value:,.0f}" if float(value).is_integer() else f"{value:,.6g}"
+
+
+def explore_section(t: Tables, lang: str, divs: dict) -> dict:
+    by = t["targets_by_indicator"] if "targets_by_indicator" in t else tables.empty("targets_by_indicator")
+    frame = pd.DataFrame(dict(zip(TEXT[lang]["indicator_columns"], [
+        by["indicator_en" if lang == "en" else "indicator_zh"], by["kind"], [province_name(p, lang) for p in by["province"]],
+        by["value"].map(_whole), by["base_unit"], by["bound"], by["year"], by["doc_id"], by["task_id"], by["text"],
+        by["national_value"].map(_whole)])))
+    return {"targets": frame, "charts": _charts(divs, lang, CHARTS_OF["explore"])}
+
+
 def evidence_section(t: Tables, lang: str, divs: dict) -> dict:
     tables_ = []
     if "coverage" in t:
@@ -216,7 +239,7 @@ def evidence_section(t: Tables, lang: str, divs: dict) -> dict:
 
 
 PAGE_SECTIONS = {"corpus": corpus_section, "themes": themes_section, "coverage": coverage_section,
-                 "provinces": provinces_section, "evidence": evidence_section}
+                 "provinces": provinces_section, "explore": explore_section, "evidence": evidence_section}
 
 
 def page_sections(t: Tables, lang: str, divs: dict) -> list[dict]:

@@ -4,13 +4,16 @@ Every chart is a function ``chart(t, lang="zh", interactive=False, **options)``:
 processed tables (a :class:`~ipcompare.views.corpus.Corpus` or a dict of DataFrames); it returns a
 matplotlib Figure, or a plotly Figure when ``interactive``. ``lang="en"`` labels everything in
 English (theme names from data/themes.md, provinces in pinyin; document text stays Chinese).
-One module per chart family (``_overview``, ``_themes``, ``_coverage``, ``_profile``); shared
+One module per chart family (``_overview``, ``_themes``, ``_coverage``, ``_profile``, ``_targets``,
+``_network``); shared
 styling in ``_style``. :data:`CHARTS` lists them by name (the report and ``Corpus.chart`` read it);
 :func:`save` writes PNG (200 dpi), SVG or self-contained HTML.
 """
 from ._coverage import coverage, coverage_grid, gaps
+from ._network import network
 from ._overview import documents, fields, structure, targets
 from ._profile import profile
+from ._targets import targets_compared
 from ._style import DPI, html_div, html_page, plotly_js, save, use_cjk_font
 from ._themes import task_map, task_projection, theme_counts, theme_shares, theme_terms
 
@@ -26,12 +29,14 @@ CHARTS = {
     "coverage": coverage,
     "gaps": gaps,
     "profile": profile,
+    "targets_compared": targets_compared,
+    "network": network,
 }
 # Tables a chart needs non-empty (the themes and coverage stages may have produced nothing).
 NEEDS = {
     "theme_shares": ("theme_by_province",), "theme_counts": ("theme_by_province",), "theme_terms": ("theme_terms",),
     "task_map": ("themes",), "coverage": ("coverage",), "gaps": ("coverage_by_province",),
-    "profile": ("theme_by_province",),
+    "profile": ("theme_by_province",), "targets_compared": ("targets_by_indicator",), "network": ("tasks",),
 }
 __all__ = ["CHARTS", "DPI", "NEEDS", "coverage_grid", "html_div", "html_page", "plotly_js", "save", "task_projection",
            "use_cjk_font"]
