@@ -7,6 +7,7 @@ from collections import Counter
 from functools import cache
 
 import plotly.graph_objects as go
+import pandas as pd
 import pytest
 from fontTools.ttLib import TTFont
 from matplotlib import font_manager
@@ -130,3 +131,25 @@ def test_corpus_views_and_diff(tables):
     assert tasks["change"].value_counts().to_dict() == {"added": 18, "changed": 1}
     assert list(tasks["task_id"][:2]) == ["SX2022-1", "SX2022-2"]  # table order, not string order
     assert all(len(df) == 0 for df in ipcompare.diff(tables, tables).values())
+
+
+def test_long_category_axes_are_capped_with_a_row_for_the_rest():
+    from ipcompare.views.charts import _style
+
+    frame = pd.DataFrame({"a": range(100), "b": [1] * 100}, index=[f"doc{i}" for i in range(100)])
+    capped = _style.cap_rows(frame, "en", mean=False)
+    assert len(capped) == _style.MAX_ROWS and list(capped.index[:2]) == ["doc61", "doc62"]  # the largest, in order
+    assert capped.index[-1] == "other 61 (total)" and capped.iloc[-1]["a"] == sum(range(61))
+    assert capped.sum().tolist() == frame.sum().tolist()  # nothing lost
+    shares = _style.cap_rows(frame / 100, "zh", mean=True)
+    assert shares.index[-1] == "其余 61 项（平均）" and shares.iloc[-1]["b"] == pytest.approx(0.01)
+    fig = _style.bars([_style.Panel("", frame, ["#000", "#111"])], "t", "s", interactive=True, lang="en")
+    assert len(fig.data[0].y) == _style.MAX_ROWS
+
+
+def test_coverage_by_province_states_it_and_lists_each_plan_on_hover(tables):
+    fig = charts.CHARTS["coverage"](tables, "en", interactive=True)
+    assert "best verdict over its plans" in fig.layout.title.text
+    assert len(fig.data[0].x) == tables.coverage_by_province["province"].nunique()
+    hover = "".join(h for row in fig.data[0].customdata for h in row)
+    assert "GZSVC2023 (2023-2030, predates)" in hover and "GZ2025 (2025)" in hover

@@ -20,6 +20,7 @@ LABELS = labels({
         "absent": "未覆盖", "manual": "* 人工校订", "duty": {"必做": "必做", "选做": "选做", "条件": "条件", "none": "无"},
         "predates": "早于指引", "gaps": "必做国家任务的缺口（未覆盖或部分覆盖）", "n_required": "必做任务数",
         "gap_label": "{province}（共 {n} 项必做{predates}）", "gap_predates": "，早于指引",
+        "by_province": "（按省份：取其各文件中最好的判断）", "plans": "各文件",
     },
     "en": {
         "coverage": "Coverage of the national annual guideline's tasks", "national_task": "national task",
@@ -28,6 +29,7 @@ LABELS = labels({
         "predates": "predates guideline", "gaps": "Gaps in required national tasks (absent or partial)",
         "n_required": "required tasks", "gap_label": "{province} (of {n} required{predates})",
         "gap_predates": ", predates guideline",
+        "by_province": " (per province: the best verdict over its plans)", "plans": "its plans",
     },
 })
 
@@ -64,17 +66,24 @@ def coverage_grid(t: Tables, lang: str = "zh", by: str = "document") -> tuple[pd
     predates = cov.drop_duplicates(key).set_index(key)["all_predate" if by == "province" else "predates"]
     cols = [(province_name(k, lang) if by == "province" else doc_label(t, k, lang))
             + (f"\n({L['predates']})" if predates[k] else "") for k in keys]
-    return grid.set_axis(labels).set_axis(cols, axis=1), marks.set_axis(labels).set_axis(cols, axis=1)
+    grid = grid.set_axis(labels).set_axis(cols, axis=1)
+    grid.attrs = {"nat_tasks": rows, "keys": keys}  # what each row and column is
+    return grid, marks.set_axis(labels).set_axis(cols, axis=1)
 
 
-def coverage(t: Tables, lang: str = "zh", interactive: bool = False, by: str = "document"):
-    """National task x document (or province): covered / partial / absent, duty level in the row label."""
+def coverage(t: Tables, lang: str = "zh", interactive: bool = False, by: str = "province"):
+    """National task x province (the best verdict over its plans; or x document): covered / partial /
+    absent, duty level in the row label; by province, the hover lists each plan's verdict."""
     L = LABELS[lang]
     grid, marks = coverage_grid(t, lang, by)
+    plans = None
+    if by == "province":  # each plan's verdict, in the hover
+        cov = t["coverage_by_province"]
+        plans = cov.set_index(["nat_task", "province"])["doc_verdicts"]
     code = grid.replace({v: i for i, v in enumerate(VERDICTS)}).replace("", np.nan).astype(float)
     colors = [VERDICT_COLORS[v] for v in VERDICTS]
     legend = [f"{VERDICT_MARKS[v]} {L[v]}" for v in VERDICTS] + [L["manual"]]
-    title = L["coverage"]
+    title = L["coverage"] + (L["by_province"] if by == "province" else "")
     if interactive:
         scale = [[k / 3, c] for i, c in enumerate(colors) for k in (i, i + 1)]
         header = [lbl.startswith("【") for lbl in grid.index]
@@ -82,6 +91,12 @@ def coverage(t: Tables, lang: str = "zh", interactive: bool = False, by: str = "
         xlabels = [html.escape(c).replace("\n", "<br>") for c in grid.columns]
         hover = [[f"{html.escape(lbl)}<br>{html.escape(col)}: {L.get(v, v)}" for col, v in zip(grid.columns, row)]
                  for lbl, row in zip(grid.index, grid.to_numpy())]
+        if plans is not None:
+            for i, task in enumerate(grid.attrs["nat_tasks"]):
+                for j, key in enumerate(grid.attrs["keys"]):
+                    if task and (task, key) in plans.index:
+                        detail = "<br>".join(html.escape(d) for d in plans[task, key].split("; "))
+                        hover[i][j] += f"<br>{L['plans']}:<br>{detail}"
         fig = go.Figure(go.Heatmap(z=code.to_numpy(), x=xlabels, y=ylabels, text=marks.to_numpy(),
                                    texttemplate="%{text}", customdata=hover, hovertemplate="%{customdata}<extra></extra>",
                                    colorscale=scale, zmin=-0.5, zmax=2.5, showscale=False, xgap=2, ygap=2))
@@ -118,4 +133,4 @@ def gaps(t: Tables, lang: str = "zh", interactive: bool = False):
                                       predates=L["gap_predates"] if r.all_predate else "") for p, r in counts.iterrows()}
     frame = counts[["absent", "partial"]].set_axis([L["absent"], L["partial"]], axis=1).rename(index=label)
     panel = Panel("", frame, [VERDICT_COLORS["absent"], VERDICT_COLORS["partial"]], xlabel=L["n_required"], annotate=True)
-    return bars([panel], L["gaps"], source_line(t, list(dict.fromkeys(t["coverage"]["doc_id"])), lang), interactive)
+    return bars([panel], L["gaps"], source_line(t, list(dict.fromkeys(t["coverage"]["doc_id"])), lang), interactive, lang=lang)

@@ -35,7 +35,7 @@ def documents(t: Tables, lang: str = "zh", interactive: bool = False):
     frame = pd.DataFrame({L["tasks"]: docs["n_tasks"].to_numpy(), L["preamble"]: docs["n_preamble"].to_numpy()},
                          index=[doc_label(t, d, lang) for d in docs["doc_id"]])
     panel = Panel("", frame, [OKABE_ITO[4], OKABE_ITO[7]], xlabel=L["n_items"], annotate=True)
-    return bars([panel], L["documents"], source_line(t, docs["doc_id"], lang), interactive)
+    return bars([panel], L["documents"], source_line(t, docs["doc_id"], lang), interactive, lang=lang)
 
 
 def structure(t: Tables, lang: str = "zh", interactive: bool = False):
@@ -56,7 +56,7 @@ def structure(t: Tables, lang: str = "zh", interactive: bool = False):
     colors = [matplotlib.colors.to_hex(c) for c in shades]
     panel = Panel("", frame, colors, xlabel=L["n_tasks"], annotate=True,
                   hover=hover.set_axis(frame.index).set_axis(frame.columns, axis=1))
-    return bars([panel], L["structure"], source_line(t, order, lang), interactive, legend=False)
+    return bars([panel], L["structure"], source_line(t, order, lang), interactive, lang=lang, legend=False)
 
 
 def fields(t: Tables, lang: str = "zh", interactive: bool = False):
@@ -68,7 +68,7 @@ def fields(t: Tables, lang: str = "zh", interactive: bool = False):
     shares = pd.DataFrame({L[k]: tasks[c].ne("") for k, c in cols.items()}).groupby(tasks["doc_id"]).mean()
     order = [d for d in t["documents"]["doc_id"] if d in shares.index]
     shares = shares.reindex(order).set_axis([doc_label(t, d, lang) for d in order])
-    return heatmap(shares, L["fields"], source_line(t, order, lang), interactive, width=7.5)
+    return heatmap(shares, L["fields"], source_line(t, order, lang), interactive, lang=lang, width=7.5)
 
 
 def targets(t: Tables, lang: str = "zh", interactive: bool = False):
@@ -79,4 +79,4 @@ def targets(t: Tables, lang: str = "zh", interactive: bool = False):
     frame = counts.set_axis([L["task_target"], L["document_target"]], axis=1).set_axis(
         [doc_label(t, d, lang) for d in counts.index])
     panel = Panel("", frame, [OKABE_ITO[2], OKABE_ITO[0]], xlabel=L["n_targets"], annotate=True)
-    return bars([panel], L["targets"], source_line(t, counts.index, lang), interactive)
+    return bars([panel], L["targets"], source_line(t, counts.index, lang), interactive, lang=lang)

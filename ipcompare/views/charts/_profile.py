@@ -35,4 +35,4 @@ def profile(t: Tables, lang: str = "zh", interactive: bool = False, province: st
               [OKABE_ITO[0], OKABE_ITO[1]], xlabel=L["n_tasks"], empty=L["no_units"]),
     ]
     title = L["profile"].format(province=province_name(prof.province, lang))
-    return bars(panels, title, source_line(t, prof.documents["doc_id"], lang), interactive, ncols=3, width=13.0)
+    return bars(panels, title, source_line(t, prof.documents["doc_id"], lang), interactive, lang=lang, ncols=3, width=13.0)

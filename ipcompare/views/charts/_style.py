@@ -12,7 +12,7 @@ import datetime
 import html
 import io
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
@@ -38,15 +38,20 @@ SYSTEM_CJK = ["Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "
 # In pages: the subset the page embeds first (views/webfont.py), then installed fonts.
 WEB_FONTS = f"{FAMILY}, Noto Sans SC, " + ", ".join(SYSTEM_CJK) + ", sans-serif"
 
+MAX_ROWS = 40  # a longer category axis shows its largest rows and one row for the rest (cap_rows)
+MAX_SOURCES = 12  # documents named in a source line; the rest are counted
+
 COMMON_LABELS = {
     "zh": {
         "source": "来源：{docs}。ipcompare 制图，{date}。", "doc_sep": "；", "n_tasks": "任务数", "share": "占比",
         "theme": "主题", "province": "省份", "document": "文件", "no_data": "无数据",
+        "rest_sum": "其余 {n} 项（合计）", "rest_mean": "其余 {n} 项（平均）", "more_docs": "等 {n} 份文件",
     },
     "en": {
         "source": "Source: {docs}. Chart: ipcompare, {date}.", "doc_sep": "; ", "n_tasks": "tasks",
         "share": "share", "theme": "theme", "province": "province", "document": "document",
         "no_data": "no data",
+        "rest_sum": "other {n} (total)", "rest_mean": "other {n} (mean)", "more_docs": "and {n} more documents",
     },
 }
 
@@ -121,7 +126,10 @@ def doc_label(t: Tables, doc_id: str, lang: str) -> str:
 def source_line(t: Tables, doc_ids, lang: str = "zh") -> str:
     """The line under a static chart: which documents it shows, and when it was made."""
     L = COMMON_LABELS[lang]
-    docs = L["doc_sep"].join(doc_label(t, d, lang) for d in doc_ids)
+    doc_ids = list(doc_ids)
+    docs = L["doc_sep"].join(doc_label(t, d, lang) for d in doc_ids[:MAX_SOURCES])
+    if len(doc_ids) > MAX_SOURCES:
+        docs += L["doc_sep"] + L["more_docs"].format(n=len(doc_ids) - MAX_SOURCES)
     return L["source"].format(docs=docs, date=datetime.date.today().isoformat())
 
 
@@ -239,9 +247,32 @@ def _bars_plotly(fig: go.Figure, p: Panel, row: int, col: int, legend: bool) -> 
     fig.update_xaxes(title_text=p.xlabel, tickformat=".0%" if p.percent else None, row=row, col=col)
 
 
+def cap_rows(frame: pd.DataFrame, lang: str, mean: bool) -> pd.DataFrame:
+    """``frame`` in at most :data:`MAX_ROWS` rows: the largest by row total, in their order, then one
+    row for the rest (their total, or their mean for shares)."""
+    if len(frame) <= MAX_ROWS:
+        return frame
+    largest = np.sort(np.argsort(-frame.sum(axis=1).to_numpy(float), kind="stable")[:MAX_ROWS - 1])
+    rest = frame.drop(frame.index[largest])
+    label = COMMON_LABELS[lang]["rest_mean" if mean else "rest_sum"].format(n=len(rest))
+    return pd.concat([frame.iloc[largest], (rest.mean() if mean else rest.sum()).to_frame(label).T])
+
+
+def _capped(p: Panel, lang: str) -> Panel:
+    """A panel's bars capped by :func:`cap_rows` (the rest row's mark is their mean, no hover)."""
+    if len(p.frame) <= MAX_ROWS:
+        return p
+    frame = cap_rows(p.frame, lang, p.percent)
+    marks = None if p.marks is None else pd.concat([p.marks.reindex(frame.index[:-1]),
+                                                     pd.Series([p.marks.drop(frame.index[:-1]).mean()], [frame.index[-1]])])
+    hover = None if p.hover is None else p.hover.reindex(frame.index).fillna("")
+    return replace(p, frame=frame, marks=marks, hover=hover)
+
+
 def bars(panels: list[Panel], title: str, source: str, interactive: bool, ncols: int = 1,
-         width: float = 8.0, legend: bool = True):
-    """Panels of horizontal bars, as a matplotlib or plotly figure."""
+         width: float = 8.0, legend: bool = True, lang: str = "zh"):
+    """Panels of horizontal bars (each capped to :data:`MAX_ROWS` rows), as a matplotlib or plotly figure."""
+    panels = [_capped(p, lang) for p in panels]
     nrows = -(-len(panels) // ncols)
     rows_per = max(max(len(p.frame) for p in panels), 1)
     if interactive:
@@ -264,8 +295,11 @@ def bars(panels: list[Panel], title: str, source: str, interactive: bool, ncols:
 
 
 def heatmap(matrix: pd.DataFrame, title: str, source: str, interactive: bool, xlabel: str = "",
-            ylabel: str = "", width: float = 9.0, text: pd.DataFrame | None = None):
-    """Shares (rows top to bottom), each written in its cell with a percentage scale; or a shade behind ``text``."""
+            ylabel: str = "", width: float = 9.0, text: pd.DataFrame | None = None, lang: str = "zh"):
+    """Shares (rows top to bottom, capped to :data:`MAX_ROWS`), each written in its cell with a
+    percentage scale; or a shade behind ``text``."""
+    if text is None:
+        matrix = cap_rows(matrix, lang, mean=True)
     values = matrix.to_numpy(float)
     scale = text is None
     text = [[f"{v:.0%}" for v in row] for row in values] if scale else text.to_numpy().tolist()

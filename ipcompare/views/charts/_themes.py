@@ -51,7 +51,7 @@ def theme_shares(t: Tables, lang: str = "zh", interactive: bool = False, by: str
     L = LABELS[lang]
     m = frames.theme_matrix(t, "share", by)
     shown = m.set_axis(_row_labels(t, m.index, by, lang)).rename(columns=theme_names(lang))
-    return heatmap(shown, L["theme_shares"], source_line(t, _docs_of(t, m.index, by), lang), interactive,
+    return heatmap(shown, L["theme_shares"], source_line(t, _docs_of(t, m.index, by), lang), interactive, lang=lang,
                    ylabel=L[by], width=10.0)
 
 
@@ -63,7 +63,7 @@ def theme_counts(t: Tables, lang: str = "zh", interactive: bool = False, by: str
     styles = [theme_style(i) for i in range(m.shape[1])]
     panel = Panel("", frame, [s["color"] for s in styles], [s["hatch"] for s in styles],
                   [s["pattern"] for s in styles], xlabel=L["n_tasks"], annotate=True)
-    return bars([panel], L["theme_counts"], source_line(t, _docs_of(t, m.index, by), lang), interactive, width=10.0)
+    return bars([panel], L["theme_counts"], source_line(t, _docs_of(t, m.index, by), lang), interactive, lang=lang, width=10.0)
 
 
 def theme_terms(t: Tables, lang: str = "zh", interactive: bool = False, n: int = 8):
@@ -74,7 +74,7 @@ def theme_terms(t: Tables, lang: str = "zh", interactive: bool = False, n: int =
     scores = top.pivot(index="theme", columns="rank", values="score").reindex(list(names))
     terms = top.pivot(index="theme", columns="rank", values="term").reindex(list(names)).fillna("")
     scores, terms = (f.set_axis(list(names.values())) for f in (scores, terms))
-    return heatmap(scores / scores.max().max(), L["theme_terms"], source_line(t, all_docs(t), lang), interactive,
+    return heatmap(scores / scores.max().max(), L["theme_terms"], source_line(t, all_docs(t), lang), interactive, lang=lang,
                    xlabel=L["rank"], width=11.0, text=terms)
 
 
