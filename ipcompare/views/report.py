@@ -4,7 +4,7 @@
 coverage gaps of each province and the evidence tables. Each is one offline file: plotly.js is
 embedded once, every chart is interactive, the page carries the subset of its font it needs, and
 all document text is HTML-escaped: the pages are Jinja2 templates (``views/templates/``) with
-autoescape on. The chart pages share ``figures/plotly.min.js`` and their language's ``font.woff2``.
+autoescape on. The chart pages share ``figures/plotly.min.js`` and the ``font.woff2`` beside them.
 """
 from __future__ import annotations
 
@@ -247,15 +247,21 @@ def page_sections(t: Tables, lang: str, divs: dict) -> list[dict]:
     return [{"id": name, **make(t, lang, divs)} for name, make in PAGE_SECTIONS.items()]
 
 
-def index_page(t: Tables, divs: dict, lang: str, cache_dir: Path | None = None) -> str:
-    """The self-contained report page in ``lang``, from templates/page.html.j2: plotly.js embedded
-    once, and the subset of the bundled font with the characters the page shows (:mod:`.webfont`)."""
-    render = partial(_templates().get_template("page.html.j2").render, lang=lang, X=TEXT[lang],
-                     sections=page_sections(t, lang, divs), date=datetime.date.today().isoformat(),
-                     other_page=INDEX["zh" if lang == "en" else "en"])
-    chars = webfont.characters(render(css="", plotly_js=""))
+def index_pages(t: Tables, divs: dict, cache_dir: Path | None = None, langs=LANGS) -> dict[str, str]:
+    """The self-contained report page of each language, from templates/page.html.j2: plotly.js
+    embedded once, and one subset of the bundled font with the characters the pages show (:mod:`.webfont`)."""
+    template = _templates().get_template("page.html.j2")
+    renders = {lang: partial(template.render, lang=lang, X=TEXT[lang], sections=page_sections(t, lang, divs),
+                             date=datetime.date.today().isoformat(), other_page=INDEX["zh" if lang == "en" else "en"])
+               for lang in langs}
+    chars = "".join(webfont.characters(render(css="", plotly_js="")) for render in renders.values())
     face = webfont.font_face(webfont.subset(chars, cache_dir))
-    return render(css=Markup(face + CSS), plotly_js=Markup(charts.plotly_js()))
+    return {lang: render(css=Markup(face + CSS), plotly_js=Markup(charts.plotly_js())) for lang, render in renders.items()}
+
+
+def index_page(t: Tables, divs: dict, lang: str, cache_dir: Path | None = None) -> str:
+    """The report page in ``lang`` alone (:func:`index_pages`)."""
+    return index_pages(t, divs, cache_dir, (lang,))[lang]
 
 
 def font_file(page: str) -> bytes:
@@ -265,19 +271,19 @@ def font_file(page: str) -> bytes:
 
 
 def write(t: Tables, folder: Path, progress: bool = False, cache_dir: Path | None = None) -> list[Path]:
-    """Write the figures, the index pages, what the chart pages share (``figures/plotly.min.js``,
-    each language's ``font.woff2``) and the Word reports (and their PDFs where LibreOffice is
-    installed) under ``folder``; return the files written."""
+    """Write the figures, the Word reports (and their PDFs where LibreOffice is installed, made
+    meanwhile), the index pages and what the chart pages share (``figures/plotly.min.js``, each
+    language's ``font.woff2``) under ``folder``; return the files written."""
     files, drawings = write_figures(t, folder, progress, cache_dir)
     divs = {key: d.div for key, d in drawings.items()}
-    (js := folder / "figures" / "plotly.min.js").write_text(charts.plotly_js(), encoding="utf-8")
-    files.append(js)
-    for lang in LANGS:
-        page = index_page(t, divs, lang, cache_dir)
-        (path := folder / INDEX[lang]).write_text(page, encoding="utf-8")
-        (font := folder / "figures" / lang / "font.woff2").write_bytes(font_file(page))
-        files += [path, font]
     reports = [folder / WORD[lang] for lang in LANGS]
     for lang, path in zip(LANGS, reports):
         word.document(page_sections(t, lang, divs), TEXT[lang], drawings, lang).save(path)
-    return files + reports + word.to_pdf(reports)
+    with word.pdf_meanwhile(reports) as pdfs:
+        (js := folder / "figures" / "plotly.min.js").write_text(charts.plotly_js(), encoding="utf-8")
+        files += [js] + reports
+        for lang, page in index_pages(t, divs, cache_dir).items():
+            (path := folder / INDEX[lang]).write_text(page, encoding="utf-8")
+            (font := folder / "figures" / lang / "font.woff2").write_bytes(font_file(page))
+            files += [path, font]
+    return files + pdfs

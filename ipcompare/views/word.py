@@ -14,6 +14,8 @@ import os
 import shutil
 import subprocess
 import tempfile
+import warnings
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
@@ -175,18 +177,32 @@ FONTS_CONF = """<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fo
 <alias binding="same"><family>{east_asia}</family><prefer><family>Noto Sans SC</family></prefer></alias></fontconfig>"""
 
 
-def to_pdf(paths: list[Path]) -> list[Path]:
-    """The PDFs of ``paths`` beside them, made by LibreOffice where it is installed (else none), with
-    the bundled Noto Sans SC standing in for the East Asian font (fontconfig) where it is missing."""
+@contextmanager
+def pdf_meanwhile(paths: list[Path]):
+    """Convert ``paths`` to PDFs beside them while the block runs, by LibreOffice where it is installed
+    (the bundled Noto Sans SC standing in for the East Asian font, through fontconfig); yields the
+    list of PDFs made, filled when the block ends (empty without LibreOffice; a failure is a warning)."""
     import pylopdf_fonts_zh_cn
 
+    made: list[Path] = []
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if not soffice or not paths:
-        return []
+        yield made
+        return
     with tempfile.TemporaryDirectory() as tmp:  # its own profile: works beside an open LibreOffice
         conf = Path(tmp) / "fonts.conf"
         conf.write_text(FONTS_CONF.format(folder=Path(pylopdf_fonts_zh_cn.sans_path()).parent, **FONTS), encoding="utf-8")
-        subprocess.run([soffice, f"-env:UserInstallation={Path(tmp, 'profile').as_uri()}", "--headless", "--convert-to",
-                        "pdf", "--outdir", str(paths[0].parent), *map(str, paths)],
-                       check=True, capture_output=True, timeout=300, env={**os.environ, "FONTCONFIG_FILE": str(conf)})
-    return [p.with_suffix(".pdf") for p in paths if p.with_suffix(".pdf").is_file()]
+        command = [soffice, f"-env:UserInstallation={Path(tmp, 'profile').as_uri()}", "--headless", "--convert-to", "pdf",
+                   "--outdir", str(paths[0].parent), *map(str, paths)]
+        proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                env={**os.environ, "FONTCONFIG_FILE": str(conf)})
+        try:
+            yield made
+        except BaseException:
+            proc.kill()
+            raise
+        finally:
+            _, err = proc.communicate(timeout=600)
+        if proc.returncode:
+            warnings.warn(f"no PDF of the Word reports: LibreOffice failed ({err.decode(errors='replace').strip()[:200]})")
+        made += [p.with_suffix(".pdf") for p in paths if p.with_suffix(".pdf").is_file()]
