@@ -1,13 +1,15 @@
 """``ipcompare add FILE``: copy a new plan into ``data/raw/`` and record it in the manifest.
 
 Nothing is asked. The file is read and its metadata detected exactly as a run does
-(:func:`ipcompare.reading.manifest.load_document`); options fill in or override what the text does not state;
-the document must yield tasks. A file whose content is already in the manifest is refused. The new
-manifest row holds only what the options set: the run detects the rest from the text again.
+(:func:`ipcompare.reading.manifest.load_document`); options fill in or override what the text does not state.
+Only the level, province (implied for a national document, inferred from a city's name) and years
+must be known; an error names the option that gives the one missing. The document must yield
+tasks. A file whose text (decoded, simplified, whitespace aside) is already in the manifest is
+refused, whatever its encoding or format. The new manifest row holds only what the options set:
+the run detects the rest from the text again.
 """
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import shutil
@@ -19,8 +21,8 @@ import pandas as pd
 from .errors import InputError
 from .extraction.outline import extract
 from .project import Project
-from .reading import metadata
-from .reading.manifest import MANIFEST_COLUMNS, check_row, load_document, read_manifest
+from .reading import clean, metadata, readers
+from .reading.manifest import MANIFEST_COLUMNS, check_row, load_document, read_manifest, text_digest
 
 # Province codes for new doc ids (ISO 3166-2:CN, as in GZ2025, HB2025, SX2022); NAT for national documents.
 CODES = dict(zip(metadata.PROVINCES, "BJ TJ HE SX NM LN JL HL SH JS ZJ AH FJ JX SD HA HB HN GD GX HI CQ SC GZ YN "
@@ -41,14 +43,18 @@ class Added:
     def summary(self) -> str:
         m = self.meta
         lines = [f"added {self.doc_id}: {self.file}",
-                 f"  {m['province']} {m['first_year']}-{m['last_year']} {m['level']}  《{m['title']}》",
+                 f"  {m['province']}{m['city']} {m['first_year']}-{m['last_year']} {m['level']}  《{m['title']}》",
                  f"  文号 {m['doc_number'] or '(none)'}  date {m['issue_date'] or '(none)'}  issuer {m['issuer'] or '(none)'}",
                  f"  {self.n_tasks} tasks; detected from the text: {', '.join(self.detected) or 'nothing'}"]
         return "\n".join(lines + [f"  note: {n}" for n in self.notes])
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def _text_digest(path: Path) -> str:
+    """:func:`text_digest` of a file's cleaned text, or "" for a file that cannot be read."""
+    try:
+        return text_digest(clean.clean_text(readers.read(path).text))
+    except InputError:
+        return ""
 
 
 def _years(years: str | None, where: str) -> tuple[str, str]:
@@ -62,29 +68,30 @@ def _years(years: str | None, where: str) -> tuple[str, str]:
 
 def add(root: Path | str, file: Path | str, *, province: str | None = None, years: str | None = None,
         level: str | None = None, title: str | None = None, doc_id: str | None = None,
-        source: str | None = None) -> Added:
+        source: str | None = None, city: str | None = None) -> Added:
     """Copy ``file`` into the project's ``data/raw/`` and append its row to the manifest."""
     project, src = Project(Path(root)), Path(file)
     if not src.is_file():
         raise InputError(f"{src}: no such file")
     manifest = read_manifest(project.raw)
-    digest = _sha256(src)
+    digest = text_digest(clean.clean_text(readers.read(src).text))
     for row in manifest.itertuples():
         known = project.raw / row.file
-        if known.is_file() and _sha256(known) == digest:
+        if known.is_file() and _text_digest(known) == digest:
             raise InputError(f"{src}: same content as {row.file} (doc_id {row.doc_id}) already in the manifest; not added")
     first, last = _years(years, str(src))
     row = pd.Series({c: "" for c in MANIFEST_COLUMNS} | {
         "doc_id": doc_id or "NEW", "file": src.name, "level": level or "", "province": province or "",
-        "first_year": first, "last_year": last, "title": title or "",
+        "city": city or "", "first_year": first, "last_year": last, "title": title or "",
         "source": source or f"added with `ipcompare add` from {src.name}",
     })
     check_row(row, str(src), project.raw)
     if doc_id in set(manifest.doc_id):
         raise InputError(f"{src}: doc_id {doc_id} is already in the manifest")
-    doc = load_document(row, src.parent, fill_hint="give them with --province, --year, --level or --title")
+    doc = load_document(row, src.parent, options=True)
     if not doc_id:
-        base = f"{CODES[doc.meta['province']]}{doc.meta['first_year']}"
+        city_mark = "M" if doc.meta["level"] == "municipal" else ""
+        base = f"{CODES[doc.meta['province']]}{city_mark}{doc.meta['first_year']}"
         doc_id = next(d for d in [base] + [f"{base}_{k}" for k in range(2, 1000)] if d not in set(manifest.doc_id))
     found = extract(doc_id, doc.text)
     if not found.tasks:

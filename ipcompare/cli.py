@@ -37,7 +37,7 @@ def _evaluate_themes(args: argparse.Namespace) -> int:
     from .analysis import evaluate
     from .project import Project
 
-    result = evaluate.themes(args.gold, Project(Path(args.root)).processed)
+    result = evaluate.themes(args.gold, Project(Path(args.root)).processed, leave_one_out=args.leave_one_out)
     print(json.dumps(result, ensure_ascii=False, indent=2) if args.json else evaluate.format_report(result))
     return 0
 
@@ -73,7 +73,7 @@ def _add(args: argparse.Namespace) -> int:
     from . import add
 
     print(add.add(args.root, args.file, province=args.province, years=args.year, level=args.level,
-                  title=args.title, doc_id=args.doc_id, source=args.source).summary())
+                  title=args.title, doc_id=args.doc_id, source=args.source, city=args.city).summary())
     if not args.run:
         print("run `python -m ipcompare run` to update the tables")
         return 0
@@ -126,7 +126,9 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("file", type=Path, help="the plan's file")
     add.add_argument("--province", help="short name (湖北), or 全国 for a national document; default: detected")
     add.add_argument("--year", help="year or span the plan covers (2025, 2024-2025); default: detected")
-    add.add_argument("--level", choices=["national", "provincial"], help="default: from the province")
+    add.add_argument("--level", choices=["national", "provincial", "municipal"],
+                     help="default: from the province and city")
+    add.add_argument("--city", help="a municipal plan's city (武汉市, 黔东南州); default: detected")
     add.add_argument("--title", help="the plan's own title; default: detected")
     add.add_argument("--doc-id", help="document id (default: province code + first year, e.g. HB2026)")
     add.add_argument("--source", help="where the file came from (URL ...), kept in the manifest")
@@ -137,6 +139,8 @@ def build_parser() -> argparse.ArgumentParser:
     themes = evaluations.add_parser("themes", help="primary themes vs a gold CSV task_id,primary,secondary")
     themes.add_argument("--gold", required=True, type=Path, help="gold CSV (format of tests/gold/themes_dev.csv)")
     themes.add_argument("--json", action="store_true", help="print the scores as JSON")
+    themes.add_argument("--leave-one-out", action="store_true",
+                        help="theme each labelled document with a model fitted on the other documents only")
     themes.set_defaults(func=_evaluate_themes)
     inst = evaluations.add_parser("instruments", help="policy instruments vs a gold CSV task_id,type,subtype")
     inst.add_argument("--gold", required=True, type=Path, help="gold CSV (format of tests/gold/instruments_dev.csv)")

@@ -38,7 +38,8 @@ from .reading.manifest import read_manifest
 
 # What each cached step depends on besides its inputs: modules (with what they import), package
 # data files, and the libraries whose version changes the result.
-DOCUMENT_CODE = (("extraction.document",), ("indicators.md",), ("opencc", "charset-normalizer", "trafilatura", "pdfplumber", "python-docx"))
+DOCUMENT_CODE = (("extraction.document",), ("indicators.md", "divisions.csv"),
+                 ("opencc", "charset-normalizer", "trafilatura", "pdfplumber", "python-docx"))
 STAGE_DATA = ("themes.md", "theme_lexicon.txt", "ip_dictionary.txt", "stopwords.txt")
 INSTRUMENT_DATA = (*STAGE_DATA, "instruments.md", "instrument_lexicon.txt")
 STAGE_LIBRARIES = ("jieba", "opencc", "numpy", "scipy", "scikit-learn", "pandas")
@@ -82,9 +83,9 @@ def corpus_tables(project: Project, progress: bool = True) -> RunResult:
             else:
                 doc = next(read)
                 new[key] = pickle.dumps(doc)
-            if same := seen.get(doc["document"]["sha256"]):
-                raise InputError(f"{doc['path']}: same content as document {same}; remove one of the two manifest rows")
-            seen[doc["document"]["sha256"]] = row.doc_id
+            if same := seen.get(doc["document"]["text_sha256"]):
+                raise InputError(f"{doc['path']}: same content as document {same} (the same text); remove one of the two manifest rows")
+            seen[doc["document"]["text_sha256"]] = row.doc_id
             docs.append(doc["document"])
             task_rows += doc["tasks"]
             target_rows += doc["targets"]

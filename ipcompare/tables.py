@@ -69,8 +69,11 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
         {
             "doc_id": _text("Stable document id from the manifest (e.g. GZ2025)", unique=True),
             "file": _text("Path of the source file relative to data/raw/"),
-            "level": _text("national or provincial", checks=pa.Check.isin(["national", "provincial"])),
-            "province": _text("Province short name (贵州, 湖北 ...); 全国 for national documents"),
+            "level": _text("national, provincial or municipal (a city, prefecture 州/盟 or district)",
+                           checks=pa.Check.isin(["national", "provincial", "municipal"])),
+            "province": _text("Province short name (贵州, 湖北 ...); 全国 for national documents; a city's province"),
+            "city": _text("Municipal documents: the city's full name (武汉市, 黔东南苗族侗族自治州; "
+                          "ipcompare/data/divisions.csv); empty otherwise"),
             "first_year": _int("First year the document covers"),
             "last_year": _int("Last year the document covers"),
             "title": _text("Title of the plan itself (not of the covering notice)"),
@@ -83,6 +86,8 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "n_preamble": _int("Number of preamble items (指导思想, 发展目标 ...) kept as non-tasks"),
             "targets": _text("List: document-level quantitative targets (主要预期目标 ...)"),
             "sha256": _text("SHA-256 of the raw file"),
+            "text_sha256": _text("SHA-256 of the cleaned text without whitespace: the same for a copy "
+                                 "in another encoding, format or script (duplicates are judged by it)"),
             "notes": _text("List: how the file was read (encoding, traditional → simplified, skipped scanned "
                            "pages ...) and what the extraction could not recognise"),
         },
@@ -95,8 +100,11 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "province": _text("Province of the document (全国 for national)"),
             "seq": _int("Order of the item within its document, from 1"),
             "number": _text("Item number as printed (12, 八)"),
-            "kind": _text("task, or preamble for 指导思想/发展目标-style items",
-                          checks=pa.Check.isin(["task", "preamble"])),
+            "kind": _text("task; preamble for 指导思想/发展目标-style items; noise for numbered lists that "
+                          "are not the plan's (digest before 全文如下, table of contents, site notice)",
+                          checks=pa.Check.isin(["task", "preamble", "noise"])),
+            "kind_reason": _text("Why an item is not a task: titled 指导思想 / under 总体要求 (preamble), "
+                                 "digest before '全文如下:' / table of contents / site notice (付费, 下载) (noise)"),
             "section_path": _text("Outline numbers of the enclosing sections (一 > (一))"),
             "section_titles": _text("Titles of the enclosing sections, same order as section_path"),
             "title": _text("First sentence (or heading) of the item"),
@@ -303,7 +311,8 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "province": _text("Province"),
             "doc_years": _text("Years the document covers (2022-2023)"),
             "predates": _bool("True when the document was issued before the reference guideline's year"),
-            "duty": _text("Provincial duty as printed (各省必做 ...), none if none"),
+            "duty": _text("Duty of the document's level as printed: provincial (各省必做 ...) for a provincial "
+                          "plan, 地市 (地市:强市建设城市必做 ...) for a municipal one; none if none"),
             "duty_level": _text("必做 (every province must), 选做 (may), 条件 (conditional: 涉及省份必做 ...) or none",
                                 checks=pa.Check.isin(["必做", "选做", "条件", "none"])),
             "verdict": _text("covered, partial or absent", checks=pa.Check.isin(["covered", "partial", "absent"])),

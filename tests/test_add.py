@@ -13,6 +13,8 @@ import renderers
 from conftest import copy_project
 from ipcompare import InputError, cli, pipeline
 from ipcompare.add import add
+from ipcompare.extraction.document import read_document
+from ipcompare.reading.manifest import read_manifest
 
 TABLE_PLAN = """河南省知识产权局关于印发2026年知识产权工作要点的通知
 各市知识产权局:
@@ -58,33 +60,38 @@ def state(project) -> dict:
             for p in sorted((project.root / sub).rglob("*")) if p.is_file()}
 
 
-def test_each_format_is_added_and_gives_the_tasks_of_the_text_version(tmp_path, renders):
+def test_each_format_gives_the_tasks_of_the_text_version_and_a_copy_is_refused(tmp_path, renders):
     project = copy_project(tmp_path / "project")
-    added = [add(project.root, renderers.render(fmt, "HB2025", renders)) for fmt in renderers.FORMATS[:-1]]
-    assert [a.doc_id for a in added] == ["HB2025_2", "HB2025_3", "HB2025_4", "HB2025_5", "HB2025_6"]
-    for a in added:
-        assert a.n_tasks == 28 and (project.raw / a.file.name).exists()
-        assert a.meta["province"] == "湖北" and a.meta["doc_number"] == "鄂知发〔2025〕2号" and "title" in a.detected
-    last = renderers.render("traditional", "HB2025", renders)
-    proc = subprocess.run([sys.executable, "-m", "ipcompare", "--root", str(project.root), "add", str(last)],
-                          capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr
-    assert "added HB2025_7" in proc.stdout and "traditional characters converted" in proc.stdout
-    assert proc.stdout.endswith("run `python -m ipcompare run` to update the tables\n")
-    assert not project.processed.exists()  # nothing is run without --run
-
-    result = pipeline.corpus_tables(project, progress=False)  # the run's reading and extraction stages
-    tasks, docs = result.tables["tasks"], result.tables["documents"].set_index("doc_id")
+    files = [renderers.render(fmt, "HB2025", renders) for fmt in renderers.FORMATS]
+    before = state(project)
+    for f in files:  # the same text in another format, encoding or script is the same document
+        with pytest.raises(InputError, match=r"same content as hubei_2025_work_points.txt \(doc_id HB2025\)"):
+            add(project.root, f)
+    assert state(project) == before
     columns = ["seq", "number", "kind", "section_path", "section_titles", "title", "text", "content", "lead_units",
                "responsible_units", "deadlines", "targets"]
-    expected = tasks[tasks.doc_id == "HB2025"]
-    for doc_id in [a.doc_id for a in added] + ["HB2025_7"]:
-        got = tasks[tasks.doc_id == doc_id]
-        assert list(got.task_id) == [t.replace("HB2025", doc_id) for t in expected.task_id]
-        pd.testing.assert_frame_equal(got[columns].reset_index(drop=True), expected[columns].reset_index(drop=True))
-        assert docs.loc[doc_id, "title"] == "2025年全省知识产权工作要点"
-    assert "traditional characters converted to simplified" in docs.loc["HB2025_7", "notes"]
-    assert docs.loc["HB2025_5", "notes"] == "decoded as GB18030"
+    manifest = read_manifest(project.raw)
+    expected = pd.DataFrame(read_document(manifest[manifest.doc_id == "HB2025"].iloc[0], project.raw)["tasks"])
+    without = manifest[manifest.doc_id != "HB2025"]
+    for f in files:  # without the text version, each is added and reads to its tasks
+        without.to_csv(project.raw / "manifest.csv", index=False)
+        if "traditional" in f.name:  # through the command line
+            proc = subprocess.run([sys.executable, "-m", "ipcompare", "--root", str(project.root), "add", str(f)],
+                                  capture_output=True, text=True)
+            assert proc.returncode == 0, proc.stderr
+            assert "added HB2025" in proc.stdout and "traditional characters converted" in proc.stdout
+            assert proc.stdout.endswith("run `python -m ipcompare run` to update the tables\n")
+        else:
+            a = add(project.root, f)
+            assert a.doc_id == "HB2025" and a.n_tasks == 28 and (project.raw / a.file.name).exists()
+            assert a.meta["province"] == "湖北" and a.meta["doc_number"] == "鄂知发〔2025〕2号" and "title" in a.detected
+        row = read_manifest(project.raw).iloc[-1]
+        got = read_document(row, project.raw)
+        pd.testing.assert_frame_equal(pd.DataFrame(got["tasks"])[columns], expected[columns])
+        assert got["document"]["title"] == "2025年全省知识产权工作要点"
+        if "gbk" in f.name:
+            assert got["document"]["notes"] == "decoded as GB18030"
+    assert not project.processed.exists()  # nothing is run without --run
 
 
 def test_add_then_run(tmp_path, monkeypatch):
@@ -102,14 +109,15 @@ def test_options_fill_what_the_text_does_not_state(tmp_path):
     plan = tmp_path / "incoming" / "plan.txt"
     plan.parent.mkdir()
     plan.write_text(TABLE_PLAN.replace("河南省知识产权局关于", "本局关于").replace("《2026年河南省", "《2026年"), encoding="utf-8")
-    with pytest.raises(InputError, match=re.escape("plan.txt: cannot detect level, province; give them with --province")):
-        add(project.root, plan)
+    with pytest.raises(InputError, match=re.escape("plan.txt: cannot detect the province; give --province")):
+        add(project.root, plan)  # only what is missing is named
     added = add(project.root, plan, province="河南", source="https://example.org/plan.txt")
     assert added.doc_id == "HA2026" and added.n_tasks == 3 and added.meta["level"] == "provincial"
     assert "3 rows of a table printed one cell per line" in added.notes[0]
     manifest = pd.read_csv(project.raw / "manifest.csv", dtype=str, keep_default_na=False)
     assert manifest.iloc[-1].to_dict() == {
-        "doc_id": "HA2026", "file": "plan.txt", "level": "", "province": "河南", "first_year": "", "last_year": "",
+        "doc_id": "HA2026", "file": "plan.txt", "level": "", "province": "河南", "city": "", "first_year": "",
+        "last_year": "",
         "title": "", "issuer": "", "issue_date": "", "doc_number": "", "source": "https://example.org/plan.txt"}
     plan.write_text(TABLE_PLAN.replace("2026", "2027"), encoding="utf-8")  # same name, other content
     again = add(project.root, plan, years="2027", doc_id="HA2027b")

@@ -131,7 +131,7 @@ CASES = [
     ("years reversed", lambda p, t: put(p, "r.txt", NO_TASKS, first_year="2026"), "first_year 2026 is after last_year 2025"),
     ("nothing to detect metadata from", lambda p, t: put(p, "bare.txt", "一、加强保护\n1.推进立法。开展立法工作。", level="",
                                                          province="", first_year="", last_year="", title=""),
-     "cannot detect level, province, first_year, last_year, title; fill them in the manifest"),
+     "cannot detect the province and the years; fill province, first_year, last_year in the manifest"),
     ("manifest missing", lambda p, t: ((p.raw / "manifest.csv").unlink(), "manifest.csv")[1], "manifest not found"),
     ("manifest without the file column", lambda p, t: set_manifest(p, lambda s: s.replace("doc_id,file,", "doc_id,path,", 1).encode()),
      "missing column(s) file"),

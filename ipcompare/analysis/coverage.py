@@ -34,7 +34,9 @@ automatic one is kept.
 
 Provincial tasks whose best similarity to every unit stays under :data:`T_PARTIAL` are local
 initiatives. A province's coverage is the best verdict over its documents; its gaps are the units
-with a provincial duty that this union leaves absent or partial.
+with a provincial duty that this union leaves absent or partial. A municipal plan (a city's) is
+aligned the same way and read against the list's 地市 duties (``duty_local``); it is not one of its
+province's documents.
 """
 from __future__ import annotations
 
@@ -115,7 +117,8 @@ def clauses(asked: str) -> list[str]:
 
 def reference_units(tasks: pd.DataFrame, doc_id: str, body_measures: bool = False) -> pd.DataFrame:
     """Units of the reference document: task_id, ref_set (task_list/body), title, section_titles,
-    content (what it asks of regions, labels removed), clauses (its labelled parts), duty, duty_level."""
+    content (what it asks of regions, labels removed), clauses (its labelled parts), duty, duty_level
+    (of provinces) and local_duty, local_level (of cities: the list's 地市 duties)."""
     doc = tasks[(tasks["doc_id"] == doc_id) & (tasks["kind"] == "task")]
     listed = doc["duty_province"] != ""
     body = ~listed & (doc["regional_measures"] != "") if body_measures else pd.Series(False, index=doc.index)
@@ -126,7 +129,10 @@ def reference_units(tasks: pd.DataFrame, doc_id: str, body_measures: bool = Fals
     units["ref_set"] = np.where(listed[units.index], "task_list", "body")
     units["duty"] = units["duty_province"].where(units["ref_set"] == "task_list", "none")
     units["duty_level"] = units["duty"].map(duty_level)
-    cols = ["task_id", "doc_id", "seq", "ref_set", "title", "section_titles", "content", "clauses", "duty", "duty_level"]
+    units["local_duty"] = units["duty_local"].where((units["ref_set"] == "task_list") & (units["duty_local"] != ""), "none")
+    units["local_level"] = units["local_duty"].map(duty_level)
+    cols = ["task_id", "doc_id", "seq", "ref_set", "title", "section_titles", "content", "clauses", "duty", "duty_level",
+            "local_duty", "local_level"]
     return units[cols].reset_index(drop=True)
 
 
@@ -208,6 +214,7 @@ def coverage_table(units: pd.DataFrame, work: pd.DataFrame, docs: pd.DataFrame, 
         assigned = cols[np.argsort(-owned, axis=1, kind="stable")]  # assigned tasks first, best first
         scores, own_scores = s.max(1, initial=0.0), owned.max(1, initial=0.0)
         years, predates = doc_years(doc.first_year, doc.last_year), _issue_year(doc) < ref_year
+        city = doc.level == "municipal"  # a city plan is read against the list's 地市 duties
         for u, unit in enumerate(unit_rows):
             top = tops[u]
             found = set().union(*(terms[j] for j in top))
@@ -215,7 +222,8 @@ def coverage_table(units: pd.DataFrame, work: pd.DataFrame, docs: pd.DataFrame, 
             rows.append({
                 "nat_task": unit.task_id, "nat_title": unit.title, "ref_set": unit.ref_set,
                 "doc_id": doc.doc_id, "province": doc.province, "doc_years": years, "predates": predates,
-                "duty": unit.duty, "duty_level": unit.duty_level,
+                "duty": unit.local_duty if city else unit.duty,
+                "duty_level": unit.local_level if city else unit.duty_level,
                 "verdict": auto, "score": float(scores[u]), "own_score": float(own_scores[u]),
                 "evidence_ids": tables.join_list(ids[top]),
                 "evidence_titles": tables.LIST_SEP.join(titles[top]),  # parallel lists:
@@ -305,7 +313,7 @@ def stage(tbls: dict[str, pd.DataFrame], project, reference: str | None = None, 
     ``store``, those of an unchanged document are taken from the last run and only the others made."""
     documents, tasks, themes = tbls["documents"], tbls["tasks"], tbls.get("themes")
     ref = reference_document(documents, tasks, reference)
-    docs = documents[documents["level"] == "provincial"]
+    docs = documents[documents["level"].isin(["provincial", "municipal"])]
     if ref is None or docs.empty:
         return {n: tables.empty(n) for n in ("coverage", "coverage_by_province", "gaps", "local_initiatives")}
     corpus = tasks[tasks["kind"] == "task"]
@@ -330,7 +338,8 @@ def stage(tbls: dict[str, pd.DataFrame], project, reference: str | None = None, 
     parts = (store or Store(None, "coverage")).reuse(keys, lambda todo: workers.map_chunks(make, todo, workers.MIN_DOCUMENTS)).values()
     overrides = read_overrides(project.annotations / "coverage_overrides.csv", units, docs)
     coverage = apply_overrides(tables.join((p[0] for p in parts), list(tables.SCHEMAS["coverage"].columns)), overrides)
-    by_province = province_table(coverage)
+    provincial = set(docs.loc[docs["level"] == "provincial", "doc_id"])  # a city's plan is not its province's
+    by_province = province_table(coverage[coverage["doc_id"].isin(provincial)])
     return {
         "coverage": coverage,
         "coverage_by_province": by_province,

@@ -48,10 +48,12 @@ def theme_scores(gold: pd.DataFrame, predicted: pd.Series) -> dict:
     }
 
 
-def themes(gold_path: Path, processed: Path) -> dict:
+def themes(gold_path: Path, processed: Path, leave_one_out: bool = False) -> dict:
     """Score the automatic themes of ``processed/themes.csv`` (``auto_theme``: manual overrides are
     not counted) against a gold CSV ``task_id,primary,secondary``. Gold tasks missing from the
-    corpus are listed under ``missing`` and left out of the scores."""
+    corpus are listed under ``missing`` and left out of the scores. ``leave_one_out``: each
+    document with gold tasks is themed instead by a model fitted on the other documents only
+    (:func:`leave_one_out_themes`), the scores of each document under ``per_document``."""
     from .themes import NON_TASK, theme_ids
 
     gold = tables.read_user_csv(gold_path, THEME_GOLD_COLUMNS)
@@ -59,12 +61,32 @@ def themes(gold_path: Path, processed: Path) -> dict:
     for line, row in zip(gold.index + 2, gold.itertuples()):
         if row.primary not in allowed or row.secondary not in allowed | {""}:
             raise InputError(f"{gold_path}: line {line}: unknown theme in {row.primary!r}, {row.secondary!r}")
-    predicted = tables.read_table("themes", processed).set_index("task_id")["auto_theme"]
+    if leave_one_out:
+        tasks = tables.read_table("tasks", processed)
+        predicted = leave_one_out_themes(tasks, set(tasks.loc[tasks.task_id.isin(gold.task_id), "doc_id"]),
+                                         Path(processed).parent / "cache")
+    else:
+        predicted = tables.read_table("themes", processed).set_index("task_id")["auto_theme"]
     missing = sorted(set(gold.task_id) - set(predicted.index))
     scored = gold[gold.task_id.isin(predicted.index)]
     if scored.empty:
         raise InputError(f"{gold_path}: no gold task is in the corpus")
-    return {"gold": str(gold_path), "missing": missing, **theme_scores(scored, predicted)}
+    result = {"gold": str(gold_path), "missing": missing, **theme_scores(scored, predicted)}
+    if leave_one_out:
+        doc = tables.read_table("tasks", processed).set_index("task_id")["doc_id"]
+        result["per_document"] = {d: theme_scores(g, predicted)["accuracy"]
+                                  for d, g in scored.groupby(scored.task_id.map(doc), sort=True)}
+    return result
+
+
+def leave_one_out_themes(tasks: pd.DataFrame, doc_ids: set[str], cache_dir: Path | None = None) -> pd.Series:
+    """Primary theme of every task of each document of ``doc_ids`` by a theme model fitted on the
+    tasks of the other documents only (the document is new to it), by task_id."""
+    from .themes import ThemeModel
+
+    out = [ThemeModel(cache_dir).fit(tasks[tasks.doc_id != d]).transform(tasks[tasks.doc_id == d]).set_index("task_id")["theme"]
+           for d in sorted(doc_ids)]
+    return pd.concat(out) if out else pd.Series(dtype=str)
 
 
 def format_report(result: dict) -> str:
@@ -73,6 +95,9 @@ def format_report(result: dict) -> str:
     lines += [f"  {k:<22}{v}" for k, v in result.items() if isinstance(v, float)]
     if result["missing"]:
         lines.append(f"missing from the corpus ({len(result['missing'])}): {', '.join(result['missing'])}")
+    if "per_document" in result:
+        lines.append("leave one document out, accuracy of each document: "
+                     + ", ".join(f"{d} {a}" for d, a in result["per_document"].items()))
     confusion = pd.DataFrame(result["confusion"]).T.fillna(0).astype(int)
     confusion = confusion.reindex(columns=sorted(confusion.columns), index=sorted(confusion.index), fill_value=0)
     lines += ["confusion (rows: gold, columns: predicted):", confusion.to_string()]

@@ -7,7 +7,7 @@ import pandas as pd
 
 from .. import tables
 from ..errors import InputError
-from ..reading.manifest import MANIFEST_COLUMNS, load_document
+from ..reading.manifest import MANIFEST_COLUMNS, load_document, text_digest
 from . import indicators
 from .outline import extract
 
@@ -34,6 +34,7 @@ def read_document(row: pd.Series, raw: Path) -> dict:
         "n_preamble": kinds.count("preamble"),
         "targets": tables.join_list(t.text for t in found.doc_targets),
         "sha256": doc.sha256,
+        "text_sha256": text_digest(doc.text),
         "notes": tables.join_list(doc.notes + found.notes),
     }
     text = {"doc_id": row.doc_id, "province": doc.meta["province"], "text": doc.text}

@@ -10,8 +10,8 @@ import re
 from dataclasses import dataclass, field
 
 _UNIT_WORDS = r"牵头|负责|配合|参与|责任单位|牵头单位|配合单位|协办|按职责"
-# 〔…〕 holds units unless it is the year of a document number (黔质量办发〔2023〕4号).
-_SQUARE = re.compile(r"〔(?!\d{4}〕)([^〔〕]*)〕")
+# 〔…〕 (an ASCII copy's […]) holds units unless it is the year of a document number (黔质量办发〔2023〕4号).
+_SQUARE = re.compile(r"[〔\[](?!\d{4}[〕\]])([^〔〕\[\]]*)[〕\]]")
 # (…) with at most one nested level, kept only when it names who is responsible.
 _PAREN = re.compile(r"\(((?:[^()]|\([^()]*\))*)\)")
 
@@ -79,25 +79,51 @@ class Annotation:
     deadlines: list[str] = field(default_factory=list)
 
 
-def _parse_annotation(body: str, bare: bool) -> Annotation | None:
+_LEAD_LABEL = r"牵头单位|牵头部门|牵头处室"
+_UNIT_LABEL = r"责任单位|责任部门|责任处室|配合单位|配合部门|参与单位|协办单位"
+_TIME_LABEL = r"完成时限|完成时间|时间节点"
+# Labels printed without brackets after a task (… 牵头单位:省知识产权局 责任单位:省教育厅), up to the line end.
+_LABELLED = re.compile(rf"(?:{_LEAD_LABEL}|{_UNIT_LABEL})[::][^\n]*")
+
+
+def _parse_annotation(body: str, bare: bool, ascii_copy: bool = False) -> Annotation | None:
+    """Units and deadlines of an annotation's clauses. A clause without a label or verb names
+    responsible units in a bare annotation (〔A,B〕) and makes an ordinary parenthetical of any other,
+    except in an ASCII copy (``ascii_copy``: its commas stand for 、), where it continues the labelled
+    list before it (牵头单位:A,B) or belongs to the clause after it (A,B负责)."""
     ann = Annotation(span=(0, 0))
+    pending: list[str] = []
+    labelled: list[str] | None = None
     for clause in _split_top(body, ",;。"):
-        if m := re.match(r"^牵头单位[::](.*)$", clause):
+        if m := re.match(rf"^(?:{_LEAD_LABEL})[::](.*)$", clause):
             ann.lead += unit_names(m.group(1))
-        elif m := re.match(r"^(?:责任单位|配合单位|参与单位|协办单位)[::](.*)$", clause):
+            labelled = ann.lead
+        elif m := re.match(rf"^(?:{_UNIT_LABEL})[::](.*)$", clause):
             ann.responsible += unit_names(m.group(1))
+            labelled = ann.responsible
+        elif m := re.match(rf"^(?:{_TIME_LABEL})[::](.*)$", clause):
+            ann.deadlines.append(m.group(1).strip())
         elif _ONGOING.match(clause) or _DEADLINE.fullmatch(clause):
             ann.deadlines.append(clause)
         elif m := re.match(r"^(.*?)牵头$", clause):
-            ann.lead += unit_names(m.group(1))
+            ann.lead += pending + unit_names(m.group(1))
+            pending = []
         elif m := re.match(r"^(.*?)(?:按职责分工负责|按职责负责|分工负责|负责|配合|参与)$", clause):
-            ann.responsible += unit_names(m.group(1))
+            ann.responsible += pending + unit_names(m.group(1))
+            pending = []
         elif m := re.match(r"^(局内|省份|地市)[::](.*)$", clause):
             ann.responsible += unit_names(m.group(2))
+        elif ascii_copy and labelled is not None:
+            labelled += unit_names(clause)
+        elif ascii_copy:
+            pending += unit_names(clause)
         elif bare:
             ann.responsible += unit_names(clause)
         else:
             return None  # an ordinary parenthetical, not an annotation
+    if pending and not bare:
+        return None
+    ann.responsible += pending
     return ann if (ann.lead or ann.responsible or ann.deadlines) else None
 
 
@@ -107,14 +133,23 @@ def unit_cell(text: str) -> Annotation:
 
 
 def annotations(text: str) -> list[Annotation]:
-    """Unit/deadline annotations of ``text`` in order of appearance."""
+    """Unit/deadline annotations of ``text`` in order of appearance. A text without any 、 is taken
+    for an ASCII copy (see :func:`_parse_annotation`)."""
     found = []
+    ascii_copy = "、" not in text
     for m in _SQUARE.finditer(text):
-        if "。" not in m.group(1) and (ann := _parse_annotation(m.group(1), bare=True)):
+        if "。" not in m.group(1) and (ann := _parse_annotation(m.group(1), bare=True, ascii_copy=ascii_copy)):
             ann.span = m.span()
             found.append(ann)
     for m in _PAREN.finditer(text):
-        if re.search(_UNIT_WORDS, m.group(1)) and (ann := _parse_annotation(m.group(1), bare=False)):
+        if re.search(_UNIT_WORDS, m.group(1)) and (ann := _parse_annotation(m.group(1), bare=False,
+                                                                             ascii_copy=ascii_copy)):
+            ann.span = m.span()
+            found.append(ann)
+    for m in _LABELLED.finditer(text):
+        inside = any(a.span[0] <= m.start() < a.span[1] for a in found)
+        body = re.sub(rf"\s*(?=(?:{_LEAD_LABEL}|{_UNIT_LABEL}|{_TIME_LABEL})[::])", ",", m.group().strip())
+        if not inside and (ann := _parse_annotation(body, bare=True, ascii_copy=ascii_copy)):
             ann.span = m.span()
             found.append(ann)
     return sorted(found, key=lambda a: a.span)

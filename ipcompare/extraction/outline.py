@@ -1,10 +1,11 @@
 """Extract numbered tasks from a cleaned document by following its own outline.
 
 Outline markers (一、 / (一) / 1. / 1、 / (1) / ① / 第一章) get levels in the order their styles first
-appear. The *task level* is the style with the most substantive items (items carrying sentences, not
-just a heading); shallower items are sections, deeper ones stay inside their task. Items under
-总体要求-style sections or titled 指导思想/发展目标 are kept as ``preamble``. Text after 附件 is parsed
-on its own, so a national task-list table (see :mod:`ipcompare.extraction.tasklist`) or an attached plan is found.
+appear. The *task level* is the style with the most substantive items (items carrying sentences or unit
+annotations, not just a heading); shallower items are sections, deeper ones stay inside their task. Items under
+总体要求-style sections or titled 指导思想/发展目标 are kept as ``preamble``; numbered lists that are
+not the plan's (a digest before 全文如下, a table of contents, a site notice: :mod:`.noise`) as
+``noise``, each with its reason in ``kind_reason``. Text after 附件 is parsed on its own, so a national task-list table (see :mod:`ipcompare.extraction.tasklist`) or an attached plan is found.
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..reading.markers import END, MARKERS, marker
-from . import fields, tasklist
+from . import fields, noise, tasklist
 from .records import task_record
 
 PREAMBLE_TITLE = re.compile(
@@ -42,7 +43,8 @@ class Item:
         return dict(MARKERS)[self.style].sub("", self.lines[0], count=1)
 
     def substantive(self) -> bool:
-        return len(self.text) >= 25 and bool(re.search(r"[。;]", self.text))
+        """Carries sentences, or names who does it (a task-division list: title and units only)."""
+        return (len(self.text) >= 25 and bool(re.search(r"[。;]", self.text))) or bool(fields.annotations(self.text))
 
 
 @dataclass
@@ -107,9 +109,11 @@ def _full_text(item: Item, items: list[Item]) -> str:
     return "\n".join(lines)
 
 
-def is_preamble(item: Item) -> bool:
-    """指导思想 / 发展目标-style items, or items under a 总体要求-style section."""
-    return bool(PREAMBLE_TITLE.match(item.heading) or any(PREAMBLE_TITLE.match(p.heading) for p in item.parents))
+def preamble_reason(item: Item) -> str:
+    """Why an item is preamble (titled 指导思想 / under 总体要求), or "" for a work item."""
+    if m := PREAMBLE_TITLE.match(item.heading):
+        return f"titled {m.group()}"
+    return next((f"under {m.group()}" for p in item.parents if (m := PREAMBLE_TITLE.match(p.heading))), "")
 
 
 def _section_number(item: Item) -> str:
@@ -123,9 +127,10 @@ def outline_tasks(doc_id: str, outline: Outline) -> list[dict]:
         if item.level != outline.task_level:
             continue
         sections = [p for p in item.parents if p.level < item.level]
+        reason = preamble_reason(item)
         rows.append(task_record(
             doc_id, item.number, _full_text(item, outline.items),
-            kind="preamble" if is_preamble(item) else "task",
+            kind="preamble" if reason else "task", kind_reason=reason,
             section_path=[_section_number(p) for p in sections],
             section_titles=[p.heading.split("。")[0] for p in sections],
             title=None,
@@ -135,12 +140,16 @@ def outline_tasks(doc_id: str, outline: Outline) -> list[dict]:
 
 def assign_ids(doc_id: str, rows: list[dict]) -> list[dict]:
     """``<doc_id>-<number>``; where numbers repeat (numbering restarts per section) the section
-    numbers are prefixed (``HB2025-二.1``), and a remaining clash gets a ``#k`` suffix."""
-    numbers = [r["number"] for r in rows]
+    numbers are prefixed (``HB2025-二.1``), and a remaining clash gets a ``#k`` suffix. Noise items
+    are ``<doc_id>-noise<k>``, apart from the plan's numbering."""
+    numbers = [r["number"] for r in rows if r["kind"] != "noise"]
     restart = len(set(numbers)) < len(numbers)
     seen: dict[str, int] = {}
+    n_noise = 0
     for seq, row in enumerate(rows, start=1):
+        n_noise += row["kind"] == "noise"
         key = ".".join(row.pop("_sections", []) + [row["number"]]) if restart else row["number"]
+        key = f"noise{n_noise}" if row["kind"] == "noise" else key
         seen[key] = seen.get(key, 0) + 1
         row["task_id"] = f"{doc_id}-{key}" + (f"#{seen[key]}" if seen[key] > 1 else "")
         row["seq"] = seq
@@ -161,9 +170,11 @@ class Extraction:
 
 def extract(doc_id: str, text: str) -> Extraction:
     """Tasks of a cleaned document, in document order, from its outline(s) and task-list table(s)."""
-    rows: list[dict] = []
+    text, blocks = noise.split(text)
+    rows = [task_record(doc_id, number, item, kind="noise", section_path=[], section_titles=[],
+                        kind_reason=block.reason) for block in blocks for number, item in noise.items(block)]
+    notes = [f"{len(noise.items(b))} numbered items are not tasks: {b.reason}" for b in blocks if noise.items(b)]
     doc_targets: list[fields.Target] = []
-    notes: list[str] = []
     for part in split_parts(text):
         part, column_table = tasklist.cell_lines(part)
         outline = parse_outline(part)
@@ -178,7 +189,8 @@ def extract(doc_id: str, text: str) -> Extraction:
         rows += part_rows + table_rows
         if outline.items and not part_rows:
             notes.append(f"{len(outline.items)} numbered headings but no item with sentences")
-    if not rows:
+    if not any(r["kind"] != "noise" for r in rows):
+        rows = []
         styles = sorted({s for p in split_parts(text) for s, _ in filter(None, map(marker, p.split("\n")))})
         notes.append("no numbered task found" + (f" (markers seen: {', '.join(styles)})" if styles else ""))
     rows = assign_ids(doc_id, rows)

@@ -25,6 +25,7 @@ def task_record(doc_id: str, number: str, text: str, *, kind: str, section_path:
     return {
         "number": number,
         "kind": kind,
+        "kind_reason": extra.get("kind_reason", ""),
         "section_path": PATH_SEP.join(section_path),
         "section_titles": PATH_SEP.join(section_titles),
         "title": title or first_sentence(text),

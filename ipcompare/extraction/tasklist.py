@@ -65,10 +65,12 @@ def parse(text: str) -> list[dict]:
     """Task records (see :func:`ipcompare.extraction.records.task_record`) of the task table in ``text``: the
     rows from the first task-list or numbered-table header on."""
     table = rows(text)
-    start = next((i for i, r in enumerate(table) if _is_tasklist(r) or _is_numbered(r)), None)
+    start = next((i for i, r in enumerate(table) if _is_tasklist(r) or _is_numbered(r) or _is_unnumbered(r)), None)
     if start is None:
         return []
     table = table[start:]
+    if _is_unnumbered(table[0]):
+        return numbered(number_rows(table))
     if _is_numbered(table[0]):
         return numbered(table)
     tasks: list[dict] = []
@@ -125,6 +127,31 @@ _NUMBER = re.compile(r"^(\d{1,3})[.、]?$")  # a 序号 cell: 1, 1. or 1、
 
 def _is_numbered(header: list[str]) -> bool:
     return len(header) >= 3 and _ROLE_OF.get(re.sub(r"\s", "", header[0])) == "number"
+
+
+def _is_unnumbered(header: list[str]) -> bool:
+    """A task table without a 序号 column: every header cell a known column, tasks and units among them."""
+    roles = [_ROLE_OF.get(re.sub(r"\s", "", h)) for h in header]
+    return (len(header) >= 3 and None not in roles and "number" not in roles
+            and bool({"title", "body"} & set(roles)) and bool({"lead", "units"} & set(roles)))
+
+
+def number_rows(table: list[list[str]]) -> list[list[str]]:
+    """A table without a 序号 column with one added: its rows with a task cell (工作任务, else
+    具体措施) are numbered in order; section rows (one cell) and continuations (no task cell) are not."""
+    header = table[0]
+    roles = [_ROLE_OF[re.sub(r"\s", "", h)] for h in header]
+    at = roles.index("title") if "title" in roles else roles.index("body")
+    out, n = [["序号", *header]], 0
+    for cells in table[1:]:
+        if cells == header or (cells and cells[0] and not any(cells[1:])):
+            out.append(cells)
+        elif len(cells) > at and cells[at]:
+            n += 1
+            out.append([str(n), *cells])
+        else:
+            out.append(["", *cells])
+    return out
 
 
 def _fit(cells: list[str], roles: list[str]) -> list[str]:

@@ -1,13 +1,19 @@
 """Clean raw document text: drop web-page chrome, normalise punctuation, remove PDF stray spaces.
 
 Cleaning never invents text: every character of the output comes from the input, except the
-normalised forms of punctuation and line ends.
+normalised forms of punctuation and line ends. Republishing noise goes too: pinyin after characters
+(区(qū)域), the notice lines of document-sharing sites (付费完成后未能成功下载的用户请联系客服处理),
+page numbers and the running header printed beside them. A plan printed on one line is broken
+before its outline markers (:func:`ipcompare.reading.markers.split_inline`).
 """
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from functools import cache
+
+from . import markers
 
 # Characters written without spaces between them in Chinese text: Han ideographs and CJK punctuation.
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\u3000-\u303f\u2010-\u2027\u2030-\u205e\uff01-\uff65《》“”‘’"
@@ -56,10 +62,21 @@ _CHROME_LINE = re.compile(
 _COMPAT = re.compile(r"[\uff01-\uff5e\u3000\u2f00-\u2fdf\uf900-\ufaff]")
 
 
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+# 区(qū)域 / 区(qu1): a syllable with a tone after a Han character.
+_PINYIN = re.compile(rf"(?<=[\u4e00-\u9fff])\((?:[a-zü]{{0,5}}[{_TONED}][a-zü]{{0,5}}|[a-zü]{{1,6}}[1-5])\)")
+# An ASCII copy's full stop after Chinese (…工作. 推进…); 二.促进 is a marker (二、).
+_CN_DOT_MARKER = re.compile(r"(^|\s)([一二三四五六七八九十]+)\.(?!\d)", flags=re.M)
+_FULL_STOP = re.compile(r"(?<=[\u4e00-\u9fff”》)\]])\.(?=\s|[\u4e00-\u9fff“《(\d]|$)", flags=re.M)
+
+
 def normalize(raw: str) -> str:
-    """Fullwidth forms → ASCII, unified dashes/dots/quotes, ``\\n`` line ends."""
+    """Fullwidth forms → ASCII, unified dashes/dots/quotes, ``\\n`` line ends, ASCII full stops
+    after Chinese → 。, pinyin annotations dropped."""
     text = _COMPAT.sub(lambda m: unicodedata.normalize("NFKC", m.group()), raw).translate(_PUNCT_MAP)
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _FULL_STOP.sub("。", _CN_DOT_MARKER.sub(r"\1\2、", text))
+    return _PINYIN.sub("", text)
 
 
 def remove_stray_spaces(line: str) -> str:
@@ -72,17 +89,59 @@ def is_chrome(line: str) -> bool:
     return bool(_CHROME_LINE.match(line.strip()))
 
 
+# Words of a document-sharing site's notices (download, payment, uploader); two make a notice.
+SITE_NOTICE = re.compile(r"付费|下载|客服|金币|VIP|vip|充值|上传|水印|本站|本文档|文档分享|分享网|网址|如有侵权|"
+                         r"侵权请联系|联系删除|原创力|豆丁|文库|book118|docin|淘豆网|免费阅读")
+_NOTICE_HEAD = re.compile(r"^(?:温馨提示|下载提示|特别提示|免责声明|文档说明)[::]?$")
+
+
+def notice_terms(text: str) -> list[str]:
+    """The site-notice words of ``text`` (distinct, in order); two or more make it a notice."""
+    return list(dict.fromkeys(SITE_NOTICE.findall(text)))
+
+
+def is_notice(line: str) -> bool:
+    """A document-sharing site's notice line, 80 characters at most (numbered ones are left for the
+    extraction to keep)."""
+    return bool(_NOTICE_HEAD.match(line)) or (
+        len(line) <= 80 and len(notice_terms(line)) >= 2 and not markers.marker(line))
+
+
+PAGE_NUMBER = re.compile(r"^(?:[-—–‒]\s*\d{1,4}\s*[-—–‒]|第\s*\d+\s*页(?:\s*[,,/]?\s*共\s*\d+\s*页)?)$")
+
+
+def drop_page_furniture(lines: list[str]) -> list[str]:
+    """``lines`` without page numbers (- 3 -, 第3页 共12页) and the running header or footer printed
+    next to them on at least two pages (a line of 8 characters or more, not an outline item)."""
+    pages = [i for i, line in enumerate(lines) if PAGE_NUMBER.match(line)]
+    near: dict[int, str] = {}
+    for i in pages:
+        for step in (-1, 1):
+            j = i + step
+            while 0 <= j < len(lines) and not lines[j]:
+                j += step
+            if 0 <= j < len(lines) and not PAGE_NUMBER.match(lines[j]):
+                near[j] = lines[j]
+    seen = Counter(near.values())
+    drop = set(pages) | {j for j, line in near.items()
+                         if seen[line] >= 2 and len(line) >= 8 and not markers.marker(line)}
+    return [line for i, line in enumerate(lines) if i not in drop]
+
+
 def clean_text(raw: str) -> str:
     """Normalised text without chrome lines or stray spaces; blank lines collapse to one."""
     lines: list[str] = []
-    for line in normalize(raw).split("\n"):
-        line = remove_stray_spaces(line.strip())
-        if not line or is_chrome(line):
-            if lines and lines[-1]:
-                lines.append("")
-            continue
-        lines.append(line)
-    return "\n".join(lines).strip("\n")
+    numbering: dict[str, int] = {}
+    for raw_line in normalize(raw).split("\n"):
+        pieces = [raw_line] if "|" in raw_line else markers.split_inline(raw_line.strip(), numbering)
+        for line in pieces or [""]:
+            line = remove_stray_spaces(line.strip())
+            if not line or is_chrome(line) or is_notice(line):
+                if lines and lines[-1]:
+                    lines.append("")
+                continue
+            lines.append(line)
+    return "\n".join(drop_page_furniture(lines)).strip("\n")
 
 
 @cache

@@ -16,14 +16,18 @@ import pandas as pd
 
 from .. import tables
 from ..errors import InputError
-from . import clean, metadata, readers
+from . import clean, divisions, metadata, readers
 
 MANIFEST_COLUMNS = [
-    "doc_id", "file", "level", "province", "first_year", "last_year",
+    "doc_id", "file", "level", "province", "city", "first_year", "last_year",
     "title", "issuer", "issue_date", "doc_number", "source",
 ]
-DETECTABLE = ["level", "province", "first_year", "last_year", "title", "issuer", "issue_date", "doc_number"]
-REQUIRED_AFTER_DETECTION = ["level", "province", "first_year", "last_year", "title"]
+LEVELS = ("national", "provincial", "municipal")
+DETECTABLE = ["level", "province", "city", "first_year", "last_year", "title", "issuer", "issue_date", "doc_number"]
+# What identifies a document (its level follows from its province and city), and the option of
+# ``ipcompare add`` that gives it.
+REQUIRED = {"province": ("the province", "--province"), "first_year": ("the years", "--year"),
+            "last_year": ("the years", "--year")}
 _DOC_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 
 
@@ -47,10 +51,18 @@ def check_row(row: pd.Series, where: str, raw_dir: Path) -> None:
         raise InputError(f"{where}: doc_id {row.doc_id!r} must be letters, digits and _ (starting with a letter)")
     if not row.file or Path(row.file).is_absolute() or ".." in Path(row.file).parts:
         raise InputError(f"{where}: file {row.file!r} must be a path inside {raw_dir}")
-    if row.level not in ("", "national", "provincial"):
-        raise InputError(f"{where}: level {row.level!r} must be national or provincial")
+    if row.level not in ("", *LEVELS):
+        raise InputError(f"{where}: level {row.level!r} must be national, provincial or municipal")
     if row.province not in ("", metadata.NATIONAL, *metadata.PROVINCES):
         raise InputError(f"{where}: unknown province {row.province!r} (use a short name such as 湖北)")
+    if row.city:
+        provinces = {d.province for d in divisions.lookup(row.city)}
+        if not provinces:
+            raise InputError(f"{where}: city {row.city!r} is no prefecture-level division (武汉市, 黔东南州 ...)")
+        if row.province and row.province not in provinces:
+            raise InputError(f"{where}: city {row.city!r} is not in province {row.province!r}")
+        if row.level and row.level != "municipal":
+            raise InputError(f"{where}: a document with a city has level municipal, not {row.level!r}")
     for col in ("first_year", "last_year"):
         if row[col] and not re.fullmatch(r"(19|20)\d{2}", row[col]):
             raise InputError(f"{where}: {col} {row[col]!r} is not a year")
@@ -69,30 +81,71 @@ class Document:
     notes: list[str] = field(default_factory=list)  # how the file was read (see readers.Source)
 
 
-def load_document(row: pd.Series, raw_dir: Path, fill_hint: str = "fill them in the manifest") -> Document:
-    """Read one manifest row's file, clean it and resolve its metadata (manifest wins).
-    Traditional characters are converted to simplified here, before cleaning (see :mod:`readers`)."""
+def text_digest(text: str) -> str:
+    """SHA-256 of a cleaned text without its whitespace: equal for copies of one plan in any
+    encoding, format or script (traditional text is read as simplified)."""
+    return hashlib.sha256(re.sub(r"\s", "", text).encode("utf-8")).hexdigest()
+
+
+def _agrees(key: str, auto: str, given: pd.Series) -> bool:
+    """Whether a detected place field may fill in the given ones: the level only when no place is
+    given, the province unless a city or a national level is, a city only inside the given
+    province and level."""
+    if key == "level":
+        return not (given.province or given.city)
+    if key == "province":
+        return not given.city and given.level != "national"
+    if key == "city":
+        return bool(auto) and given.level in ("", "municipal") and (
+            not given.province or divisions.lookup(auto)[0].province == given.province)
+    return True
+
+
+def _resolve(meta: dict[str, str]) -> None:
+    """Fill what the text and the other fields imply: a city's province (武汉市 → 湖北) and its
+    full name, 全国 for a national document, the level from the province and city."""
+    if meta["city"]:
+        division = divisions.lookup(meta["city"])[0]
+        meta["city"], meta["province"] = division.name, meta["province"] or division.province
+    if meta["level"] == "national" and not meta["province"]:
+        meta["province"] = metadata.NATIONAL
+    if not meta["level"] and meta["province"]:
+        meta["level"] = metadata.level(meta["province"], meta["city"])
+
+
+def load_document(row: pd.Series, raw_dir: Path, options: bool = False) -> Document:
+    """Read one manifest row's file, clean it and resolve its metadata (manifest wins). Only the
+    level, province and years must be known (``options``: say which ``add`` option gives a missing
+    one); a title the text does not state is its first heading-like line, else the file name, with
+    a note. Traditional characters are converted to simplified here, before cleaning (see :mod:`readers`)."""
     path = Path(raw_dir) / row.file
     if not path.exists():
         raise InputError(f"{path}: file listed in the manifest ({row.doc_id}) does not exist")
     source = readers.read(path)
     raw = source.text
     found = metadata.detect(clean.normalize(raw))
-    meta, detected, warnings = dict(row), [], []
+    meta, detected, warnings, notes = dict(row), [], [], list(source.notes)
     for key in DETECTABLE:
-        auto = str(found.get(key, ""))
+        auto = str(found.get(key, "")) if _agrees(key, str(found.get(key, "")), row) else ""
         if not meta[key] and auto:
             meta[key], detected = auto, detected + [key]
         elif meta[key] and auto and meta[key] != auto:
             warnings.append(f"{row.doc_id}: manifest {key} {meta[key]!r} overrides {auto!r} found in the text")
-    if not meta["level"] and meta["province"]:  # a province set in the manifest implies the level
-        meta["level"] = "national" if meta["province"] == metadata.NATIONAL else "provincial"
-    missing = [k for k in REQUIRED_AFTER_DETECTION if not meta[k]]
-    if missing:
-        raise InputError(f"{path}: cannot detect {', '.join(missing)}; {fill_hint}")
+    _resolve(meta)
+    if "title" in detected and found.get("title_from") == "heading":
+        notes.append("title not stated as 《…》印发 or 关于印发…的通知: taken from the first heading-like line")
+    if not meta["title"]:
+        meta["title"] = path.stem
+        notes.append("title not found in the text: the file name is used")
+    if missing := [k for k in REQUIRED if not meta[k]]:
+        what = " and ".join(dict.fromkeys(REQUIRED[k][0] for k in missing))
+        fix = (f"give {' and '.join(dict.fromkeys(REQUIRED[k][1] for k in missing))}" if options
+               else f"fill {', '.join(missing)} in the manifest")
+        raise InputError(f"{path}: cannot detect {what}; {fix}")
     if int(meta["first_year"]) > int(meta["last_year"]):
         raise InputError(f"{path}: first_year {meta['first_year']} is after last_year {meta['last_year']}")
     text = clean.clean_text(raw)
     if not text.strip():
         raise InputError(f"{path}: no text left after removing page furniture")
-    return Document(meta, path, text, hashlib.sha256(path.read_bytes()).hexdigest(), detected, warnings, source.notes)
+    warnings += [f"{row.doc_id}: {n}" for n in notes[len(source.notes):]]
+    return Document(meta, path, text, hashlib.sha256(path.read_bytes()).hexdigest(), detected, warnings, notes)

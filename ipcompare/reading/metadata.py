@@ -1,7 +1,14 @@
-"""Detect document fields the text states itself: 文号, issue date, title, issuer, province, years."""
+"""Detect document fields the text states itself: 文号, issue date, title, issuer, province, city, years.
+
+The title is the plan's own (现将《…》印发, 关于印发…的通知); a text that states it in no such form
+gives its first heading-like line instead (:func:`heading`), and the caller says so in a note.
+"""
 from __future__ import annotations
 
 import re
+
+from . import clean, divisions
+from .markers import marker
 
 PROVINCES = (
     "北京", "天津", "河北", "山西", "内蒙古", "辽宁", "吉林", "黑龙江", "上海", "江苏", "浙江", "安徽",
@@ -71,17 +78,47 @@ def issuer(text: str) -> str | None:
     return None
 
 
-def province(*texts: str | None, doc_no: str | None = None) -> str | None:
-    """First province named in ``texts`` (title, issuer ...), else the abbreviation of the 文号."""
-    for t in texts:
-        for name in PROVINCES:
-            if t and name in t:
-                return name
-        if t and t.startswith(("国家", "国务院", "中共中央")):
-            return NATIONAL
+def _first_province(text: str) -> tuple[int, str] | None:
+    """(position, name) of the first province named in ``text``."""
+    hits = [(text.find(name), name) for name in PROVINCES if name in text]
+    return min(hits) if hits else None
+
+
+def place(*texts: str | None, doc_no: str | None = None) -> tuple[str | None, str]:
+    """(province, city) of the first place named in ``texts`` (issuer, title ...): a city (武汉市 →
+    湖北, 武汉市) when it comes before any province or right after its own (湖北省武汉市), else the
+    province (city ""); 全国 for 国家…/国务院…; else the province of the 文号's abbreviation."""
+    for t in filter(None, texts):
+        prov, city = _first_province(t), divisions.find(t)
+        if city and (not prov or city[0] < prov[0]
+                     or (city[1].province == prov[1] and city[0] <= prov[0] + len(prov[1]) + 1)):
+            return city[1].province, city[1].name
+        if prov:
+            return prov[1], ""
+        if t.startswith(("国家", "国务院", "中共中央")):
+            return NATIONAL, ""
     if doc_no:
-        return NATIONAL if doc_no.startswith("国") else _ABBREV.get(doc_no[0])
-    return None
+        return (NATIONAL if doc_no.startswith("国") else _ABBREV.get(doc_no[0])), ""
+    return None, ""
+
+
+def level(province: str, city: str) -> str:
+    """national (全国), municipal (a city) or provincial."""
+    return "national" if province == NATIONAL else "municipal" if city else "provincial"
+
+
+_PLAN_WORD = re.compile(r"计划|要点|方案|意见|指引|规划|措施|任务|安排|清单|纲要|办法|通知")
+_SENTENCE = re.compile(r"[。;,:!?|]")
+
+
+def heading(text: str) -> str | None:
+    """The first heading-like line of the first 60 (4 to 50 characters, no sentence punctuation, not
+    an outline item, a date or page furniture), one naming a kind of plan (计划, 要点 ...) first."""
+    lines = [clean.remove_stray_spaces(ln.strip()) for ln in text.split("\n")[:60]]
+    found = [ln for ln in lines
+             if 4 <= len(ln) <= 50 and len(re.findall(r"[\u4e00-\u9fff]", ln)) >= 4 and not _SENTENCE.search(ln)
+             and not marker(ln) and not re.search(_DATE, ln) and not clean.is_chrome(ln) and not clean.is_notice(ln)]
+    return next((ln for ln in found if _PLAN_WORD.search(ln)), found[0] if found else None)
 
 
 def years(plan_title: str | None, text: str, date: str | None) -> tuple[int, int] | None:
@@ -105,10 +142,12 @@ def detect(text: str) -> dict[str, object]:
     found["doc_number"] = doc_number(text)
     found["issue_date"] = issue_date(text)
     found["title"] = title(text)
+    if not found["title"] and (line := heading(text)):
+        found["title"], found["title_from"] = line, "heading"
     found["issuer"] = issuer(text)
-    found["province"] = province(found["issuer"], found["title"], doc_no=found["doc_number"])
+    found["province"], found["city"] = place(found["issuer"], found["title"], doc_no=found["doc_number"])
     if found["province"]:
-        found["level"] = "national" if found["province"] == NATIONAL else "provincial"
+        found["level"] = level(found["province"], found["city"])
     if span := years(found["title"], text, found["issue_date"]):
         found["first_year"], found["last_year"] = span
     return {k: v for k, v in found.items() if v not in (None, "")}

@@ -36,6 +36,15 @@ def province_name(province: str, lang: str = "zh") -> str:
     return PROVINCES_EN.get(province, province) if lang == "en" else province
 
 
+def place_name(province: str, city: str = "", lang: str = "zh") -> str:
+    """A document's place: its province, or a city under its province, marked as a city
+    (贵州·贵阳市; en: Guizhou · 贵阳市 (city))."""
+    name = province_name(province, lang)
+    if not city:
+        return name
+    return f"{name}·{city}" if lang == "zh" else f"{name} · {city} (city)"
+
+
 def province_slug(province: str) -> str:
     """ASCII file-name form of a province (guizhou, inner-mongolia, national)."""
     return PROVINCES_EN.get(province, province).lower().replace(" ", "-")

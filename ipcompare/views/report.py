@@ -23,7 +23,7 @@ from tqdm import tqdm
 from .. import tables, workers
 from ..cache import Store, code_version, digest, frame_key
 from . import charts, frames, webfont, word
-from .frames import Tables, province_name, theme_names
+from .frames import Tables, place_name, province_name, theme_names
 
 LANGS = ("zh", "en")
 INDEX = {"en": "index.html", "zh": "index.zh.html"}
@@ -171,7 +171,7 @@ def _charts(divs: dict, lang: str, stems) -> list[dict]:
 def _documents(t: Tables, lang: str) -> pd.DataFrame:
     docs = t["documents"]
     return pd.DataFrame(dict(zip(TEXT[lang]["doc_columns"], [
-        docs["doc_id"], [province_name(p, lang) for p in docs["province"]],
+        docs["doc_id"], [place_name(p, c, lang) for p, c in zip(docs["province"], docs["city"])],
         docs["first_year"].astype(str) + "-" + docs["last_year"].astype(str), docs["title"], docs["issuer"],
         docs["issue_date"], docs["doc_number"], docs["n_tasks"]])))
 

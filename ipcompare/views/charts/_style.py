@@ -24,7 +24,7 @@ from matplotlib import font_manager
 from matplotlib.figure import Figure
 from plotly.subplots import make_subplots
 
-from ..frames import Tables, province_name
+from ..frames import Tables, place_name
 from ..webfont import FAMILY, font_face
 
 DPI = 200
@@ -118,9 +118,10 @@ def wrap(text: str, width: float) -> str:
 
 
 def doc_label(t: Tables, doc_id: str, lang: str) -> str:
+    """``GZ2025 贵州 2025``; a city's plan under its province: ``GZM2025 贵州·贵阳市 2025`` (:func:`place_name`)."""
     doc = t["documents"].set_index("doc_id").loc[doc_id]
     years = str(doc["first_year"]) if doc["first_year"] == doc["last_year"] else f"{doc['first_year']}-{doc['last_year']}"
-    return f"{doc_id} {province_name(doc['province'], lang)} {years}"
+    return f"{doc_id} {place_name(doc['province'], doc.get('city', ''), lang)} {years}"
 
 
 def source_line(t: Tables, doc_ids, lang: str = "zh") -> str:
