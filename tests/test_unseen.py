@@ -250,7 +250,11 @@ def test_a_municipal_plan_runs_end_to_end(city_run):
         for chart in ("coverage", "theme_shares", "documents"):
             assert (project.reports / "figures" / lang / f"{chart}.png").stat().st_size > 10_000
     assert "贵州·贵阳市" in (project.reports / "index.zh.html").read_text("utf-8")
-    assert "贵阳市 (city)" in (project.reports / "index.html").read_text("utf-8")
+    assert "贵阳市 (city, Guizhou)" in (project.reports / "index.html").read_text("utf-8")
+    from ipcompare.views import frames
+
+    docs = frames.order(t)  # a city's plan beside its province's own, in charts
+    assert docs.index(added.doc_id) == docs.index("GZSVC2023") + 1
 
 
 def test_themes_carry_to_the_guideline_body_measures(run_result):

@@ -38,11 +38,11 @@ def province_name(province: str, lang: str = "zh") -> str:
 
 def place_name(province: str, city: str = "", lang: str = "zh") -> str:
     """A document's place: its province, or a city under its province, marked as a city
-    (贵州·贵阳市; en: Guizhou · 贵阳市 (city))."""
+    (贵州·贵阳市; en: 贵阳市 (city, Guizhou))."""
     name = province_name(province, lang)
     if not city:
         return name
-    return f"{name}·{city}" if lang == "zh" else f"{name} · {city} (city)"
+    return f"{name}·{city}" if lang == "zh" else f"{city} (city, {name})"
 
 
 def province_slug(province: str) -> str:
@@ -75,13 +75,25 @@ def national_units(t: Tables) -> pd.DataFrame:
     return rows.assign(section=rows["section_path"] + " " + rows["section_titles"])
 
 
+def order(t: Tables, key: str = "doc_id") -> list[str]:
+    """Provinces (``key="province"``) in document order, or documents grouped under their province
+    (in that order), a province's own documents before its cities'."""
+    docs = t["documents"]
+    provinces_ = list(dict.fromkeys(docs["province"]))
+    if key == "province":
+        return provinces_
+    rank = docs["province"].map(provinces_.index) * 2 + (docs["level"] == "municipal")
+    return list(docs.assign(_rank=rank).sort_values("_rank", kind="stable")["doc_id"])
+
+
 def theme_matrix(t: Tables, value: str = "share", by: str = "province") -> pd.DataFrame:
-    """Rows: provinces (``by="province"``) or documents; columns: theme ids in taxonomy order."""
+    """Rows: provinces (``by="province"``) or documents (grouped under their province: :func:`order`);
+    columns: theme ids in taxonomy order."""
     frame = t["theme_by_province"] if by == "province" else t["theme_by_document"]
     key = "province" if by == "province" else "doc_id"
-    order = list(dict.fromkeys(t["documents"][key]))
+    order_ = order(t, key)
     m = frame.pivot_table(index=key, columns="theme", values=value, aggfunc="sum", fill_value=0)
-    return m.reindex(index=[k for k in order if k in m.index], columns=list(theme_names()), fill_value=0)
+    return m.reindex(index=[k for k in order_ if k in m.index], columns=list(theme_names()), fill_value=0)
 
 
 def gap_counts(t: Tables) -> pd.DataFrame:

@@ -50,7 +50,7 @@ def coverage_grid(t: Tables, lang: str = "zh", by: str = "document") -> tuple[pd
     duty = cov.drop_duplicates("nat_task").set_index("nat_task")["duty_level"]
     verdict = cov.pivot(index="nat_task", columns=key, values="verdict")
     manual = cov.pivot(index="nat_task", columns=key, values="source") == "manual"
-    keys = [k for k in dict.fromkeys(t["documents"][key]) if k in verdict.columns]
+    keys = [k for k in frames.order(t, key) if k in verdict.columns]  # a city's plan beside its province's
     rows, labels = [], []
     for section, group in nat[nat.index.isin(verdict.index)].groupby("section", sort=False):
         rows.append(None)
