@@ -39,6 +39,7 @@ class Added:
     detected: list[str]
     n_tasks: int
     notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # e.g. lines OCR read with low confidence
 
     def summary(self) -> str:
         m = self.meta
@@ -46,13 +47,16 @@ class Added:
                  f"  {m['province']}{m['city']} {m['first_year']}-{m['last_year']} {m['level']}  《{m['title']}》",
                  f"  文号 {m['doc_number'] or '(none)'}  date {m['issue_date'] or '(none)'}  issuer {m['issuer'] or '(none)'}",
                  f"  {self.n_tasks} tasks; detected from the text: {', '.join(self.detected) or 'nothing'}"]
-        return "\n".join(lines + [f"  note: {n}" for n in self.notes])
+        scanned = ["  read by OCR: check the tasks above against the scan (tasks.csv, documents.csv notes)"
+                   ] if any("read by OCR" in n for n in self.notes) else []
+        return "\n".join(lines + [f"  note: {n}" for n in self.notes] + scanned + [f"  warning: {w}" for w in self.warnings])
 
 
-def _text_digest(path: Path) -> str:
-    """:func:`text_digest` of a file's cleaned text, or "" for a file that cannot be read."""
+def _text_digest(path: Path, cache: Path | None = None) -> str:
+    """:func:`text_digest` of a file's cleaned text, or "" for a file that cannot be read (scanned
+    pages: OCR'd once, kept in ``cache``)."""
     try:
-        return text_digest(clean.clean_text(readers.read(path).text))
+        return text_digest(clean.clean_text(readers.read(path, cache).text))
     except InputError:
         return ""
 
@@ -74,10 +78,10 @@ def add(root: Path | str, file: Path | str, *, province: str | None = None, year
     if not src.is_file():
         raise InputError(f"{src}: no such file")
     manifest = read_manifest(project.raw)
-    digest = text_digest(clean.clean_text(readers.read(src).text))
+    digest = text_digest(clean.clean_text(readers.read(src, project.cache).text))
     for row in manifest.itertuples():
         known = project.raw / row.file
-        if known.is_file() and _text_digest(known) == digest:
+        if known.is_file() and _text_digest(known, project.cache) == digest:
             raise InputError(f"{src}: same content as {row.file} (doc_id {row.doc_id}) already in the manifest; not added")
     first, last = _years(years, str(src))
     row = pd.Series({c: "" for c in MANIFEST_COLUMNS} | {
@@ -88,7 +92,7 @@ def add(root: Path | str, file: Path | str, *, province: str | None = None, year
     check_row(row, str(src), project.raw)
     if doc_id in set(manifest.doc_id):
         raise InputError(f"{src}: doc_id {doc_id} is already in the manifest")
-    doc = load_document(row, src.parent, options=True)
+    doc = load_document(row, src.parent, options=True, cache=project.cache)
     if not doc_id:
         city_mark = "M" if doc.meta["level"] == "municipal" else ""
         base = f"{CODES[doc.meta['province']]}{city_mark}{doc.meta['first_year']}"
@@ -112,7 +116,8 @@ def add(root: Path | str, file: Path | str, *, province: str | None = None, year
             dest.unlink(missing_ok=True)
         raise
     tasks = sum(t["kind"] == "task" for t in found.tasks)
-    return Added(doc_id, dest, doc.meta, doc.detected, tasks, doc.notes + found.notes)
+    return Added(doc_id, dest, doc.meta, doc.detected, tasks, doc.notes + found.notes,
+                 [w.split(": ", 1)[1] for w in doc.warnings])  # without the doc_id prefix
 
 
 def _write_manifest(path: Path, manifest: pd.DataFrame) -> None:

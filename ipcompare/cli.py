@@ -122,7 +122,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="also align to the reference's body measures assigned to local offices")
     run.add_argument("--no-charts", action="store_true", help="tables only: skip reports/ (charts, index.html)")
     run.set_defaults(func=_run)
-    add = sub.add_parser("add", help="copy a new plan (.txt .html .pdf .docx .doc) into data/raw and the manifest")
+    add = sub.add_parser("add", help="copy a new plan (.txt .html .pdf .docx .doc, scans: .pdf .png .jpg .tif) into data/raw and "
+                         "the manifest")
     add.add_argument("file", type=Path, help="the plan's file")
     add.add_argument("--province", help="short name (湖北), or 全国 for a national document; default: detected")
     add.add_argument("--year", help="year or span the plan covers (2025, 2024-2025); default: detected")

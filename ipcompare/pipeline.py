@@ -74,7 +74,7 @@ def corpus_tables(project: Project, progress: bool = True) -> RunResult:
         return pickle.loads(kept["<corpus>"])
     kept = store.get(k for k in keys if k)
     todo = [row for row, key in zip(rows, keys) if key not in kept]
-    read = workers.imap(partial(document.read_document, raw=project.raw), todo, min_items=8)  # in manifest order
+    read = workers.imap(partial(document.read_document, raw=project.raw, cache=project.cache), todo, min_items=8)  # in manifest order
     docs, task_rows, target_rows, texts, warnings, seen, new = [], [], [], [], [], {}, {}
     try:
         for row, key in zip(tqdm(rows, desc="documents", unit="doc", disable=not progress), keys):

@@ -88,8 +88,9 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "sha256": _text("SHA-256 of the raw file"),
             "text_sha256": _text("SHA-256 of the cleaned text without whitespace: the same for a copy "
                                  "in another encoding, format or script (duplicates are judged by it)"),
-            "notes": _text("List: how the file was read (encoding, traditional → simplified, skipped scanned "
-                           "pages ...) and what the extraction could not recognise"),
+            "notes": _text("List: how the file was read (encoding, traditional → simplified, pages read by OCR "
+                           "with their mean confidence and the items read from them, blank pages ...) and what "
+                           "the extraction could not recognise"),
         },
         strict=True, ordered=True,
     ),

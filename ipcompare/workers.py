@@ -4,7 +4,8 @@ Workers are forked processes: they start at once with everything the parent has 
 segmenter's dictionary, a fitted model ...), and the function they run is theirs from the fork, so
 it may be any callable (a closure too); only the items and the results travel, pickled. Where the
 system cannot fork, or has one core, or there is little work, everything runs in the calling
-process; results are the same either way. ``IPCOMPARE_WORKERS=1`` turns the workers off (another
+process; results are the same either way. A worker's own pieces of work (the pages of a document
+read by a worker) run in that worker. ``IPCOMPARE_WORKERS=1`` turns the workers off (another
 number sets how many).
 """
 from __future__ import annotations
@@ -35,7 +36,8 @@ def imap(func: Callable, items: Sequence, min_items: int, chunksize: int = 1) ->
     """``func(item)`` for each item, in order: in worker processes when there are at least
     ``min_items`` items (the items and results must pickle), else in this process."""
     n = count()
-    if n < 2 or len(items) < min_items or "fork" not in multiprocessing.get_all_start_methods():
+    if (n < 2 or len(items) < min_items or multiprocessing.current_process().daemon
+            or "fork" not in multiprocessing.get_all_start_methods()):
         yield from map(func, items)
         return
     _FUNC.append(func)

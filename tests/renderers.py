@@ -1,5 +1,6 @@
 """Render a seed text as the formats plans really arrive in: a government web page, a PDF with a text
-layer, a Word .docx, GBK bytes, traditional characters. Test helpers only (not fixtures on disk)."""
+layer, a Word .docx, GBK bytes, traditional characters, a scan (image-only PDF, page image). Test
+helpers only (not fixtures on disk)."""
 from __future__ import annotations
 
 import html
@@ -16,7 +17,7 @@ FORMATS = ("html", "pdf", "docx", "gbk", "big5", "traditional")
 def render(fmt: str, doc_id: str, folder: Path) -> Path:
     """Seed ``doc_id`` as a file of format ``fmt`` in ``folder`` (made once, reused after)."""
     seed = SEEDS[doc_id].read_text("utf-8")
-    suffix = {"html": ".html", "pdf": ".pdf", "docx": ".docx"}.get(fmt, ".txt")
+    suffix = {"html": ".html", "pdf": ".pdf", "docx": ".docx", "scan": ".pdf", "png": ".png"}.get(fmt, ".txt")
     path = folder / f"{doc_id}_{fmt}{suffix}"
     if path.exists():
         return path
@@ -27,6 +28,10 @@ def render(fmt: str, doc_id: str, folder: Path) -> Path:
         to_pdf(seed, path, cjk_font(folder))
     elif fmt == "docx":
         to_docx(seed, path)
+    elif fmt == "scan":
+        to_scan_pdf(seed, path)
+    elif fmt == "png":
+        scan_pages(seed)[0][0].save(path)
     elif fmt == "gbk":
         path.write_bytes(seed.encode("gb18030"))  # GBK proper where the text allows (GZ2025 has a \xa0)
     elif fmt == "big5":
@@ -181,3 +186,43 @@ def to_traditional(text: str, config: str = "s2t") -> str:
     import opencc
 
     return opencc.OpenCC(config).convert(text)
+
+
+def scan_pages(text: str, dpi: int = 200, size: float = 16, pages: int | None = None) -> list:
+    """A4 page images of ``text`` as a scanner makes them: Noto Sans SC at ``size`` pt (公文's 三号),
+    paragraphs indented by two characters and wrapped at the margins, slightly blurred and turned
+    (alternately +-0.6 degrees); each page with the lines drawn on it: [(PIL image, lines)]."""
+    import pylopdf_fonts_zh_cn
+    from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+    px = size * dpi / 72
+    font = ImageFont.truetype(str(pylopdf_fonts_zh_cn.sans_path()), round(px))
+    width, height, margin, step = round(8.27 * dpi), round(11.69 * dpi), round(0.9 * dpi), round(1.6 * px)
+    lines = []
+    for block in text.split("\n"):
+        line = "\u3000\u3000" if block.strip() and "|" not in block else ""
+        for char in block.strip():
+            if font.getlength(line + char) > width - 2 * margin:
+                lines.append(line)
+                line = ""
+            line += char
+        lines += [line] if line.strip() else []
+    per_page, out = (height - 2 * margin) // step, []
+    for start in range(0, len(lines), per_page):
+        image = Image.new("L", (width, height), 255)
+        draw = ImageDraw.Draw(image)
+        for i, line in enumerate(lines[start:start + per_page]):
+            draw.text((margin, margin + i * step), line, font=font, fill=20)
+        angle = 0.6 if len(out) % 2 else -0.6
+        image = image.filter(ImageFilter.GaussianBlur(0.6 * dpi / 200)).rotate(angle, Image.BICUBIC, fillcolor=255)
+        out.append((image, lines[start:start + per_page]))
+        if pages and len(out) == pages:
+            break
+    return out
+
+
+def to_scan_pdf(text: str, path: Path) -> Path:
+    """An image-only PDF (no text layer) of the :func:`scan_pages` of ``text``."""
+    images = [image for image, _ in scan_pages(text)]
+    images[0].save(path, save_all=True, append_images=images[1:], resolution=200)
+    return path

@@ -41,7 +41,8 @@ def set_manifest(project, transform) -> str:
 
 
 def pdf_bytes(tmp, kind: str) -> bytes:
-    """A scanned PDF (images, no text), or the SX2022 seed as a password-protected PDF."""
+    """A scanned PDF of blank pages (images, no text), or the SX2022 seed (as text or as a scan) as a
+    password-protected PDF."""
     from fpdf import FPDF
     from PIL import Image
     from pypdf import PdfReader, PdfWriter
@@ -52,10 +53,25 @@ def pdf_bytes(tmp, kind: str) -> bytes:
             pdf.add_page()
             pdf.image(Image.new("L", (600, 840), 230), x=10, y=10, w=190)
         return bytes(pdf.output())
-    writer = PdfWriter(clone_from=PdfReader(renderers.render("pdf", "SX2022", tmp)))
+    writer = PdfWriter(clone_from=PdfReader(renderers.render("scan" if kind == "encrypted scan" else "pdf", "SX2022", tmp)))
     writer.encrypt("secret", algorithm="AES-256")
     writer.write(tmp / "encrypted.pdf")
     return (tmp / "encrypted.pdf").read_bytes()
+
+
+def image_bytes(kind: str) -> bytes:
+    """A PNG page image: of no text (a smooth gradient), cut off half way, or of 64 million pixels."""
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    if kind == "huge":
+        Image.new("L", (8000, 8000), 255).save(buf, "PNG")
+    else:
+        (Image.linear_gradient("L") if kind == "no text" else Image.effect_noise((800, 800), 60)).save(buf, "PNG")
+    data = buf.getvalue()
+    return data[:len(data) // 2] if kind == "truncated" else data
 
 
 def huge(project) -> str:
@@ -98,10 +114,18 @@ CASES = [
     ("undecodable bytes", lambda p, t: put(p, "garbled.txt", b"\x81\x20\xff\xfe\x80" * 200),
      "cannot decode the text (neither UTF-8, GBK/GB18030 nor Big5)"),
     ("PDF named .txt", lambda p, t: put(p, "plan.txt", b"%PDF-1.7\n1 0 obj\n"), "the content is PDF, not .txt; rename the file to .pdf"),
-    ("unsupported type", lambda p, t: put(p, "scan.png", b"\x89PNG\r\n\x1a\n"), "unsupported file type .png"),
+    ("unsupported type", lambda p, t: put(p, "scan.gif", b"GIF89a\x01\x00"), "unsupported file type .gif"),
     ("no extension", lambda p, t: put(p, "plan", NO_TASKS), "unsupported file type (none)"),
-    ("scanned PDF", lambda p, t: put(p, "scan.pdf", pdf_bytes(t, "scanned")), "the PDF has no text layer (a scan?)"),
+    ("scan of blank pages", lambda p, t: put(p, "scan.pdf", pdf_bytes(t, "scanned")),
+     "the PDF has no text layer and OCR found no text on any page"),
     ("encrypted PDF", lambda p, t: put(p, "locked.pdf", pdf_bytes(t, "encrypted")), "the PDF is encrypted with a password"),
+    ("encrypted scan", lambda p, t: put(p, "locked_scan.pdf", pdf_bytes(t, "encrypted scan")),
+     "the PDF is encrypted with a password"),
+    ("image of no text", lambda p, t: put(p, "photo.png", image_bytes("no text")), "no text found by OCR in the image"),
+    ("truncated image", lambda p, t: put(p, "cut.png", image_bytes("truncated")), "not a readable image"),
+    ("corrupt image", lambda p, t: put(p, "bad.jpg", b"\xff\xd8\xff\xe0" + bytes(range(256)) * 4), "not a readable image"),
+    ("image over the size limit", lambda p, t: put(p, "poster.png", image_bytes("huge")),
+     "page 1 is 8000 x 8000 pixels, over the limit of 60 million"),
     ("truncated PDF", lambda p, t: put(p, "cut.pdf", renderers.render("pdf", "SX2022", t).read_bytes()[:3000]),
      "not a readable PDF"),
     ("corrupt docx", lambda p, t: put(p, "broken.docx", b"PK\x03\x04" + bytes(range(200)) * 5), "not a readable Word .docx file"),
@@ -187,7 +211,7 @@ def test_bad_input_stops_the_run_with_one_line(ran, renders, name, break_it, mes
         assert time.perf_counter() - start < 5
 
 
-@pytest.mark.parametrize("name", ["scanned PDF", "50 MB file", "theme override for an unknown task"])
+@pytest.mark.parametrize("name", ["scan of blank pages", "50 MB file", "theme override for an unknown task"])
 def test_cli_reports_one_line_and_exit_status_2(ran, renders, name):
     _, break_it, message = next(c for c in CASES if c[0] == name)
     culprit = break_it(ran, renders)

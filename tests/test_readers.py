@@ -89,7 +89,7 @@ def test_pdf_pages_without_text_are_noted(tmp_path, renders):
     pdf.output(str(tmp_path / "mixed.pdf"))
     source = readers.read(tmp_path / "mixed.pdf")
     assert "1.推进立法" in source.text
-    assert source.notes == ["PDF page(s) 2 have no text layer (scanned?) and were skipped"]
+    assert source.notes == ["PDF page(s) 2 blank (no text found by OCR) and skipped"]
 
 
 def test_docx_tables_merged_cells_and_automatic_numbering(tmp_path):
@@ -164,7 +164,7 @@ def test_content_kind(head, kind):
 
 
 def test_a_reader_whose_dependency_fails_to_import_says_what_to_install(tmp_path, monkeypatch):
-    def old_pip_install(data, path):  # what trafilatura raises when lxml_html_clean was not installed
+    def old_pip_install(data, path, cache):  # what trafilatura raises when lxml_html_clean was not installed
         raise ImportError("lxml.html.clean module is now a separate project lxml_html_clean.\n"
                           "Install lxml[html_clean] or lxml_html_clean directly.")
 

@@ -12,9 +12,10 @@ from . import indicators
 from .outline import extract
 
 
-def read_document(row: pd.Series, raw: Path) -> dict:
-    """One manifest row's rows of the documents, tasks, targets and texts tables, and its warnings."""
-    doc = load_document(row, raw)
+def read_document(row: pd.Series, raw: Path, cache: Path | None = None) -> dict:
+    """One manifest row's rows of the documents, tasks, targets and texts tables, and its warnings
+    (``cache``: where pages read by OCR are kept)."""
+    doc = load_document(row, raw, cache=cache)
     found = extract(row.doc_id, doc.text)
     if not found.tasks:
         raise InputError(f"{doc.path}: {'; '.join(found.notes + doc.notes)}")
@@ -35,8 +36,19 @@ def read_document(row: pd.Series, raw: Path) -> dict:
         "targets": tables.join_list(t.text for t in found.doc_targets),
         "sha256": doc.sha256,
         "text_sha256": text_digest(doc.text),
-        "notes": tables.join_list(doc.notes + found.notes),
+        "notes": tables.join_list(doc.notes + _read_by_ocr(found.tasks, doc.ocr_text) + found.notes),
     }
     text = {"doc_id": row.doc_id, "province": doc.meta["province"], "text": doc.text}
     return {"document": document, "tasks": found.tasks, "targets": target_rows, "text": text, "path": str(doc.path),
             "warnings": doc.warnings + [f"{row.doc_id}: {n}" for n in found.notes]}
+
+
+def _read_by_ocr(tasks: list[dict], ocr_text: str) -> list[str]:
+    """A note naming the tasks read from pages read by OCR (their text starts there), if any."""
+    if not ocr_text:
+        return []
+    squashed = "".join(ocr_text.split())
+    ids = [t["task_id"] for t in tasks if "".join(t["text"].split())[:20] in squashed]
+    if len(ids) == len(tasks):
+        return [f"all {len(ids)} items read by OCR"]
+    return [f"items read by OCR: {', '.join(ids)}"] if ids else []

@@ -79,6 +79,7 @@ class Document:
     detected: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # how the file was read (see readers.Source)
+    ocr_text: str = ""  # the cleaned text of the pages read by OCR
 
 
 def text_digest(text: str) -> str:
@@ -113,18 +114,19 @@ def _resolve(meta: dict[str, str]) -> None:
         meta["level"] = metadata.level(meta["province"], meta["city"])
 
 
-def load_document(row: pd.Series, raw_dir: Path, options: bool = False) -> Document:
+def load_document(row: pd.Series, raw_dir: Path, options: bool = False, cache: Path | None = None) -> Document:
     """Read one manifest row's file, clean it and resolve its metadata (manifest wins). Only the
     level, province and years must be known (``options``: say which ``add`` option gives a missing
     one); a title the text does not state is its first heading-like line, else the file name, with
-    a note. Traditional characters are converted to simplified here, before cleaning (see :mod:`readers`)."""
+    a note. Traditional characters are converted to simplified here, before cleaning (see :mod:`readers`);
+    pages read by OCR are cached in ``cache``."""
     path = Path(raw_dir) / row.file
     if not path.exists():
         raise InputError(f"{path}: file listed in the manifest ({row.doc_id}) does not exist")
-    source = readers.read(path)
+    source = readers.read(path, cache)
     raw = source.text
     found = metadata.detect(clean.normalize(raw))
-    meta, detected, warnings, notes = dict(row), [], [], list(source.notes)
+    meta, detected, warnings, notes = dict(row), [], [f"{row.doc_id}: {w}" for w in source.warnings], list(source.notes)
     for key in DETECTABLE:
         auto = str(found.get(key, "")) if _agrees(key, str(found.get(key, "")), row) else ""
         if not meta[key] and auto:
@@ -148,4 +150,5 @@ def load_document(row: pd.Series, raw_dir: Path, options: bool = False) -> Docum
     if not text.strip():
         raise InputError(f"{path}: no text left after removing page furniture")
     warnings += [f"{row.doc_id}: {n}" for n in notes[len(source.notes):]]
-    return Document(meta, path, text, hashlib.sha256(path.read_bytes()).hexdigest(), detected, warnings, notes)
+    return Document(meta, path, text, hashlib.sha256(path.read_bytes()).hexdigest(), detected, warnings, notes,
+                    clean.clean_text(source.ocr_text) if source.ocr_text else "")

@@ -1,9 +1,11 @@
 """Read a source file into text. Every failure is an :class:`InputError` naming the file.
 
 Supported: ``.txt`` (UTF-8 with or without BOM, GBK/GB18030, Big5), ``.html``/``.htm`` (the article
-body of a web page, via trafilatura), ``.pdf`` with a text layer (pdfplumber; wrapped lines are
-rejoined, ruled tables become ``cell | cell |`` rows), ``.docx`` (python-docx, tables as rows) and
-``.doc`` (converted with LibreOffice or antiword when one is installed). Files over :data:`MAX_MB`
+body of a web page, via trafilatura), ``.pdf`` (pdfplumber; wrapped lines are rejoined, ruled tables
+become ``cell | cell |`` rows; pages without a text layer are rendered by pypdfium2 and read by OCR,
+:mod:`.ocr`), page images ``.png``, ``.jpg``, ``.tif`` (multi-page too; by OCR), ``.docx``
+(python-docx, tables as rows) and ``.doc`` (converted with LibreOffice or antiword when one is
+installed). OCR'd lines are rejoined into paragraphs as a PDF's are. Files over :data:`MAX_MB`
 are refused unread. Text in traditional characters is converted to simplified (OpenCC ``t2s``) for
 analysis; the file itself is never changed.
 """
@@ -23,10 +25,12 @@ from .clean import normalize, t2s
 from .markers import marker
 
 MAX_MB = 20  # larger files are refused unread: plans are a few MB at most, even as PDF
-SUPPORTED = (".txt", ".text", ".md", ".html", ".htm", ".pdf", ".docx", ".doc")
+SUPPORTED = (".txt", ".text", ".md", ".html", ".htm", ".pdf", ".docx", ".doc", ".png", ".jpg", ".jpeg", ".tif", ".tiff")
 _KIND_OF_SUFFIX = {".txt": "text", ".text": "text", ".md": "text", ".html": "html", ".htm": "html",
-                   ".pdf": "pdf", ".docx": "docx", ".doc": "doc"}
-_MAGIC = [(b"%PDF-", "pdf"), (b"PK\x03\x04", "docx"), (b"\xd0\xcf\x11\xe0", "doc"), (b"{\\rtf", "rtf")]
+                   ".pdf": "pdf", ".docx": "docx", ".doc": "doc", ".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg",
+                   ".tif": "tiff", ".tiff": "tiff"}
+_MAGIC = [(b"%PDF-", "pdf"), (b"PK\x03\x04", "docx"), (b"\xd0\xcf\x11\xe0", "doc"), (b"{\\rtf", "rtf"),
+          (b"\x89PNG\r\n\x1a\n", "png"), (b"\xff\xd8\xff", "jpeg"), (b"II*\x00", "tiff"), (b"MM\x00*", "tiff")]
 _HTML = re.compile(rb"^(?:\xef\xbb\xbf)?\s*<(?:!doctype\s+html|html|head|body|meta)\b", re.I)
 _TRADITIONAL_SHARE = 0.05  # converted when t2s changes at least this share of the Han characters
 _HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -36,14 +40,18 @@ _PAGE_NUMBER = re.compile(r"^(?:[-—–‒\s]*\d{1,4}[-—–‒\s]*|第\s*\d+\
 
 @dataclass
 class Source:
-    """A file's text ready for cleaning (simplified characters) and notes on how it was read."""
+    """A file's text ready for cleaning (simplified characters), notes on how it was read, warnings
+    (OCR'd lines to check) and the text of the pages read by OCR."""
 
     text: str
     notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    ocr_text: str = ""
 
 
-def read(path: Path) -> Source:
-    """The text of a source document, by its extension (checked against its content)."""
+def read(path: Path, cache: Path | None = None) -> Source:
+    """The text of a source document, by its extension (checked against its content); pages read by
+    OCR are cached in the folder ``cache`` (none: not kept)."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED:
@@ -65,17 +73,18 @@ def read(path: Path) -> Source:
     if kind and kind != expected:
         raise InputError(f"{path}: the content is {kind.upper()}, not {suffix}; rename the file to .{kind}")
     try:
-        text, notes = _READERS[expected](data, path)
+        source = _READERS[expected](data, path, cache)
     except ImportError as err:  # a dependency missing or broken (e.g. installed by an old pip)
         raise InputError(f"{path}: reading {expected} files needs the package {_distribution(err)}, which does not "
                          f"import ({' '.join(str(err).split())[:120]}); install it: pip install {_distribution(err)}") from None
-    if not text.strip():
+    if not source.text.strip():
         raise InputError(f"{path}: no text in the document")
-    text, converted = to_simplified(text)
+    source.text, converted = to_simplified(source.text)
     if converted:
-        notes.append(f"traditional characters converted to simplified (OpenCC t2s, {converted} characters); "
-                     "the file keeps the original")
-    return Source(text, notes)
+        source.ocr_text = to_simplified(source.ocr_text)[0]
+        source.notes.append(f"traditional characters converted to simplified (OpenCC t2s, {converted} characters); "
+                            "the file keeps the original")
+    return source
 
 
 # Distributions of the modules the readers import, where the names differ (lxml.html.clean: trafilatura's).
@@ -148,12 +157,12 @@ def _cells_line(cells: list[str]) -> str:
     return " | ".join(out) + " |"
 
 
-def _read_text(data: bytes, path: Path) -> tuple[str, list[str]]:
+def _read_text(data: bytes, path: Path, cache: Path | None = None) -> Source:
     text, encoding = decode(data, path)
-    return text, [] if encoding == "utf-8" else [f"decoded as {encoding.upper()}"]
+    return Source(text, [] if encoding == "utf-8" else [f"decoded as {encoding.upper()}"])
 
 
-def _read_html(data: bytes, path: Path) -> tuple[str, list[str]]:
+def _read_html(data: bytes, path: Path, cache: Path | None = None) -> Source:
     """The article body (navigation, scripts, share widgets dropped); tables as ``cell | cell |``."""
     import trafilatura
 
@@ -165,7 +174,7 @@ def _read_html(data: bytes, path: Path) -> tuple[str, list[str]]:
     # trafilatura writes table rows as "| a | b |"; the corpus convention is "a | b |".
     lines = [line.strip()[1:].strip() if line.strip().startswith("|") and line.strip().endswith("|") else line
              for line in body.split("\n")]
-    return "\n".join(lines), []
+    return Source("\n".join(lines))
 
 
 @dataclass
@@ -190,7 +199,11 @@ def _page_lines(page) -> list[_Line]:
     for table in tables:
         for row, cells in zip(table.rows, table.extract()):
             items.append((row.bbox[1], _Line(_cells_line(cells), table=True)))
-    lines = [line for _, line in sorted(items, key=lambda item: item[0])]
+    return _without_page_numbers([line for _, line in sorted(items, key=lambda item: item[0])])
+
+
+def _without_page_numbers(lines: list[_Line]) -> list[_Line]:
+    """A page's lines less a page number at the bottom or the top."""
     while lines and _PAGE_NUMBER.match(lines[-1].text.strip()):
         lines.pop()
     while lines and _PAGE_NUMBER.match(lines[0].text.strip()):
@@ -221,32 +234,128 @@ def _unwrap(lines: list[_Line]) -> str:
     return "\n".join(out)
 
 
-def _read_pdf(data: bytes, path: Path) -> tuple[str, list[str]]:
-    """Text of a PDF with a text layer; a scan (no text at all) or a password is an error."""
+def _read_pdf(data: bytes, path: Path, cache: Path | None = None) -> Source:
+    """Text of a PDF: its text layer, and OCR for the pages that have none; a password is an error."""
     import pdfplumber
     from pdfminer.pdfdocument import PDFPasswordIncorrect
 
-    lines, blank = [], []
+    pages, scanned = [], []
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             for number, page in enumerate(pdf.pages, start=1):
-                found = _page_lines(page)
-                lines += found
-                blank += [] if found else [number]
+                pages.append(_page_lines(page))
+                scanned += [] if pages[-1] else [number]
     except Exception as err:  # pdfminer raises many kinds of errors on damaged files
         cause = err.args[0] if err.args and isinstance(err.args[0], Exception) else err
         if isinstance(cause, PDFPasswordIncorrect):
             raise InputError(f"{path}: the PDF is encrypted with a password; save an unprotected copy "
                              "(e.g. print it to PDF) and add that") from None
         raise InputError(f"{path}: not a readable PDF ({type(cause).__name__}: {str(cause)[:80]})") from None
-    if not lines:
-        raise InputError(f"{path}: the PDF has no text layer (a scan?); run OCR on it first "
-                         "(e.g. `ocrmypdf --language chi_sim in.pdf out.pdf`) or find a text version")
-    notes = [f"PDF page(s) {', '.join(map(str, blank))} have no text layer (scanned?) and were skipped"] if blank else []
-    return _unwrap(lines), notes
+    if not scanned:
+        return Source(_unwrap([line for page in pages for line in page]))
+    images, widths = _rendered(data, scanned, path)
+    read = _read_scans(images, widths, scanned, path, cache, "PDF")
+    for number, lines in zip(scanned, read.pages):
+        pages[number - 1] = lines
+    if not any(pages):
+        raise InputError(f"{path}: the PDF has no text layer and OCR found no text on any page "
+                         "(blank pages, or pictures without text?)")
+    return Source(_unwrap([line for page in pages for line in page]), read.notes, read.warnings,
+                  _unwrap([line for page in read.pages for line in page]))
 
 
-def _read_docx(data: bytes, path: Path) -> tuple[str, list[str]]:
+def _rendered(data: bytes, numbers: list[int], path: Path) -> tuple[list, list[float]]:
+    """Pages ``numbers`` of a PDF as images for OCR (pypdfium2) and their widths in points."""
+    import pypdfium2
+
+    from . import ocr
+
+    images, widths = [], []
+    try:
+        pdf = pypdfium2.PdfDocument(data)
+        for number in numbers:
+            page = pdf[number - 1]
+            width, height = page.get_size()
+            images.append(page.render(scale=ocr.LONG_SIDE / max(width, height, 1), grayscale=True).to_pil())
+            widths.append(width)
+    except pypdfium2.PdfiumError as err:
+        raise InputError(f"{path}: not a readable PDF (page images: {str(err)[:80]})") from None
+    return images, widths
+
+
+@dataclass
+class _Scans:
+    pages: list[list[_Line]]  # the lines of each page, in the page's units
+    notes: list[str]
+    warnings: list[str]
+
+
+def _read_scans(images: list, widths: list[float], numbers: list[int], path: Path, cache: Path | None,
+                what: str) -> _Scans:
+    """OCR of page images ``numbers`` (``widths``: each page's width in the units of the other pages'
+    lines); notes on what was read, warnings on lines to check."""
+    from . import ocr
+
+    pages, notes, warnings, confidences = [], [], [], []
+    for number, width, page in zip(numbers, widths, ocr.read_pages(images, cache, path.name)):
+        unit = width / page.width
+        lines = _without_page_numbers([_Line(l.text, l.x0 * unit, l.x1 * unit, l.height * unit) for l in page.lines])
+        pages.append(lines)
+        confidences += [l.confidence for l in page.lines]
+        low = [l for l in page.lines if l.confidence < ocr.LOW_CONFIDENCE]
+        if low:
+            warnings.append(f"page {number}: {len(low)} line(s) read by OCR with confidence below "
+                            f"{ocr.LOW_CONFIDENCE}, check them: " + "; ".join(f"{l.text[:30]!r} ({l.confidence:.2f})"
+                                                                                for l in low[:5]))
+        if page.rotation:
+            notes.append(f"page {number} was turned by {page.rotation} degrees; read upright")
+    blank = [n for n, lines in zip(numbers, pages) if not lines]
+    if done := [n for n in numbers if n not in blank]:
+        notes.insert(0, f"{what} page(s) {_ranges(done)} read by OCR (RapidOCR PP-OCRv4, mean confidence "
+                        f"{sum(confidences) / len(confidences):.2f})")
+    if blank:
+        notes.append(f"{what} page(s) {_ranges(blank)} blank (no text found by OCR) and skipped")
+    return _Scans(pages, notes, warnings)
+
+
+def _ranges(numbers: list[int]) -> str:
+    """Page numbers as ranges: 1-3, 5."""
+    out: list[list[int]] = []
+    for n in numbers:
+        if out and n == out[-1][-1] + 1:
+            out[-1].append(n)
+        else:
+            out.append([n])
+    return ", ".join(f"{r[0]}-{r[-1]}" if len(r) > 1 else str(r[0]) for r in out)
+
+
+def _read_image(data: bytes, path: Path, cache: Path | None = None) -> Source:
+    """A page image (PNG, JPEG, TIFF of one or more pages) read by OCR; EXIF orientation applied."""
+    from PIL import Image, ImageOps, ImageSequence
+
+    from . import ocr
+
+    images = []
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            for frame in ImageSequence.Iterator(image):
+                if frame.width * frame.height > ocr.MAX_PIXELS:
+                    raise InputError(f"{path}: page {len(images) + 1} is {frame.width} x {frame.height} pixels, over "
+                                     f"the limit of {ocr.MAX_PIXELS // 10**6} million for a page image; scan at 300 dpi")
+                images.append(ImageOps.exif_transpose(frame).convert("L"))
+    except Image.DecompressionBombError:
+        raise InputError(f"{path}: the image is over the size limit for a page image "
+                         f"({ocr.MAX_PIXELS // 10**6} million pixels); scan at 300 dpi") from None
+    except (OSError, ValueError, SyntaxError, EOFError) as err:  # PIL's errors on damaged or cut files
+        raise InputError(f"{path}: not a readable image ({type(err).__name__}: {str(err)[:80]})") from None
+    read = _read_scans(images, [float(i.width) for i in images], list(range(1, len(images) + 1)), path, cache, "image")
+    if not any(read.pages):
+        raise InputError(f"{path}: no text found by OCR in the image (blank, or a picture without text?)")
+    text = _unwrap([line for page in read.pages for line in page])
+    return Source(text, read.notes, read.warnings, text)
+
+
+def _read_docx(data: bytes, path: Path, cache: Path | None = None) -> Source:
     """Paragraphs and tables in document order; tables as ``cell | cell |`` rows."""
     import docx
     from docx.table import Table
@@ -266,10 +375,10 @@ def _read_docx(data: bytes, path: Path) -> tuple[str, list[str]]:
             auto_numbered += bool(block._p.xpath("./w:pPr/w:numPr") or block.style.element.xpath("./w:pPr/w:numPr"))
     notes = [f"{auto_numbered} paragraph(s) use Word's automatic numbering: their numbers are not in the text"
              ] if auto_numbered else []
-    return "\n".join(lines), notes
+    return Source("\n".join(lines), notes)
 
 
-def _read_doc(data: bytes, path: Path) -> tuple[str, list[str]]:
+def _read_doc(data: bytes, path: Path, cache: Path | None = None) -> Source:
     """Legacy Word: converted to .docx by LibreOffice, else to text by antiword."""
     office = shutil.which("soffice") or shutil.which("libreoffice")
     antiword = shutil.which("antiword")
@@ -281,13 +390,15 @@ def _read_doc(data: bytes, path: Path) -> tuple[str, list[str]]:
             if office:
                 subprocess.run([office, "--headless", "--convert-to", "docx", "--outdir", tmp, str(path)],
                                capture_output=True, timeout=300, check=True)
-                text, notes = _read_docx((Path(tmp) / f"{path.stem}.docx").read_bytes(), path)
-                return text, notes + ["converted from .doc with LibreOffice"]
+                source = _read_docx((Path(tmp) / f"{path.stem}.docx").read_bytes(), path)
+                source.notes.append("converted from .doc with LibreOffice")
+                return source
             out = subprocess.run([antiword, "-w", "0", "-m", "UTF-8.txt", str(path)], capture_output=True, timeout=300, check=True)
-            return out.stdout.decode("utf-8", errors="replace"), ["converted from .doc with antiword (tables as text)"]
+            return Source(out.stdout.decode("utf-8", errors="replace"), ["converted from .doc with antiword (tables as text)"])
         except (subprocess.SubprocessError, OSError) as err:
             raise InputError(f"{path}: {Path(office or antiword).name} could not convert this .doc "
                              f"({type(err).__name__}); save it as .docx in Word or WPS") from None
 
 
-_READERS = {"text": _read_text, "html": _read_html, "pdf": _read_pdf, "docx": _read_docx, "doc": _read_doc}
+_READERS = {"text": _read_text, "html": _read_html, "pdf": _read_pdf, "docx": _read_docx, "doc": _read_doc,
+            "png": _read_image, "jpeg": _read_image, "tiff": _read_image}
