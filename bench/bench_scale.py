@@ -131,7 +131,7 @@ def add_plan(folder: Path, rng: random.Random, pool, k: int, rows: list[str] | N
 
 # -- runs ----------------------------------------------------------------------------------------
 
-STAGES = ("documents", "segment", "themes", "coverage", "tables", "charts")
+STAGES = ("documents", "segment", "themes", "instruments", "coverage", "tables", "charts")
 
 
 def jieba_alone(root: Path) -> dict:

@@ -141,19 +141,24 @@ class InstrumentModel(themes.SeededModel):
         others[np.arange(len(top)), top] = -1
         return top, others.argmax(1)
 
-    def code_clauses(self, text: str) -> str:
-        """Each clause of ``text`` with seed words, coded by them alone (clauses are too short for the
-        classifier, and need no segmenting): "1 planning; 3 regulation" (clause numbers in text order)."""
-        parts = clauses(text)
-        found = [find_seeds(self.pattern_, self._seed_text(c)) for c in parts]
-        scores = self._seed_scores({"content": found, "title": [Counter()] * len(parts)})
-        top = self._rank(scores)[0] if parts else []
-        return join_list(f"{k} {self.ids_[j]}" for k, (j, f) in enumerate(zip(top, found), 1) if f)
+    def code_clauses(self, texts: list[str]) -> list[str]:
+        """For each text, each of its clauses with seed words coded by them alone (clauses are too short
+        for the classifier, and need no segmenting): "1 planning; 3 regulation" (clause numbers in
+        text order). All clauses are scored at once."""
+        parts = [(i, k, c) for i, text in enumerate(texts) for k, c in enumerate(clauses(text), 1)]
+        found = [find_seeds(self.pattern_, self._seed_text(c)) for _, _, c in parts]
+        cells: list[list[str]] = [[] for _ in texts]
+        if parts:
+            top = self._rank(self._seed_scores({"content": found, "title": [Counter()] * len(parts)}))[0]
+            for (i, k, _), j, f in zip(parts, top, found):
+                if f:
+                    cells[i].append(f"{k} {self.ids_[j]}")
+        return [join_list(c) for c in cells]
 
     def transform(self, tasks: pd.DataFrame) -> pd.DataFrame:
-        out = super().transform(tasks)
-        mixed = (tasks["kind"] == "task") & (out["secondary"] != "")
-        out["clauses"] = [self.code_clauses(c) if m else "" for c, m in zip(tasks["content"].fillna(""), mixed)]
+        out = super().transform(tasks).assign(clauses="")
+        mixed = ((tasks["kind"] == "task") & (out["secondary"] != "")).to_numpy()
+        out.loc[mixed, "clauses"] = self.code_clauses(tasks.loc[mixed, "content"].fillna("").tolist())
         return out
 
 

@@ -96,6 +96,34 @@ def theme_matrix(t: Tables, value: str = "share", by: str = "province") -> pd.Da
     return m.reindex(index=[k for k in order_ if k in m.index], columns=list(theme_names()), fill_value=0)
 
 
+def instrument_names(lang: str = "zh") -> dict[str, str]:
+    """Instrument type, sub-type and field id -> name in ``lang``, in taxonomy order (data/instruments.md)."""
+    from ..analysis.instruments import names
+
+    return {k: en if lang == "en" else zh for k, (zh, en) in names().items()}
+
+
+def instrument_matrix(t: Tables, value: str = "n_tasks", by: str = "province") -> pd.DataFrame:
+    """Rows: (province with a provincial plan, or document, instrument type), in document and taxonomy
+    order; columns: field ids."""
+    from ..analysis.instruments import taxonomy
+
+    frame = t["instrument_by_province"] if by == "province" else t["instrument_by_document"]
+    key = "province" if by == "province" else "doc_id"
+    keys = provinces(t) if by == "province" else list(t["documents"]["doc_id"])
+    keys = [k for k in keys if k in set(frame[key])]
+    rows = pd.MultiIndex.from_product([keys, [c.id for c in taxonomy()["types"]]], names=[key, "type"])
+    m = frame.pivot_table(index=[key, "type"], columns="field", values=value, aggfunc="sum", fill_value=0)
+    return m.reindex(index=rows, columns=[c.id for c in taxonomy()["fields"]], fill_value=0)
+
+
+def instrument_types(t: Tables, value: str = "n_tasks", by: str = "province") -> pd.DataFrame:
+    """Rows: provinces or documents (document order); columns: instrument type ids: tasks (or shares) of each."""
+    m = instrument_matrix(t, value, by)
+    keys, kinds = (list(dict.fromkeys(m.index.get_level_values(i))) for i in (0, 1))
+    return m.sum(axis=1).unstack("type").reindex(index=keys, columns=kinds)
+
+
 def gap_counts(t: Tables) -> pd.DataFrame:
     """Per province: required (必做) national tasks it leaves absent or partial (gaps.csv), of how many required."""
     required = t["coverage_by_province"]

@@ -31,10 +31,16 @@ WORD = {"en": "report.en.docx", "zh": "report.zh.docx"}
 TEXT = {
     "en": {
         "title": "IP policy plans compared", "other": "中文版", "made": "Made by ipcompare on {date}.",
-        "corpus": "Corpus", "themes": "Themes", "coverage": "Coverage of the national guideline",
+        "corpus": "Corpus", "themes": "Themes", "instruments": "Policy instruments",
+        "coverage": "Coverage of the national guideline",
         "provinces": "Provinces", "evidence": "Evidence",
         "corpus_intro": "{n_docs} documents, {n_tasks} tasks, {n_targets} quantitative targets.",
         "themes_intro": "Each task has one primary theme (data/themes.md); shares are of each document's tasks.",
+        "instruments_intro": "Each task is coded by the policy instrument it uses (data/instruments.md: Rothwell "
+                             "and Zegveld's supply-side, environmental and demand-side tools) and by the field of "
+                             "the IP chain its theme belongs to; shares are of each province's tasks. Every task's code, "
+                             "with the words that decided it: data/processed/instruments.csv.",
+        "instrument_shares": "Instrument types per province (share of its tasks)",
         "coverage_intro": "Verdicts on each national task-list item, per provincial document and per province "
                           "(best over its documents). Documents issued before the guideline are marked.",
         "gaps": "Gaps of {province}", "no_gaps": "No gaps.", "local": "Local initiatives (no national counterpart)",
@@ -50,10 +56,14 @@ TEXT = {
     },
     "zh": {
         "title": "知识产权政策规划比较", "other": "English", "made": "ipcompare 生成于 {date}。",
-        "corpus": "文件概况", "themes": "主题", "coverage": "国家工作指引的覆盖情况",
+        "corpus": "文件概况", "themes": "主题", "instruments": "政策工具", "coverage": "国家工作指引的覆盖情况",
         "provinces": "各省特点", "evidence": "证据",
         "corpus_intro": "共 {n_docs} 份文件、{n_tasks} 项任务、{n_targets} 个量化目标。",
         "themes_intro": "每项任务归入一个主要主题（data/themes.md）；占比按各文件的任务数计算。",
+        "instruments_intro": "每项任务按其所用的政策工具编码（data/instruments.md：Rothwell 与 Zegveld 的供给型、"
+                             "环境型、需求型工具），并按其主题所属的知识产权链条环节归类；占比按各省的任务数计算。"
+                             "每项任务的编码及其依据词见 data/processed/instruments.csv。",
+        "instrument_shares": "各省政策工具类型（占其任务数的比例）",
         "coverage_intro": "国家任务清单逐项的覆盖判断：按省级文件，以及按省份（取其各文件中最好的判断）。"
                           "早于指引发布的文件已标明。",
         "gaps": "{province}的缺口", "no_gaps": "无缺口。", "local": "地方特色任务（无国家对应任务）",
@@ -69,6 +79,7 @@ TEXT = {
 CHARTS_OF = {  # charts of each section of the index page
     "corpus": ["documents", "structure", "fields", "targets"],
     "themes": ["theme_shares", "theme_counts", "theme_terms", "task_map"],
+    "instruments": ["instrument_matrix", "instrument_types"],
     "coverage": ["coverage", "gaps"],
     "explore": ["targets_compared", "network"],
 }
@@ -119,7 +130,7 @@ def write_figures(t: Tables, folder: Path, progress: bool = False,
     those of its last drawing there is written from what that drawing made, not drawn again.
     """
     jobs = [(lang, *chart) for lang in LANGS for chart in chart_list(t)]
-    version = code_version(("views.report",), ("themes.md",), ("matplotlib", "plotly", "pylopdf-fonts-zh-cn"))
+    version = code_version(("views.report",), ("themes.md", "instruments.md"), ("matplotlib", "plotly", "pylopdf-fonts-zh-cn"))
     made_from = digest(version, datetime.date.today().isoformat(), *(frame_key(t[n]) for n in sorted(t)))
     slots = {f"{lang}/{stem}": digest(made_from, lang, stem, repr(options)) for lang, stem, _, options in jobs}
     store = Store(cache_dir, "charts")
@@ -193,6 +204,15 @@ def themes_section(t: Tables, lang: str, divs: dict) -> dict:
     return {"charts": _charts(divs, lang, CHARTS_OF["themes"])}
 
 
+def instruments_section(t: Tables, lang: str, divs: dict) -> dict:
+    shares = None
+    if "instrument_by_province" in t and len(t["instrument_by_province"]):
+        shares = frames.instrument_types(t, "share").round(3)
+        shares = shares.rename(columns=frames.instrument_names(lang)).rename_axis(None, axis=1)
+        shares.insert(0, TEXT[lang]["doc_columns"][1], [province_name(p, lang) for p in shares.index])
+    return {"charts": _charts(divs, lang, CHARTS_OF["instruments"]), "shares": shares}
+
+
 def coverage_section(t: Tables, lang: str, divs: dict) -> dict:
     gaps = [(TEXT[lang]["gaps"].format(province=province_name(p, lang)), _gaps(t, p)) for p in frames.provinces(t)
             if "gaps" in t]
@@ -238,8 +258,9 @@ def evidence_section(t: Tables, lang: str, divs: dict) -> dict:
     return {"tables": tables_}
 
 
-PAGE_SECTIONS = {"corpus": corpus_section, "themes": themes_section, "coverage": coverage_section,
-                 "provinces": provinces_section, "explore": explore_section, "evidence": evidence_section}
+PAGE_SECTIONS = {"corpus": corpus_section, "themes": themes_section, "instruments": instruments_section,
+                 "coverage": coverage_section, "provinces": provinces_section, "explore": explore_section,
+                 "evidence": evidence_section}
 
 
 def page_sections(t: Tables, lang: str, divs: dict) -> list[dict]:

@@ -5,11 +5,12 @@ processed tables (a :class:`~ipcompare.views.corpus.Corpus` or a dict of DataFra
 matplotlib Figure, or a plotly Figure when ``interactive``. ``lang="en"`` labels everything in
 English (theme names from data/themes.md, provinces in pinyin; document text stays Chinese).
 One module per chart family (``_overview``, ``_themes``, ``_coverage``, ``_profile``, ``_targets``,
-``_network``); shared
+``_network``, ``_instruments``); shared
 styling in ``_style``. :data:`CHARTS` lists them by name (the report and ``Corpus.chart`` read it);
 :func:`save` writes PNG (200 dpi), SVG or self-contained HTML.
 """
 from ._coverage import coverage, coverage_grid, gaps
+from ._instruments import instrument_matrix, instrument_types
 from ._network import network
 from ._overview import documents, fields, structure, targets
 from ._profile import profile
@@ -28,6 +29,8 @@ CHARTS = {
     "task_map": task_map,
     "coverage": coverage,
     "gaps": gaps,
+    "instrument_matrix": instrument_matrix,
+    "instrument_types": instrument_types,
     "profile": profile,
     "targets_compared": targets_compared,
     "network": network,
@@ -37,6 +40,7 @@ NEEDS = {
     "theme_shares": ("theme_by_province",), "theme_counts": ("theme_by_province",), "theme_terms": ("theme_terms",),
     "task_map": ("themes",), "coverage": ("coverage",), "gaps": ("coverage_by_province",),
     "profile": ("theme_by_province",), "targets_compared": ("targets_by_indicator",), "network": ("tasks",),
+    "instrument_matrix": ("instrument_by_province",), "instrument_types": ("instrument_by_province",),
 }
 __all__ = ["CHARTS", "DPI", "NEEDS", "coverage_grid", "html_div", "html_page", "plotly_js", "save", "task_projection",
            "use_cjk_font"]

@@ -134,6 +134,17 @@ def source_line(t: Tables, doc_ids, lang: str = "zh") -> str:
     return L["source"].format(docs=docs, date=datetime.date.today().isoformat())
 
 
+def row_labels(t: Tables, keys, by: str, lang: str) -> list[str]:
+    """Names of provinces (``by="province"``) or labels of documents, for rows of a chart."""
+    return [province_name(k, lang) if by == "province" else doc_label(t, k, lang) for k in keys]
+
+
+def docs_of(t: Tables, keys, by: str) -> list[str]:
+    """The documents of those provinces (``by="province"``) or those documents, for the source line."""
+    docs = t["documents"]
+    return list(docs.loc[docs["province" if by == "province" else "doc_id"].isin(keys), "doc_id"])
+
+
 def all_docs(t: Tables) -> list[str]:
     return list(t["documents"]["doc_id"])
 

@@ -12,12 +12,13 @@ from ._style import (
     Panel,
     all_docs,
     bars,
-    doc_label,
+    docs_of,
     finish,
     heatmap,
     labels,
     layout,
     new_figure,
+    row_labels,
     source_line,
     theme_style,
     wrap,
@@ -36,22 +37,13 @@ LABELS = labels({
 })
 
 
-def _row_labels(t: Tables, keys, by: str, lang: str) -> list[str]:
-    return [province_name(k, lang) if by == "province" else doc_label(t, k, lang) for k in keys]
-
-
-def _docs_of(t: Tables, keys, by: str) -> list[str]:
-    docs = t["documents"]
-    return list(docs.loc[docs["province" if by == "province" else "doc_id"].isin(keys), "doc_id"])
-
-
 def theme_shares(t: Tables, lang: str = "zh", interactive: bool = False, by: str = "document"):
     """Heatmap, document (labelled with its province and years; or province) x theme: share of its
     tasks with that primary theme, so each document is normalised by its own task count."""
     L = LABELS[lang]
     m = frames.theme_matrix(t, "share", by)
-    shown = m.set_axis(_row_labels(t, m.index, by, lang)).rename(columns=theme_names(lang))
-    return heatmap(shown, L["theme_shares"], source_line(t, _docs_of(t, m.index, by), lang), interactive, lang=lang,
+    shown = m.set_axis(row_labels(t, m.index, by, lang)).rename(columns=theme_names(lang))
+    return heatmap(shown, L["theme_shares"], source_line(t, docs_of(t, m.index, by), lang), interactive, lang=lang,
                    ylabel=L[by], width=10.0)
 
 
@@ -59,11 +51,11 @@ def theme_counts(t: Tables, lang: str = "zh", interactive: bool = False, by: str
     """Stacked bars: tasks of each province (or document) by primary theme."""
     L = LABELS[lang]
     m = frames.theme_matrix(t, "n_tasks", by)
-    frame = m.set_axis(_row_labels(t, m.index, by, lang)).rename(columns=theme_names(lang))
+    frame = m.set_axis(row_labels(t, m.index, by, lang)).rename(columns=theme_names(lang))
     styles = [theme_style(i) for i in range(m.shape[1])]
     panel = Panel("", frame, [s["color"] for s in styles], [s["hatch"] for s in styles],
                   [s["pattern"] for s in styles], xlabel=L["n_tasks"], annotate=True)
-    return bars([panel], L["theme_counts"], source_line(t, _docs_of(t, m.index, by), lang), interactive, lang=lang, width=10.0)
+    return bars([panel], L["theme_counts"], source_line(t, docs_of(t, m.index, by), lang), interactive, lang=lang, width=10.0)
 
 
 def theme_terms(t: Tables, lang: str = "zh", interactive: bool = False, n: int = 8):
