@@ -24,7 +24,7 @@ from matplotlib import font_manager
 from matplotlib.figure import Figure
 from plotly.subplots import make_subplots
 
-from ..frames import Tables, place_name
+from ..frames import Tables, place_name, province_name
 from ..webfont import FAMILY, font_face
 
 DPI = 200
