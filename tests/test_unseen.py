@@ -253,8 +253,15 @@ def test_a_municipal_plan_runs_end_to_end(city_run):
     assert "贵阳市 (city, Guizhou)" in (project.reports / "index.html").read_text("utf-8")
     from ipcompare.views import frames
 
+    from ipcompare.views.charts import coverage_grid
+
     docs = frames.order(t)  # a city's plan beside its province's own, in charts
     assert docs.index(added.doc_id) == docs.index("GZSVC2023") + 1
+    grid, _ = coverage_grid(t, "zh", "province")  # the default matrix: a column of its own, after 贵州
+    keys = grid.attrs["keys"]
+    assert keys.index(added.doc_id) == keys.index("贵州") + 1 and "GZM2025 贵州·贵阳市 2025" in grid.columns
+    assert (grid[grid.columns[keys.index(added.doc_id)]].replace("", None).dropna()
+            == mine.loc[[r for r in grid.attrs["nat_tasks"] if r], "verdict"].to_numpy()).all()
 
 
 def test_themes_carry_to_the_guideline_body_measures(run_result):

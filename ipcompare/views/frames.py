@@ -75,15 +75,27 @@ def national_units(t: Tables) -> pd.DataFrame:
     return rows.assign(section=rows["section_path"] + " " + rows["section_titles"])
 
 
-def order(t: Tables, key: str = "doc_id") -> list[str]:
+def city_plans(t: Tables) -> list[str]:
+    """doc_ids of the municipal (city) plans."""
+    docs = t["documents"]
+    return list(docs.loc[docs["level"] == "municipal", "doc_id"])
+
+
+def order(t: Tables, key: str = "doc_id", cities: bool = False) -> list[str]:
     """Provinces (``key="province"``) in document order, or documents grouped under their province
-    (in that order), a province's own documents before its cities'."""
+    (in that order), a province's own documents before its cities'. ``cities``: the provinces
+    followed each by the doc_ids of its city plans."""
     docs = t["documents"]
     provinces_ = list(dict.fromkeys(docs["province"]))
-    if key == "province":
-        return provinces_
     rank = docs["province"].map(provinces_.index) * 2 + (docs["level"] == "municipal")
-    return list(docs.assign(_rank=rank).sort_values("_rank", kind="stable")["doc_id"])
+    ranked = docs.assign(_rank=rank).sort_values("_rank", kind="stable")
+    if key == "doc_id":
+        return list(ranked["doc_id"])
+    if not cities:
+        return provinces_
+    own = ranked.drop_duplicates("province").set_index("province")["_rank"] // 2 * 2
+    places = [(r, p) for p, r in own.items()] + [(r, d) for d, r in zip(ranked["doc_id"], ranked["_rank"]) if r % 2]
+    return [p for _, p in sorted(places, key=lambda x: x[0])]
 
 
 def theme_matrix(t: Tables, value: str = "share", by: str = "province") -> pd.DataFrame:

@@ -46,11 +46,15 @@ def coverage_grid(t: Tables, lang: str = "zh", by: str = "document") -> tuple[pd
     L = LABELS[lang]
     cov = t["coverage_by_province"] if by == "province" else t["coverage"]
     key = "province" if by == "province" else "doc_id"
+    cities = frames.city_plans(t)
+    if by == "province" and cities:  # a city's plan is not its province's: a column of its own, beside it
+        rows = t["coverage"][t["coverage"]["doc_id"].isin(cities)]
+        cov = pd.concat([cov, rows.assign(province=rows["doc_id"], all_predate=rows["predates"])], ignore_index=True)
     nat = frames.national_units(t).set_index("task_id")
     duty = cov.drop_duplicates("nat_task").set_index("nat_task")["duty_level"]
     verdict = cov.pivot(index="nat_task", columns=key, values="verdict")
     manual = cov.pivot(index="nat_task", columns=key, values="source") == "manual"
-    keys = [k for k in frames.order(t, key) if k in verdict.columns]  # a city's plan beside its province's
+    keys = [k for k in frames.order(t, key, cities=True) if k in verdict.columns]  # a city's plan beside its province's
     rows, labels = [], []
     for section, group in nat[nat.index.isin(verdict.index)].groupby("section", sort=False):
         rows.append(None)
@@ -64,7 +68,7 @@ def coverage_grid(t: Tables, lang: str = "zh", by: str = "document") -> tuple[pd
     stars = pd.DataFrame([manual.loc[r, keys] if r else [False] * len(keys) for r in rows], columns=keys)
     marks = marks + stars.replace({True: "*", False: ""})
     predates = cov.drop_duplicates(key).set_index(key)["all_predate" if by == "province" else "predates"]
-    cols = [(province_name(k, lang) if by == "province" else doc_label(t, k, lang))
+    cols = [(province_name(k, lang) if by == "province" and k not in cities else doc_label(t, k, lang))
             + (f"\n({L['predates']})" if predates[k] else "") for k in keys]
     grid = grid.set_axis(labels).set_axis(cols, axis=1)
     grid.attrs = {"nat_tasks": rows, "keys": keys}  # what each row and column is
