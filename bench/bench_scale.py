@@ -30,7 +30,7 @@ time); ``imports, other``: the rest of ``run()`` (scikit-learn and jieba importe
 cache keys); ``run()``: the call of ``pipeline.run``; ``process``: the whole process, Python
 start-up and imports included; peak RSS: ``ru_maxrss`` of that process. ``--charts`` adds the
 charts and report, in their own column (their number grows with the corpus: a profile chart per
-province, a column per document in the coverage chart). ``IPCOMPARE_WORKERS=1`` runs everything
+province; category axes are capped at 40 rows). ``IPCOMPARE_WORKERS=1`` runs everything
 in one process.
 """
 from __future__ import annotations

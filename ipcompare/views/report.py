@@ -97,12 +97,11 @@ def chart_list(t: Tables) -> list[tuple[str, str, dict]]:
 
 
 class Drawing(NamedTuple):
-    """What the cache keeps of a chart: its PNG and SVG, the plotly div (its page is made of it), and
-    for the Word reports the PNG in 256 colours and the static chart's title and source line."""
+    """What the cache keeps of a chart: its PNG (256 colours) and SVG, the plotly div (its page is
+    made of it), and the static chart's title and source line (the Word reports' caption)."""
     png: bytes
     svg: bytes
     div: str
-    doc_png: bytes
     title: str
     source: str
 
@@ -114,10 +113,10 @@ def _draw(t: Tables, folder: Path, job: tuple[str, str, str, dict]) -> bytes:
     paths = [folder / "figures" / lang / f"{stem}.{ext}" for ext in ("png", "svg", "html")]
     fig = charts.CHARTS[name](t, lang=lang, **options)
     charts.save(fig, *paths[:2])
+    paths[0].write_bytes(png := word.compact_png(paths[0].read_bytes()))
     div = charts.html_div(charts.CHARTS[name](t, lang=lang, interactive=True, **options))
     paths[2].write_text(charts.html_page(div, shared=True), encoding="utf-8")
-    png = paths[0].read_bytes()
-    return pickle.dumps(Drawing(png, paths[1].read_bytes(), div, word.compact_png(png), *fig.caption))
+    return pickle.dumps(Drawing(png, paths[1].read_bytes(), div, *fig.caption))
 
 
 def write_figures(t: Tables, folder: Path, progress: bool = False,
