@@ -153,7 +153,7 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "indicator_en": _text("Its English name"),
             "kind": _text("new, growth or level (targets table): values of different kinds are not compared"),
             "base_unit": _text("Unit of value"),
-            "province": _text("Province (全国 for a national document)"),
+            "province": _text("Province (全国 for a national document; the city for a municipal one)"),
             "doc_id": _text("The province's latest document with such a target (by last year, first year, issue date)"),
             "task_id": _text("Task of the target; empty for a document-level one"),
             "year": _int("Year the target is for"),

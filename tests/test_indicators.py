@@ -1,4 +1,5 @@
 """Targets read as indicators on the seeds: HB2025's values, coverage of the list, a hand-checked sample."""
+import pandas as pd
 import pytest
 
 from ipcompare import tables
@@ -106,3 +107,15 @@ def test_indicators_beyond_the_seeds(sentence, indicator, value, unit, bound, ye
 def test_columns_documented():
     assert {"indicator", "indicator_word", "value", "base_unit", "bound", "kind", "year"} <= \
         set(tables.SCHEMAS["targets"].columns)
+
+
+def test_a_city_plan_is_compared_as_the_city(run_result):
+    project, _ = run_result
+    docs = tables.read_table("documents", project.processed)
+    targets = tables.read_table("targets", project.processed)
+    wuhan = docs[docs.doc_id == "HB2025"].assign(doc_id="WH2026", level="municipal", city="武汉市", first_year=2026,
+                                                  last_year=2026)
+    city_targets = targets[targets.doc_id == "HB2025"].assign(doc_id="WH2026")
+    by = indicators.by_indicator(pd.concat([targets, city_targets]), pd.concat([docs, wuhan]))
+    rows = by[by.indicator == "invention_patents"].set_index("province")["doc_id"]
+    assert rows.to_dict() == {"湖北": "HB2025", "武汉市": "WH2026"}  # the city does not stand for Hubei

@@ -153,10 +153,12 @@ BY_INDICATOR = ["indicator", "indicator_zh", "indicator_en", "kind", "base_unit"
 
 
 def by_indicator(targets: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
-    """Indicator x kind x province: the target of the latest document (by first year, issue date,
-    last year) of the province that has one, its document-level target first, else its first; with
+    """Indicator x kind x province (or city, for municipal plans): the target of the latest document
+    (by first year, issue date, last year) of the province that has one, its document-level target first, else its first; with
     the latest national document's value beside it."""
-    docs = documents.assign(order=range(len(documents)))
+    place = documents["city"].where(documents["level"] == "municipal", documents["province"]) \
+        if "city" in documents else documents["province"]
+    docs = documents.assign(order=range(len(documents)), province=place)  # a city's plan is the city's own
     docs = docs.sort_values(["first_year", "issue_date", "last_year", "order"], ascending=False).set_index("doc_id")
     known = targets[targets["indicator"] != "other"]
     known = known.assign(recent=known["doc_id"].map({d: i for i, d in enumerate(docs.index)}),
