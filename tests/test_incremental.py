@@ -95,7 +95,9 @@ def test_versions_follow_what_each_step_depends_on(tmp_path, monkeypatch):
         cache.code_version.cache_clear()
         return {"documents": cache.code_version(*pipeline.DOCUMENT_CODE), "tokens": segment._fingerprint(),
                 "themes": cache.code_version(("analysis.themes",), pipeline.STAGE_DATA, pipeline.STAGE_LIBRARIES),
-                "coverage": cache.code_version(("analysis.coverage",), pipeline.STAGE_DATA, pipeline.STAGE_LIBRARIES)}
+                "coverage": cache.code_version(("analysis.coverage",), pipeline.STAGE_DATA, pipeline.STAGE_LIBRARIES),
+                "instruments": cache.code_version(("analysis.instruments",), pipeline.INSTRUMENT_DATA,
+                                                  pipeline.STAGE_LIBRARIES)}
 
     def changed(path: str) -> set[str]:
         before = versions()
@@ -104,8 +106,10 @@ def test_versions_follow_what_each_step_depends_on(tmp_path, monkeypatch):
         return {step for step, v in versions().items() if v != before[step]}
 
     try:
-        assert changed("data/themes.md") == {"themes", "coverage"}
-        assert changed("data/ip_dictionary.txt") == {"tokens", "themes", "coverage"}
+        assert changed("data/themes.md") == {"themes", "coverage", "instruments"}  # fields come from themes
+        assert changed("data/ip_dictionary.txt") == {"tokens", "themes", "coverage", "instruments"}
+        assert changed("data/instrument_lexicon.txt") == changed("data/instruments.md") == {"instruments"}
+        assert changed("analysis/instruments.py") == {"instruments"}
         assert changed("extraction/fields.py") == {"documents"}  # read through extract
         assert changed("analysis/coverage.py") == {"coverage"}
         assert changed("views/charts/_style.py") == set()

@@ -1,15 +1,14 @@
 """Policy instruments on the seed corpus: taxonomy, clauses, quality on the dev gold (also leave one
 document out), overrides, outputs, evaluation."""
 import json
-import shutil
 
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import GOLD, REPO
+from conftest import GOLD
 from quality import assert_measured
 
-from ipcompare import cache, cli, pipeline, tables
+from ipcompare import cli, tables
 from ipcompare.analysis import evaluate, instruments, themes
 from ipcompare.errors import InputError
 
@@ -159,33 +158,6 @@ def test_evaluate_cli(run_result, tmp_path, capsys):
     gold.write_text("task_id,type,subtype\nGZ2025-1,supply,regulation\n", "utf-8")
     assert cli.main(["--root", str(project.root), "evaluate", "instruments", "--gold", str(gold)]) == 2
     assert "line 2: unknown type or sub-type 'supply', 'regulation'" in capsys.readouterr().err
-
-
-def test_stage_version_follows_the_taxonomy_and_lexicon(tmp_path, monkeypatch):
-    """A new instrument word redoes the instruments stage only; a new theme word redoes it too (fields)."""
-    package = tmp_path / "ipcompare"
-    shutil.copytree(REPO / "ipcompare", package, ignore=shutil.ignore_patterns("__pycache__"))
-    monkeypatch.setattr(cache, "_PACKAGE", package)
-
-    def versions() -> dict[str, str]:
-        cache.code_version.cache_clear()
-        return {"themes": cache.code_version(("analysis.themes",), pipeline.STAGE_DATA, pipeline.STAGE_LIBRARIES),
-                "instruments": cache.code_version(("analysis.instruments",), pipeline.INSTRUMENT_DATA,
-                                                  pipeline.STAGE_LIBRARIES)}
-
-    def changed(path: str) -> set[str]:
-        before = versions()
-        with open(package / path, "a", encoding="utf-8") as f:
-            f.write("\n# changed\n")
-        return {step for step, v in versions().items() if v != before[step]}
-
-    try:
-        assert changed("data/instrument_lexicon.txt") == {"instruments"}
-        assert changed("data/instruments.md") == {"instruments"}
-        assert changed("data/theme_lexicon.txt") == {"themes", "instruments"}
-        assert changed("analysis/instruments.py") == {"instruments"}
-    finally:
-        cache.code_version.cache_clear()
 
 
 def test_views_count_every_task_once(run_result):
