@@ -131,7 +131,7 @@ def add_plan(folder: Path, rng: random.Random, pool, k: int, rows: list[str] | N
 
 # -- runs ----------------------------------------------------------------------------------------
 
-STAGES = ("documents", "segment", "themes", "instruments", "coverage", "tables", "charts")
+STAGES = ("documents", "segment", "themes", "instruments", "coverage", "changes", "tables", "charts")
 
 
 def jieba_alone(root: Path) -> dict:
@@ -216,6 +216,8 @@ def table(runs: dict[str, dict], jieba: dict) -> str:
               f"to segment = {alone:.2f} s ({jieba['chars'] / jieba['jieba_cut'] / 1000:.0f}k characters/s).",
               f"Cold run / jieba alone: {cold['run'] - cold.get('charts', 0):.2f} / {alone:.2f} = "
               f"{(cold['run'] - cold.get('charts', 0)) / alone:.2f}x (run(), charts excluded)."]
+    if "changes" in cold:
+        lines.append(f"Changes (each plan aligned with its predecessor) / cold run(): {cold['changes'] / cold['run']:.1%}.")
     for mode in ("add", "add, kernel", "warm"):
         if mode in runs:
             lines.append(f"{mode} / cold: run() {runs[mode]['run'] / cold['run']:.1%}, "

@@ -117,7 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="run the pipeline on data/raw and write data/processed")
     run.add_argument("--quiet", action="store_true", help="no progress bars")
     run.add_argument("--reference", metavar="DOC_ID",
-                     help="national document coverage aligns to (default: the latest with a task list)")
+                     help="national guideline coverage aligns every plan to (default: each plan's own year's)")
     run.add_argument("--body-measures", action="store_true",
                      help="also align to the reference's body measures assigned to local offices")
     run.add_argument("--no-charts", action="store_true", help="tables only: skip reports/ (charts, index.html)")

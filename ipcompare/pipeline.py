@@ -1,4 +1,4 @@
-"""Run the whole pipeline: raw corpus → processed tables (→ themes → coverage → charts).
+"""Run the whole pipeline: raw corpus → processed tables (→ themes → coverage → changes → charts).
 
 Outputs are produced in a staging folder and moved into ``data/processed/`` only when every stage
 has succeeded, so a failed run leaves earlier outputs exactly as they were (the next run removes
@@ -9,9 +9,9 @@ Reruns do only the new work (:mod:`ipcompare.cache`, under ``data/cache/``): eac
 reading and extraction is kept by the hash of its file, its manifest row and the code that reads
 it; tokens by the hash of their text (:mod:`ipcompare.analysis.segment`); the themes and coverage stages, the
 table files and the charts (:mod:`ipcompare.views.report`) by the hash of their input tables,
-annotations, options, code and resources; within those two stages, each document's rows by the hash
-of the document and of what it is compared with (the fitted theme model, the reference document), so
-a new plan is themed and aligned alone. Outputs are the same, cached or not.
+annotations, options, code and resources; within those stages (and changes), each document's rows by
+the hash of the document and of what it is compared with (the fitted theme model, its guideline, its
+predecessor), so a new plan is themed and aligned alone. Outputs are the same, cached or not.
 """
 from __future__ import annotations
 
@@ -174,6 +174,12 @@ def _coverage(t: dict[str, pd.DataFrame], project: Project, version: str, refere
     return coverage.stage(t, project, reference, body_measures, Store(project.cache, "coverage-documents", version))
 
 
+def _changes(t: dict[str, pd.DataFrame], project: Project, version: str) -> dict[str, pd.DataFrame]:
+    from .analysis import changes
+
+    return changes.stage(t, project, Store(project.cache, "changes-documents", version))
+
+
 def _running(pid: int) -> bool:
     """Whether process ``pid`` exists (on Windows, where signal 0 would end it, assumed so)."""
     if os.name == "nt":
@@ -199,8 +205,8 @@ def run(root: Path | str = ".", progress: bool = True, reference: str | None = N
         body_measures: bool = False, charts: bool = False) -> RunResult:
     """Run every stage on the project at ``root`` and replace its processed tables atomically.
 
-    ``reference``: national document the coverage stage aligns to (default: the latest with a task
-    list); ``body_measures``: also align to its body measures assigned to local offices;
+    ``reference``: national document the coverage stage aligns every plan to (default: the
+    guideline of each plan's year, see :func:`ipcompare.analysis.coverage.reference_documents`); ``body_measures``: also align to its body measures assigned to local offices;
     ``charts``: also write every chart and the HTML report to ``reports/`` (the CLI does, unless
     ``--no-charts``), through the same staging. ``RunResult.timings`` has the seconds of each stage."""
     project = Project(Path(root))
@@ -229,6 +235,9 @@ def run(root: Path | str = ".", progress: bool = True, reference: str | None = N
                  json.dumps([reference, body_measures]))
     t |= _stage(project, "coverage", key, lambda: _coverage(t, project, version, reference, body_measures),
                 prepare, timings, progress)
+    version = code_version(("analysis.changes",), STAGE_DATA, STAGE_LIBRARIES)
+    t |= _stage(project, "changes", digest(version, *map(fingerprint, ("documents", "tasks", "targets"))),
+                lambda: _changes(t, project, version), prepare, timings, progress)
     version = code_version(("analysis.search",), STAGE_DATA, STAGE_LIBRARIES + ("networkx",))
     t |= _stage(project, "network", digest(version, fingerprint("tasks")),
                 lambda: search.gephi_tables(search.network(t["tasks"], cache_dir=project.cache)), prepare, timings,

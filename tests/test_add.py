@@ -118,7 +118,8 @@ def test_options_fill_what_the_text_does_not_state(tmp_path):
     assert manifest.iloc[-1].to_dict() == {
         "doc_id": "HA2026", "file": "plan.txt", "level": "", "province": "河南", "city": "", "first_year": "",
         "last_year": "",
-        "title": "", "issuer": "", "issue_date": "", "doc_number": "", "source": "https://example.org/plan.txt"}
+        "title": "", "issuer": "", "issue_date": "", "doc_number": "", "source": "https://example.org/plan.txt",
+        "series": ""}
     plan.write_text(TABLE_PLAN.replace("2026", "2027"), encoding="utf-8")  # same name, other content
     again = add(project.root, plan, years="2027", doc_id="HA2027b")
     assert again.file.name == "HA2027b_plan.txt" and again.meta["first_year"] == "2027"

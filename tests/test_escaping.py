@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from ipcompare.views import charts, frames, report
+from ipcompare.views import charts, report
 
 PAYLOADS = ['<script>alert(1)</script>', '<img src=x onerror=alert(2)>', '"><svg onload=alert(3)>',
             '<a href="javascript:alert(4)">链接</a>', '<b>加粗</b><br>换行', "<a href='https://example.org'>站外</a>",
@@ -81,7 +81,7 @@ def hostile(run_result):
 
 
 def chart_jobs(t):
-    return [(name, {}) for name in charts.CHARTS if name != "profile"] + [("profile", {"province": p}) for p in frames.provinces(t)]
+    return [(name, options) for _, name, options in report.chart_list(t)]  # every chart the tables allow
 
 
 @pytest.mark.parametrize("lang", report.LANGS)

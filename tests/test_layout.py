@@ -15,7 +15,7 @@ LAYERS = [
     {"extraction"},
     {"analysis"},
     {"views"},
-    {"pipeline", "add", "cli", "__main__", ""},
+    {"pipeline", "add", "cli", "demo", "__main__", ""},
 ]
 STAGES = ["reading", "extraction", "analysis", "views"]
 

@@ -1,7 +1,9 @@
 """Coverage: how each provincial plan answers the national guideline's tasks, with evidence.
 
-**Reference units.** The reference document is the latest national document with a task list
-(``reference=`` overrides it). Each of its task-list rows is a unit: the text of what it asks of
+**Reference units.** Each plan is aligned to the national guideline (a national document with a
+task list) of its own year: the same year, else the latest earlier one, else the earliest later one
+(the plan then *predates* it; :func:`reference_documents`); ``reference=`` forces one for all.
+Each of the guideline's task-list rows is a unit: the text of what it asks of
 regions (its 各地区 / 有关省份 / 有关地市 part; the whole task where there is none), its title and
 section, and its provincial duty. Each labelled part is a *clause*: what provinces are asked and
 what cities are asked are different work, and a province answering one should not be diluted by the
@@ -95,19 +97,39 @@ def duty_level(duty: str) -> str:
     return "必做" if "必做" in universal else "选做" if universal else "条件"
 
 
-def reference_document(documents: pd.DataFrame, tasks: pd.DataFrame, reference: str | None = None) -> str | None:
-    """``reference`` if given, else the latest national document with a task list (None if there is none)."""
+def guidelines(documents: pd.DataFrame, tasks: pd.DataFrame) -> pd.DataFrame:
+    """National documents with a task list, oldest first (by year, issue date, id)."""
     listed = set(tasks.loc[tasks["duty_province"] != "", "doc_id"])
     national = documents[(documents["level"] == "national") & documents["doc_id"].isin(listed)]
+    national = national.assign(_year=pd.to_numeric(national["first_year"]))
+    return national.sort_values(["_year", "issue_date", "doc_id"], kind="stable")
+
+
+def reference_document(documents: pd.DataFrame, tasks: pd.DataFrame, reference: str | None = None) -> str | None:
+    """``reference`` if given, else the latest national document with a task list (None if there is none)."""
+    national = guidelines(documents, tasks)
     if reference is not None:
         if reference not in set(national["doc_id"]):
             raise InputError(f"--reference {reference}: not a national document with a task list")
         return reference
-    if national.empty:
-        return None
-    national = national.assign(_year=pd.to_numeric(national["first_year"]))
-    latest = national.sort_values(["_year", "issue_date", "doc_id"], kind="stable").iloc[-1]
-    return str(latest["doc_id"])
+    return None if national.empty else str(national["doc_id"].iloc[-1])
+
+
+def reference_documents(documents: pd.DataFrame, tasks: pd.DataFrame, reference: str | None = None) -> dict[str, str]:
+    """Each provincial (or municipal) document's guideline: ``reference`` for all if given, else the
+    guideline of the document's first year (the latest issued that year), else the latest earlier
+    one, else the earliest later one (the document then predates it). Adding a newer guideline never
+    changes the reference of a document that has one of its own year or an earlier one."""
+    docs = documents[documents["level"].isin(["provincial", "municipal"])]
+    if reference is not None or (national := guidelines(documents, tasks)).empty:
+        ref = reference_document(documents, tasks, reference)
+        return {} if ref is None else dict.fromkeys(docs["doc_id"], ref)
+    years, ids = national["_year"].to_numpy(), national["doc_id"].to_numpy()
+    out = {}
+    for doc, year in zip(docs["doc_id"], pd.to_numeric(docs["first_year"])):
+        known = ids[years <= year]
+        out[doc] = str(known[-1] if len(known) else ids[0])
+    return out
 
 
 def clauses(asked: str) -> list[str]:
@@ -197,7 +219,7 @@ def _issue_year(doc) -> int:
 
 
 def coverage_table(units: pd.DataFrame, work: pd.DataFrame, docs: pd.DataFrame, sim: np.ndarray,
-                   keys: list[list[str]], terms: list[set[str]], ref_year: int,
+                   keys: list[list[str]], terms: list[set[str]], ref_doc: str, ref_year: int,
                    agreement: np.ndarray | None = None) -> pd.DataFrame:
     """One row per provincial document x unit (automatic verdicts); ``agreement`` (units x tasks, same
     primary theme) orders the evidence."""
@@ -220,7 +242,7 @@ def coverage_table(units: pd.DataFrame, work: pd.DataFrame, docs: pd.DataFrame, 
             found = set().union(*(terms[j] for j in top))
             auto = verdict(scores[u], own_scores[u])
             rows.append({
-                "nat_task": unit.task_id, "nat_title": unit.title, "ref_set": unit.ref_set,
+                "nat_task": unit.task_id, "nat_title": unit.title, "ref_set": unit.ref_set, "ref_doc": ref_doc,
                 "doc_id": doc.doc_id, "province": doc.province, "doc_years": years, "predates": predates,
                 "duty": unit.local_duty if city else unit.duty,
                 "duty_level": unit.local_level if city else unit.duty_level,
@@ -309,40 +331,55 @@ def stage(tbls: dict[str, pd.DataFrame], project, reference: str | None = None, 
           store: Store | None = None) -> dict[str, pd.DataFrame]:
     """coverage, coverage_by_province, gaps and local_initiatives tables (see :mod:`ipcompare.tables`).
 
-    A document's rows depend only on it and the reference (:func:`similarity`): with a
-    ``store``, those of an unchanged document are taken from the last run and only the others made."""
+    Each provincial document is aligned to the guideline of its year (:func:`reference_documents`;
+    ``reference`` forces one for all). A document's rows depend only on it and its guideline
+    (:func:`similarity`): with a ``store``, those of an unchanged document are taken from the last run
+    and only the others made. A province's gaps are those of the latest guideline its documents follow."""
     documents, tasks, themes = tbls["documents"], tbls["tasks"], tbls.get("themes")
-    ref = reference_document(documents, tasks, reference)
-    docs = documents[documents["level"].isin(["provincial", "municipal"])]
-    if ref is None or docs.empty:
+    refs = reference_documents(documents, tasks, reference)
+    docs = documents[documents["doc_id"].isin(refs)]
+    if not refs:
         return {n: tables.empty(n) for n in ("coverage", "coverage_by_province", "gaps", "local_initiatives")}
     corpus = tasks[tasks["kind"] == "task"]
     work = corpus[corpus["doc_id"].isin(docs["doc_id"])].reset_index(drop=True)  # document order
-    ref_tasks, units = corpus[corpus["doc_id"] == ref], reference_units(tasks, ref, body_measures)
-    ref_year = int(documents.loc[documents["doc_id"] == ref, "first_year"].iloc[0])
     cache_dir = project.root / "data" / "cache"
     theme = themes.set_index("task_id")["theme"] if themes is not None else pd.Series(dtype=str)
-    unit_themes = units["task_id"].map(theme).fillna("")
+    order = [r for r in guidelines(documents, tasks)["doc_id"] if r in set(refs.values())]
+    guides = {}  # guideline -> its tasks, units, year and the key of what its documents are compared with
+    for ref in order:
+        ref_tasks, units = corpus[corpus["doc_id"] == ref], reference_units(tasks, ref, body_measures)
+        ref_year = int(documents.loc[documents["doc_id"] == ref, "first_year"].iloc[0])
+        key = digest(frame_key(ref_tasks), frame_key(units["task_id"].map(theme).fillna("").to_frame()),
+                     json.dumps([body_measures, ref_year]))
+        guides[ref] = (ref_tasks, units, ref_year, key)
 
     def make(todo: list[str]) -> dict[str, tuple[dict, dict]]:
-        mine, my_docs = work[work["doc_id"].isin(todo)].reset_index(drop=True), docs[docs["doc_id"].isin(todo)]
-        sim, terms, keys = similarity(units, mine, ref_tasks, cache_dir)
-        rows = coverage_table(units, mine, my_docs, sim, keys, terms, ref_year, theme_agreement(units, mine, themes))
-        local = local_initiatives(mine, my_docs, units, sim, themes)
-        return dict(zip(todo, zip(tables.split(rows, "doc_id", todo).values(), tables.split(local, "doc_id", todo).values())))
+        out = {}
+        for ref in dict.fromkeys(refs[d] for d in todo):
+            ref_tasks, units, ref_year, _ = guides[ref]
+            ids = [d for d in todo if refs[d] == ref]
+            mine, my_docs = work[work["doc_id"].isin(ids)].reset_index(drop=True), docs[docs["doc_id"].isin(ids)]
+            sim, terms, keys = similarity(units, mine, ref_tasks, cache_dir)
+            rows = coverage_table(units, mine, my_docs, sim, keys, terms, ref, ref_year,
+                                  theme_agreement(units, mine, themes))
+            local = local_initiatives(mine, my_docs, units, sim, themes)
+            out |= dict(zip(ids, zip(tables.split(rows, "doc_id", ids).values(), tables.split(local, "doc_id", ids).values())))
+        return out
 
-    reference_key = digest(frame_key(ref_tasks), frame_key(unit_themes.to_frame()), json.dumps([body_measures, ref_year]))
     plans = group_keys(work.assign(_theme=work["task_id"].map(theme).fillna("")), "doc_id")
     doc_rows = group_keys(docs, "doc_id")
-    keys = {d: digest(reference_key, doc_rows[d], plans.get(d, "")) for d in docs["doc_id"]}
+    keys = {d: digest(guides[refs[d]][3], doc_rows[d], plans.get(d, "")) for d in docs["doc_id"]}
     parts = (store or Store(None, "coverage")).reuse(keys, lambda todo: workers.map_chunks(make, todo, workers.MIN_DOCUMENTS)).values()
-    overrides = read_overrides(project.annotations / "coverage_overrides.csv", units, docs)
+    all_units = pd.concat([g[1] for g in guides.values()], ignore_index=True)
+    overrides = read_overrides(project.annotations / "coverage_overrides.csv", all_units, docs)
     coverage = apply_overrides(tables.join((p[0] for p in parts), list(tables.SCHEMAS["coverage"].columns)), overrides)
     provincial = set(docs.loc[docs["level"] == "provincial", "doc_id"])  # a city's plan is not its province's
     by_province = province_table(coverage[coverage["doc_id"].isin(provincial)])
+    latest = by_province.groupby("province", sort=False)["ref_doc"].agg(lambda r: max(r, key=order.index))
+    current = by_province[by_province["ref_doc"] == by_province["province"].map(latest)]
     return {
         "coverage": coverage,
         "coverage_by_province": by_province,
-        "gaps": gaps_table(by_province, list(units["task_id"])),
+        "gaps": gaps_table(current, list(all_units["task_id"])),
         "local_initiatives": tables.join((p[1] for p in parts), list(tables.SCHEMAS["local_initiatives"].columns)),
     }

@@ -98,11 +98,16 @@ def normalize(text: str) -> str:
     return t2s().convert(unicodedata.normalize("NFKC", text))
 
 
+def words(text: str) -> list[str]:
+    """Every word of ``text`` as the segmenter cuts it, stopwords and single characters included."""
+    return _tokenizer().lcut(normalize(text), HMM=False)
+
+
 def _cut(text: str) -> tuple[str, ...]:
     """Tokens of one text."""
     stop = stopwords()
-    words = (w.strip().lower() for w in _tokenizer().lcut(normalize(text), HMM=False))
-    return tuple(w for w in words if len(w) > 1 and _WORD.search(w) and w not in stop)
+    cut = (w.strip().lower() for w in words(text))
+    return tuple(w for w in cut if len(w) > 1 and _WORD.search(w) and w not in stop)
 
 
 _SEP = "\x1f"  # between tokens in the store (a token never holds a control character)

@@ -20,7 +20,7 @@ from . import clean, divisions, metadata, readers
 
 MANIFEST_COLUMNS = [
     "doc_id", "file", "level", "province", "city", "first_year", "last_year",
-    "title", "issuer", "issue_date", "doc_number", "source",
+    "title", "issuer", "issue_date", "doc_number", "source", "series",
 ]
 LEVELS = ("national", "provincial", "municipal")
 DETECTABLE = ["level", "province", "city", "first_year", "last_year", "title", "issuer", "issue_date", "doc_number"]
@@ -146,6 +146,7 @@ def load_document(row: pd.Series, raw_dir: Path, options: bool = False, cache: P
         raise InputError(f"{path}: cannot detect {what}; {fix}")
     if int(meta["first_year"]) > int(meta["last_year"]):
         raise InputError(f"{path}: first_year {meta['first_year']} is after last_year {meta['last_year']}")
+    meta["series"] = meta["series"] or metadata.series(meta["title"])
     text = clean.clean_text(raw)
     if not text.strip():
         raise InputError(f"{path}: no text left after removing page furniture")

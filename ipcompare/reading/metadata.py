@@ -6,6 +6,7 @@ gives its first heading-like line instead (:func:`heading`), and the caller says
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from . import clean, divisions
 from .markers import marker
@@ -134,6 +135,18 @@ def years(plan_title: str | None, text: str, date: str | None) -> tuple[int, int
         goals = [int(y) for y in re.findall(r"到(20\d{2})年", text) if int(y) >= first]
         return first, max(goals, default=first)
     return None
+
+
+_YEARS = re.compile(r"[(（]\s*20\d{2}\s*[)）]|(?:20\d{2}\s*[-—~至]\s*)?20\d{2}\s*年?度?")
+_PLACE = re.compile("|".join(f"{p}(?:省|市|自治区|壮族自治区|回族自治区|维吾尔自治区)?" for p in PROVINCES)
+                    + "|全省|本省|全市|全区|全国")
+
+
+def series(plan_title: str) -> str:
+    """The series of a plan: its title without years, place names and punctuation
+    (2025年全省知识产权工作要点 -> 知识产权工作要点), what the plans of successive years share."""
+    text = _PLACE.sub("", _YEARS.sub("", unicodedata.normalize("NFKC", plan_title)))
+    return re.sub(r"[\W_]+", "", text)
 
 
 def detect(text: str) -> dict[str, object]:

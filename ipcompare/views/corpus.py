@@ -3,6 +3,7 @@
     corpus = Corpus.load("data/processed")
     corpus.tasks                        # any processed table, by name
     corpus.profile("贵州")              # theme shares vs the mean, distinctive terms, targets, lead units
+    corpus.changes("湖北")              # its latest plan against its predecessor: tasks and targets
     corpus.targets("pledge_financing")  # targets read as indicators (data/indicators.md)
     corpus.kwic("数据知识产权")          # words in context; corpus.search("质押融资"), corpus.cooccurrence("湖北")
     corpus.chart("theme_shares", lang="en")                     # matplotlib figure
@@ -19,7 +20,7 @@ import pandas as pd
 from .. import tables
 from ..analysis import search
 from ..errors import InputError
-from .frames import Profile, cache_dir, profile, provinces
+from .frames import Changes, Profile, cache_dir, changes, profile, provinces
 
 
 class Corpus(Mapping[str, pd.DataFrame]):
@@ -64,6 +65,10 @@ class Corpus(Mapping[str, pd.DataFrame]):
 
     def profile(self, province: str) -> Profile:
         return profile(self, province)
+
+    def changes(self, province: str, doc_id: str = "") -> Changes:
+        """What the latest plan of ``province`` (or ``doc_id``) changed against its predecessor."""
+        return changes(self, province, doc_id)
 
     def targets(self, indicator: str | None = None) -> pd.DataFrame:
         """Targets (targets.csv rows) with their document's province and years, of ``indicator`` only if given."""

@@ -1,8 +1,8 @@
 """Views of the processed tables shared by the charts, the report and :class:`~ipcompare.views.corpus.Corpus`.
 
 Each function takes any mapping of table name -> DataFrame (a Corpus or a plain dict): provinces and
-their names, work tasks, the theme matrix, gap counts, keyness and a province's profile, so every
-chart, report page and notebook computes a view in one place.
+their names, work tasks, the theme matrix, gap counts, keyness, a province's profile and what its
+latest plan changed, so every chart, report page and notebook computes a view in one place.
 """
 from __future__ import annotations
 
@@ -222,3 +222,38 @@ def profile(t: Tables, province: str) -> Profile:
     targets = targets.assign(task_title=targets["task_id"].map(titles).fillna(""))
     return Profile(province, docs, themes.assign(difference=themes["share"] - themes["mean"]),
                    distinctive_terms(t, province), targets.reset_index(drop=True), lead_units(t, province))
+
+
+@dataclass
+class Changes:
+    """What changed in one document against its predecessor (see :func:`changes`)."""
+
+    province: str
+    doc_id: str
+    predecessor_id: str
+    tasks: pd.DataFrame    # its changes.csv rows, with the theme of each row's (first) task and a label
+    targets: pd.DataFrame  # its target_changes.csv rows
+
+
+def changed_provinces(t: Tables) -> list[str]:
+    """Provinces (全国 for guidelines) with a document that has a predecessor, in document order."""
+    docs = t["documents"]
+    return list(dict.fromkeys(docs.loc[docs["doc_id"].isin(set(t["changes"]["doc_id"])), "province"]))
+
+
+def changes(t: Tables, province: str, doc_id: str = "") -> Changes:
+    """The latest document of ``province`` that has a predecessor (or ``doc_id``) against it."""
+    docs = t["documents"]
+    mine = docs[(docs["province"] == province) & docs["doc_id"].isin(set(t["changes"]["doc_id"]))]
+    if doc_id:
+        mine = mine[mine["doc_id"] == doc_id]
+    if mine.empty:
+        raise ValueError(f"{doc_id or province}: no document with a predecessor")
+    doc = mine.assign(_y=pd.to_numeric(mine["first_year"])).sort_values("_y", kind="stable")["doc_id"].iloc[-1]
+    rows = t["changes"][t["changes"]["doc_id"] == doc]
+    first = rows["task_id"].where(rows["task_id"] != "", rows["predecessor_task_id"]).map(lambda s: tables.split_list(s)[0])
+    theme = t["themes"].set_index("task_id")["theme"] if "themes" in t else pd.Series(dtype=str)
+    title = rows["title"].where(rows["title"] != "", rows["predecessor_title"])
+    rows = rows.assign(theme=first.map(theme).fillna(""), label=first + " " + title)
+    return Changes(province, doc, rows["predecessor_id"].iloc[0], rows.reset_index(drop=True),
+                   t["target_changes"][t["target_changes"]["doc_id"] == doc].reset_index(drop=True))

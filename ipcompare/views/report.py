@@ -53,6 +53,13 @@ TEXT = {
         "indicator_columns": ["indicator", "kind", "province", "value", "unit", "bound", "year", "document", "task",
                               "as printed", "national"],
         "doc_columns": ["doc_id", "province", "years", "title", "issuer", "issue date", "document number", "tasks"],
+        "changes": "What changed",
+        "changes_intro": "Each plan against its predecessor (the latest earlier plan of the same province, level "
+                         "and series): tasks continued, revised (merges and splits list every id), new and "
+                         "dropped, and the targets that moved.",
+        "changes_of": "{province}: {doc} against {predecessor}", "changes_count": "{counts}.",
+        "moved": "Targets that moved", "no_moved": "No target moved.", "no_changes": "No plan has a predecessor.",
+        "change_names": {"continued": "continued", "revised": "revised", "new": "new", "dropped": "dropped"},
     },
     "zh": {
         "title": "知识产权政策规划比较", "other": "English", "made": "ipcompare 生成于 {date}。",
@@ -74,6 +81,12 @@ TEXT = {
                          "以及全国文件的数值。下方为同现于任务中的关键词（nodes.csv、edges.csv 可用 Gephi 打开）。",
         "indicator_columns": ["指标", "类型", "省份", "数值", "单位", "界限", "年份", "文件", "任务", "原文", "全国"],
         "doc_columns": ["文件", "省份", "年份", "标题", "发文机关", "发文日期", "文号", "任务数"],
+        "changes": "新计划的变化",
+        "changes_intro": "各计划与其上一份计划（同一省份、层级和系列的上一份）相比：延续、修改（合并与拆分列出全部编号）、"
+                         "新增和删除的任务，以及数值有变化的量化目标。",
+        "changes_of": "{province}：{doc} 相对 {predecessor}", "changes_count": "{counts}。",
+        "moved": "有变化的量化目标", "no_moved": "量化目标均无变化。", "no_changes": "没有计划有上一份计划。",
+        "change_names": {"continued": "延续", "revised": "修改", "new": "新增", "dropped": "删除"},
     },
 }
 CHARTS_OF = {  # charts of each section of the index page
@@ -90,9 +103,12 @@ vertical-align:top}th{background:#f3f3f3}.files{font-size:12px;color:#666}detail
 
 
 def chart_list(t: Tables) -> list[tuple[str, str, dict]]:
-    """(file stem, chart name, options) of every chart the tables allow: each chart, and a profile per province."""
-    stems = [(name, name, {}) for name in charts.CHARTS if name != "profile"]
+    """(file stem, chart name, options) of every chart the tables allow: each chart, and a profile per
+    province and what changed in each province whose latest plan has a predecessor."""
+    stems = [(name, name, {}) for name in charts.CHARTS if name not in ("profile", "changes")]
     stems += [(f"profile_{frames.province_slug(p)}", "profile", {"province": p}) for p in frames.provinces(t)]
+    if "changes" in t:
+        stems += [(f"changes_{frames.province_slug(p)}", "changes", {"province": p}) for p in frames.changed_provinces(t)]
     return [s for s in stems if all(n in t and len(t[n]) for n in charts.NEEDS.get(s[1], ()))]
 
 
@@ -231,6 +247,24 @@ def provinces_section(t: Tables, lang: str, divs: dict) -> dict:
     return {"provinces": provinces}
 
 
+def changes_section(t: Tables, lang: str, divs: dict) -> dict:
+    plans = []
+    for p in frames.changed_provinces(t) if "changes" in t else []:
+        ch = frames.changes(t, p)
+        counts = ch.tasks["change"].value_counts()
+        tasks = ch.tasks[ch.tasks["change"] != "continued"][[
+            "task_id", "predecessor_task_id", "change", "relation", "similarity", "nearest", "title",
+            "predecessor_title", "terms_added", "terms_removed", "duty_before", "duty_after"]]
+        moved = ch.targets[~ch.targets["direction"].isin(["unchanged"])][[
+            "counts", "before", "after", "unit", "direction", "task_id", "predecessor_task_id"]]
+        plans.append({"heading": TEXT[lang]["changes_of"].format(province=province_name(p, lang), doc=ch.doc_id,
+                                                                 predecessor=ch.predecessor_id),
+                      "counts": ", ".join(f"{name} {counts.get(k, 0)}" for k, name in TEXT[lang]["change_names"].items()),
+                      "tasks": tasks.loc[:, (tasks != "").any()], "moved": moved,
+                      "charts": _charts(divs, lang, [f"changes_{frames.province_slug(p)}"])})
+    return {"plans": plans}
+
+
 def _whole(value) -> str:
     """A target's value in full (32,000,000,000, 15.5); empty when missing."""
     return "" if pd.isna(value) else f"{value:,.0f}" if float(value).is_integer() else f"{value:,.6g}"
@@ -258,8 +292,8 @@ def evidence_section(t: Tables, lang: str, divs: dict) -> dict:
 
 
 PAGE_SECTIONS = {"corpus": corpus_section, "themes": themes_section, "instruments": instruments_section,
-                 "coverage": coverage_section, "provinces": provinces_section, "explore": explore_section,
-                 "evidence": evidence_section}
+                 "coverage": coverage_section, "provinces": provinces_section, "changes": changes_section,
+                 "explore": explore_section, "evidence": evidence_section}
 
 
 def page_sections(t: Tables, lang: str, divs: dict) -> list[dict]:

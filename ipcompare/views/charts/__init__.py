@@ -5,10 +5,11 @@ processed tables (a :class:`~ipcompare.views.corpus.Corpus` or a dict of DataFra
 matplotlib Figure, or a plotly Figure when ``interactive``. ``lang="en"`` labels everything in
 English (theme names from data/themes.md, provinces in pinyin; document text stays Chinese).
 One module per chart family (``_overview``, ``_themes``, ``_coverage``, ``_profile``, ``_targets``,
-``_network``, ``_instruments``); shared
+``_network``, ``_instruments``, ``_changes``); shared
 styling in ``_style``. :data:`CHARTS` lists them by name (the report and ``Corpus.chart`` read it);
 :func:`save` writes PNG (200 dpi), SVG or self-contained HTML.
 """
+from ._changes import changes
 from ._coverage import coverage, coverage_grid, gaps
 from ._instruments import instrument_matrix, instrument_types
 from ._network import network
@@ -34,6 +35,7 @@ CHARTS = {
     "profile": profile,
     "targets_compared": targets_compared,
     "network": network,
+    "changes": changes,
 }
 # Tables a chart needs non-empty (the themes and coverage stages may have produced nothing).
 NEEDS = {
@@ -41,6 +43,7 @@ NEEDS = {
     "task_map": ("themes",), "coverage": ("coverage",), "gaps": ("coverage_by_province",),
     "profile": ("theme_by_province",), "targets_compared": ("targets_by_indicator",), "network": ("tasks",),
     "instrument_matrix": ("instrument_by_province",), "instrument_types": ("instrument_by_province",),
+    "changes": ("changes",),
 }
 __all__ = ["CHARTS", "DPI", "NEEDS", "coverage_grid", "html_div", "html_page", "plotly_js", "save", "task_projection",
            "use_cjk_font"]
