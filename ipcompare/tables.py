@@ -304,6 +304,19 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
     # Coverage stage (ipcompare.analysis.coverage): reference units (the national task list, optionally the
     # body measures assigned to local offices) x provincial documents; how verdicts are decided and
     # the calibrated thresholds: see the ipcompare.analysis.coverage docstring.
+    "requirements": pa.DataFrameSchema(
+        {
+            "nat_task": _text("National task id (the reference unit)"),
+            "req_id": _text("Requirement id: <nat_task>.<n>, n from 1 in the order of the text"),
+            "scope": _text("Duty scope: the label of the part it comes from (各地区, 有关省份, 有关地市 ...), "
+                           "empty when the task has no labelled part"),
+            "text": _text("The requirement: one clause of what the task asks (its lead-in kept)"),
+            "key_terms": _text("List: its heaviest words in the guideline's TF-IDF weights (one must be in "
+                               "a task meeting it, in some form: data/synonyms.txt)"),
+            "asks_plan": _bool("True when it asks for the annual plan itself (an annual plan meets it)"),
+        },
+        strict=True, ordered=True,
+    ),
     "coverage": pa.DataFrameSchema(
         {
             "nat_task": _text("National task id (NAT2024-7), the reference unit"),
@@ -329,6 +342,12 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "assigned_ids": _text("List: the document's tasks whose most similar unit is this one, best first"),
             "matched_terms": _text("List: key terms of the unit found in the evidence tasks"),
             "missing_terms": _text("List: key terms of the unit not found in them"),
+            "requirements_met": _int("Requirements of the unit (requirements.csv) the document meets"),
+            "requirements_total": _int("Requirements of the unit"),
+            "met_requirements": _text("List: each requirement met, '<req_id>: <task_id>' (the task meeting it; "
+                                      "the doc_id when the plan itself does)"),
+            "partly_met_requirements": _text("List: each requirement partly met, '<req_id>: <best task_id>'"),
+            "missing_requirements": _text("List: ids of the requirements not met"),
             "source": _text("auto, or manual when data/annotations/coverage_overrides.csv decided",
                             checks=pa.Check.isin(["auto", "manual"])),
             "auto_verdict": _text("The automatic verdict (kept when a manual override applies)"),

@@ -166,6 +166,8 @@ def coverage_scores(gold: pd.DataFrame, predicted: pd.DataFrame) -> dict:
         "addressed_f1": round(f1, 4),
         "evidence_top3": round(sum(hits) / len(hits), 4) if hits else float("nan"),
         "n_evidence": len(hits),
+        "false_gaps": round(float((y_true[y_pred == "absent"] != "absent").mean()), 4) if (y_pred == "absent").any()
+        else 0.0,
         "confusion": {g: {p: int(c) for p, c in row.items() if c} for g, row in confusion.iterrows()},
     }
 
@@ -175,9 +177,10 @@ def calibrate_coverage(gold: pd.DataFrame, predicted: pd.DataFrame) -> dict:
     midpoints between adjacent observed ``own_score`` (T_COVERED) and ``score`` (T_PARTIAL) values;
     the pair with the highest accuracy, then addressed F1, then the widest gap to the nearest
     observed scores wins."""
-    from .coverage import verdict
+    from .coverage import plan_met, verdict
 
     labels, score, own = gold["label"].to_numpy(), predicted["score"].to_numpy(), predicted["own_score"].to_numpy()
+    n_met, plan = predicted["requirements_met"].to_numpy(), predicted.apply(plan_met, axis=1).to_numpy()
 
     def midpoints(values):
         v = np.unique(np.round(values, 6))
@@ -186,7 +189,7 @@ def calibrate_coverage(gold: pd.DataFrame, predicted: pd.DataFrame) -> dict:
     best = None
     for t_cov in midpoints(own):
         for t_par in midpoints(score):
-            pred = np.array([verdict(s, o, t_cov, t_par) for s, o in zip(score, own)])
+            pred = np.array([verdict(*row, t_cov, t_par) for row in zip(score, own, n_met, plan)])
             gap = min(np.abs(own - t_cov).min(), np.abs(score - t_par).min())
             key = (*(round(x, 4) for x in _verdict_scores(labels, pred)), gap)
             if best is None or key > best[0]:
@@ -196,11 +199,9 @@ def calibrate_coverage(gold: pd.DataFrame, predicted: pd.DataFrame) -> dict:
             "accuracy": accuracy, "addressed_f1": f1, "margin": round(float(margin), 4)}
 
 
-def coverage(gold_path: Path, processed: Path, calibrate: bool = False) -> dict:
-    """Score the automatic verdicts of ``processed/coverage.csv`` (``auto_verdict``: manual overrides
-    are not counted) against a gold CSV ``nat_task,doc,label[,evidence]`` (evidence: task ids joined
-    by ``;``). Gold pairs missing from the table are listed under ``missing``. ``calibrate`` adds
-    the thresholds that would fit this gold best (:func:`calibrate_coverage`)."""
+def _coverage_rows(gold_path: Path, processed: Path) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    """Gold rows found in ``processed/coverage.csv``, the table's rows for them (in gold order, the
+    automatic verdict as ``verdict``) and the gold pairs missing from it."""
     from .coverage import VERDICTS
 
     gold_path = Path(gold_path)
@@ -216,8 +217,37 @@ def coverage(gold_path: Path, processed: Path, calibrate: bool = False) -> dict:
     if scored.empty:
         raise InputError(f"{gold_path}: no gold pair (nat_task, doc) is in the coverage table")
     predicted = table.loc[[k for k, ok in zip(keys, known) if ok]].reset_index()
-    predicted = predicted.assign(verdict=predicted["auto_verdict"])
+    return scored, predicted.assign(verdict=predicted["auto_verdict"]), missing
+
+
+def coverage(gold_path: Path, processed: Path, calibrate: bool = False) -> dict:
+    """Score the automatic verdicts of ``processed/coverage.csv`` (``auto_verdict``: manual overrides
+    are not counted) against a gold CSV ``nat_task,doc,label[,evidence]`` (evidence: task ids joined
+    by ``;``). Gold pairs missing from the table are listed under ``missing``. ``calibrate`` adds
+    the thresholds that would fit this gold best (:func:`calibrate_coverage`)."""
+    scored, predicted, missing = _coverage_rows(gold_path, processed)
     result = {"gold": str(gold_path), "missing": missing, **coverage_scores(scored, predicted)}
     if calibrate:
         result["calibration"] = calibrate_coverage(scored, predicted)
     return result
+
+
+def coverage_leave_one_out(gold_paths: list[Path], processed: Path) -> dict:
+    """Leave-one-document-out check of the calibration: for each document of the gold files, the
+    thresholds :func:`calibrate_coverage` fits on the other documents' labels score its labels.
+    Per document and pooled over all held-out rows (accuracy, false gaps, confusion)."""
+    from .coverage import plan_met, verdict
+
+    parts = [_coverage_rows(path, processed)[:2] for path in gold_paths]
+    gold, predicted = (pd.concat(p, ignore_index=True) for p in zip(*parts))
+    held = predicted.copy()
+    per_document = {}
+    for doc in dict.fromkeys(gold["doc"]):
+        out, rest = (gold["doc"] == doc).to_numpy(), (gold["doc"] != doc).to_numpy()
+        fit = calibrate_coverage(gold[rest].reset_index(drop=True), predicted[rest].reset_index(drop=True))
+        rows = predicted[out]
+        held.loc[out, "verdict"] = [verdict(r.score, r.own_score, r.requirements_met, plan_met(r),
+                                            fit["T_COVERED"], fit["T_PARTIAL"]) for r in rows.itertuples()]
+        per_document[doc] = {"accuracy": coverage_scores(gold[out], held[out])["accuracy"],
+                             "T_COVERED": fit["T_COVERED"], "T_PARTIAL": fit["T_PARTIAL"]}
+    return {"per_document": per_document, **coverage_scores(gold, held)}

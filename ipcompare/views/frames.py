@@ -148,6 +148,45 @@ def gap_counts(t: Tables) -> pd.DataFrame:
     return counts.reindex([p for p in provinces(t) if p in counts.index])
 
 
+def requirement_status(t: Tables) -> pd.DataFrame:
+    """Each requirement of each coverage row, in requirement order: nat_task, doc_id, req_id, text,
+    status (met, partly or missing), evidence (the provincial task meeting it, or the document when
+    the plan itself does; the best task when partly met) and evidence_title. Empty without the
+    requirements table."""
+    columns = ["nat_task", "doc_id", "req_id", "text", "status", "evidence", "evidence_title"]
+    if "requirements" not in t or "coverage" not in t:
+        return pd.DataFrame(columns=columns)
+    rows = [(r.nat_task, r.doc_id, *item.partition(": ")[::2], status)
+            for r in t["coverage"].itertuples()
+            for status, cell in (("met", r.met_requirements), ("partly", r.partly_met_requirements),
+                                 ("missing", r.missing_requirements))
+            for item in tables.split_list(cell)]
+    df = pd.DataFrame(rows, columns=["nat_task", "doc_id", "req_id", "evidence", "status"])
+    reqs = t["requirements"].reset_index(drop=True)
+    titles = pd.concat([t["tasks"].set_index("task_id")["title"], t["documents"].set_index("doc_id")["title"]])
+    df = df.assign(text=df["req_id"].map(reqs.set_index("req_id")["text"]).fillna(""),
+                   evidence_title=df["evidence"].map(titles).fillna(""),
+                   _order=df["req_id"].map(pd.Series(reqs.index, index=reqs["req_id"])))
+    return df.sort_values(["_order", "doc_id"], kind="stable")[columns].reset_index(drop=True)
+
+
+def requirement_summary(t: Tables) -> pd.DataFrame:
+    """Per coverage row (nat_task, doc_id): ``requirements`` (met / total), ``met`` (each requirement met:
+    its id and text, then the provincial task meeting it, or "plan" when the plan itself does) and
+    ``missing`` (each requirement not met, partly met ones marked with their best task)."""
+    status = requirement_status(t)
+    status = status.assign(item=status["req_id"] + " " + status["text"])
+    ev = status["evidence"].where(status["evidence"] != status["doc_id"], "plan")
+    status = status.assign(item=status["item"] + (" ← " + ev).where(status["status"] != "missing", ""))
+    rows = []
+    for (nat, doc), g in status.groupby(["nat_task", "doc_id"], sort=False):
+        met = g["status"] == "met"
+        rows.append((nat, doc, f"{met.sum()}/{len(g)}", tables.join_list(g.loc[met, "item"]),
+                     tables.join_list(g.loc[~met, "item"].where(g.loc[~met, "status"] == "missing",
+                                                                "(partly) " + g.loc[~met, "item"]))))
+    return pd.DataFrame(rows, columns=["nat_task", "doc_id", "requirements", "met", "missing"])
+
+
 def cache_dir(t: Tables) -> Path | None:
     """The project's token cache (data/cache, written by the pipeline) when ``t`` was loaded from data/processed."""
     folder = getattr(t, "folder", None)

@@ -206,7 +206,11 @@ def _gaps(t: Tables, province: str) -> pd.DataFrame:
     gaps = t["gaps"][t["gaps"]["province"] == province]
     titles = t["tasks"].set_index("task_id")["title"]
     evidence = gaps["evidence_ids"].map(lambda ids: tables.join_list(f"{i} {titles.get(i, '')}" for i in tables.split_list(ids)))
-    return gaps[["rank", "nat_task", "nat_title", "duty", "verdict", "doc_verdicts"]].assign(evidence=evidence)
+    gaps = gaps[["rank", "nat_task", "nat_title", "duty", "verdict", "doc_verdicts", "best_doc"]].assign(evidence=evidence)
+    if "requirements" in t:  # what the deciding document meets and misses
+        summary = frames.requirement_summary(t).rename(columns={"doc_id": "best_doc"})
+        gaps = gaps.merge(summary[["nat_task", "best_doc", "met", "missing"]], on=["nat_task", "best_doc"], how="left")
+    return gaps.drop(columns="best_doc").fillna("")
 
 
 def corpus_section(t: Tables, lang: str, divs: dict) -> dict:
@@ -282,9 +286,11 @@ def explore_section(t: Tables, lang: str, divs: dict) -> dict:
 def evidence_section(t: Tables, lang: str, divs: dict) -> dict:
     tables_ = []
     if "coverage" in t:
-        tables_.append((TEXT[lang]["coverage"], t["coverage"][[
-            "nat_task", "nat_title", "doc_id", "duty_level", "verdict", "score", "evidence_ids", "evidence_titles",
-            "evidence_scores", "matched_terms", "missing_terms", "source", "note"]]))
+        cov = t["coverage"][["nat_task", "nat_title", "doc_id", "duty_level", "verdict", "score", "evidence_ids",
+                             "evidence_titles", "evidence_scores", "matched_terms", "missing_terms", "source", "note"]]
+        if "requirements" in t:  # each requirement met (with the provincial task) or missing
+            cov = cov.merge(frames.requirement_summary(t), on=["nat_task", "doc_id"], how="left").fillna("")
+        tables_.append((TEXT[lang]["coverage"], cov))
     if "themes" in t:
         th = t["themes"][["task_id", "province", "theme", "confidence", "secondary", "evidence", "source"]]
         tables_.append((TEXT[lang]["themes_table"], th.assign(theme=th["theme"].map(theme_names(lang)).fillna(th["theme"]))))

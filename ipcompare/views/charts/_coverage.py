@@ -21,6 +21,7 @@ LABELS = labels({
         "predates": "早于指引", "gaps": "必做国家任务的缺口（未覆盖或部分覆盖）", "n_required": "必做任务数",
         "gap_label": "{province}（共 {n} 项必做{predates}）", "gap_predates": "，早于指引",
         "by_province": "（按省份：取其各文件中最好的判断）", "plans": "各文件",
+        "requirements": "{doc} 满足要求 {met} / {total} 项", "via": "见", "the_plan": "本文件本身",
     },
     "en": {
         "coverage": "Coverage of the national annual guideline's tasks", "national_task": "national task",
@@ -30,12 +31,33 @@ LABELS = labels({
         "n_required": "required tasks", "gap_label": "{province} (of {n} required{predates})",
         "gap_predates": ", predates guideline",
         "by_province": " (per province: the best verdict over its plans)", "plans": "its plans",
+        "requirements": "{doc}: requirements met {met} of {total}", "via": "by", "the_plan": "the plan itself",
     },
 })
 
 
 VERDICT_COLORS = {"covered": "#0072B2", "partial": "#56B4E9", "absent": "#E69F00"}
 VERDICT_MARKS = {"covered": "●", "partial": "◐", "absent": "○"}
+REQUIREMENT_MARKS = {"met": "✓", "partly": "◐", "missing": "○"}  # glyphs of the bundled font
+MAX_HOVER_REQUIREMENTS = 10  # lines of requirements in a cell's hover (the rest summed up as …)
+
+
+def requirement_hover(t: Tables, lang: str = "zh") -> dict[tuple[str, str], str]:
+    """(nat_task, doc_id) -> hover lines (HTML-escaped, joined by <br>): requirements met of how many,
+    then each requirement met (with the provincial task), partly met or missing."""
+    L, status = LABELS[lang], frames.requirement_status(t)
+    out = {}
+    for (nat, doc), group in status.groupby(["nat_task", "doc_id"], sort=False):
+        met = group["status"].eq("met").sum()
+        lines = [L["requirements"].format(doc=doc, met=met, total=len(group))]
+        for r in group.head(MAX_HOVER_REQUIREMENTS).itertuples():
+            via = "" if r.status == "missing" else (
+                f" ({L['via']} {L['the_plan'] if r.evidence == doc else r.evidence + ' ' + shorten(r.evidence_title, 12)})")
+            lines.append(f"{REQUIREMENT_MARKS[r.status]} {shorten(r.text, 22)}{via}")
+        if len(group) > MAX_HOVER_REQUIREMENTS:
+            lines.append("…")
+        out[nat, doc] = "<br>".join(html.escape(line) for line in lines)
+    return out
 
 
 def coverage_grid(t: Tables, lang: str = "zh", by: str = "document") -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -101,6 +123,13 @@ def coverage(t: Tables, lang: str = "zh", interactive: bool = False, by: str = "
                     if task and (task, key) in plans.index:
                         detail = "<br>".join(html.escape(d) for d in plans[task, key].split("; "))
                         hover[i][j] += f"<br>{L['plans']}:<br>{detail}"
+        detail = requirement_hover(t, lang)  # the requirements of the document deciding each cell
+        best = t["coverage_by_province"].set_index(["nat_task", "province"])["best_doc"] if by == "province" else None
+        for i, task in enumerate(grid.attrs["nat_tasks"]):
+            for j, key in enumerate(grid.attrs["keys"]):
+                doc = best.get((task, key)) if best is not None else key
+                if task and (task, doc) in detail:
+                    hover[i][j] += f"<br>{detail[task, doc]}"
         fig = go.Figure(go.Heatmap(z=code.to_numpy(), x=xlabels, y=ylabels, text=marks.to_numpy(),
                                    texttemplate="%{text}", customdata=hover, hovertemplate="%{customdata}<extra></extra>",
                                    colorscale=scale, zmin=-0.5, zmax=2.5, showscale=False, xgap=2, ygap=2))
