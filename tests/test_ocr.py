@@ -62,6 +62,8 @@ def test_image_only_pdf_gives_the_tasks_of_the_text_version(tmp_path, scans):
     project = project_with_cache(tmp_path / "p", cache)
     added = add(project.root, renderers.render("scan", "SX2022", folder), **SX)
     assert added.n_tasks == 18
+    assert "  note: PDF page(s) 1-4 read by OCR" in added.summary()
+    assert "  read by OCR: check the tasks above against the scan" in added.summary()
     result = pipeline.corpus_tables(project, progress=False)
     tasks, docs = result.tables["tasks"], result.tables["documents"].set_index("doc_id")
     assert_same_tasks(tasks[tasks.doc_id == added.doc_id], tasks[tasks.doc_id == "SX2022"])
