@@ -56,3 +56,10 @@ def test_pdf_beside_the_word_report_where_libreoffice_is_installed(reported):
         pdf = pypdf.PdfReader(project.reports / report.WORD[lang].replace(".docx", ".pdf"))
         assert len(pdf.pages) > 5
     assert "知识产权政策规划比较" in pypdf.PdfReader(project.reports / "report.zh.pdf").pages[0].extract_text()
+
+
+def test_same_tables_same_word_content_so_the_pdf_is_reused(reported, tmp_path):
+    _, t = reported
+    for name in ("a.docx", "b.docx"):
+        word.document(report.page_sections(t, "zh", {}), report.TEXT["zh"], {}, "zh").save(tmp_path / name)
+    assert word._content_key(tmp_path / "a.docx") == word._content_key(tmp_path / "b.docx")

@@ -339,7 +339,7 @@ def write(t: Tables, folder: Path, progress: bool = False, cache_dir: Path | Non
     reports = [folder / WORD[lang] for lang in LANGS]
     for lang, path in zip(LANGS, reports):
         word.document(page_sections(t, lang, divs), TEXT[lang], drawings, lang).save(path)
-    with word.pdf_meanwhile(reports) as pdfs:
+    with word.pdf_meanwhile(reports, cache_dir) as pdfs:
         (js := folder / "figures" / "plotly.min.js").write_text(charts.plotly_js(), encoding="utf-8")
         files += [js] + reports
         for lang, page in index_pages(t, divs, cache_dir).items():

@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import tempfile
 import warnings
+import zipfile
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -24,6 +25,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
+
+from ..cache import Store, digest
 
 FONTS = {"latin": "Calibri", "east_asia": "Microsoft YaHei"}  # on every Chinese Windows; WPS maps it
 WORDS = {
@@ -177,16 +180,34 @@ FONTS_CONF = """<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fo
 <alias binding="same"><family>{east_asia}</family><prefer><family>Noto Sans SC</family></prefer></alias></fontconfig>"""
 
 
+def _content_key(path: Path) -> str:
+    """A .docx file's digest by the content of its parts (not their zip timestamps)."""
+    with zipfile.ZipFile(path) as z:
+        return digest(*(part for name in sorted(z.namelist()) for part in (name.encode(), z.read(name))))
+
+
 @contextmanager
-def pdf_meanwhile(paths: list[Path]):
+def pdf_meanwhile(paths: list[Path], cache_dir: Path | None = None):
     """Convert ``paths`` to PDFs beside them while the block runs, by LibreOffice where it is installed
-    (the bundled Noto Sans SC standing in for the East Asian font, through fontconfig); yields the
+    (the bundled Noto Sans SC standing in for the East Asian font, through fontconfig); a document
+    whose content is that of its last conversion in ``cache_dir`` gets that PDF again. Yields the
     list of PDFs made, filled when the block ends (empty without LibreOffice; a failure is a warning)."""
     import pylopdf_fonts_zh_cn
 
     made: list[Path] = []
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if not soffice or not paths:
+        yield made
+        return
+    store = Store(cache_dir, "pdf")
+    slots = {p.name: _content_key(p) for p in paths}
+    kept = store.recall(slots)
+    for path in paths:
+        if path.name in kept:
+            path.with_suffix(".pdf").write_bytes(kept[path.name])
+    made += [p.with_suffix(".pdf") for p in paths if p.name in kept]
+    paths = [p for p in paths if p.name not in kept]
+    if not paths:
         yield made
         return
     with tempfile.TemporaryDirectory() as tmp:  # its own profile: works beside an open LibreOffice
@@ -205,4 +226,6 @@ def pdf_meanwhile(paths: list[Path]):
             _, err = proc.communicate(timeout=600)
         if proc.returncode:
             warnings.warn(f"no PDF of the Word reports: LibreOffice failed ({err.decode(errors='replace').strip()[:200]})")
-        made += [p.with_suffix(".pdf") for p in paths if p.with_suffix(".pdf").is_file()]
+        new = [p for p in paths if p.with_suffix(".pdf").is_file()]
+        store.keep({p.name: (slots[p.name], p.with_suffix(".pdf").read_bytes()) for p in new})
+        made += [p.with_suffix(".pdf") for p in new]
