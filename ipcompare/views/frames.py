@@ -172,18 +172,18 @@ def requirement_status(t: Tables) -> pd.DataFrame:
 
 def requirement_summary(t: Tables) -> pd.DataFrame:
     """Per coverage row (nat_task, doc_id): ``requirements`` (met / total), ``met`` (each requirement met:
-    its id and text, then the provincial task meeting it, or "plan" when the plan itself does) and
-    ``missing`` (each requirement not met, partly met ones marked with their best task)."""
+    its id, then the provincial task meeting it, or "plan" when the plan itself does) and ``missing``
+    (the ids of those not met, partly met ones as "(partly) <id> ← <best task>"); the texts are in
+    requirements.csv and the coverage chart's hover."""
     status = requirement_status(t)
-    status = status.assign(item=status["req_id"] + " " + status["text"])
     ev = status["evidence"].where(status["evidence"] != status["doc_id"], "plan")
-    status = status.assign(item=status["item"] + (" ← " + ev).where(status["status"] != "missing", ""))
+    item = status["req_id"] + (" ← " + ev).where(status["status"] != "missing", "")
+    status = status.assign(item=item.where(status["status"] != "partly", "(partly) " + item))
     rows = []
     for (nat, doc), g in status.groupby(["nat_task", "doc_id"], sort=False):
         met = g["status"] == "met"
         rows.append((nat, doc, f"{met.sum()}/{len(g)}", tables.join_list(g.loc[met, "item"]),
-                     tables.join_list(g.loc[~met, "item"].where(g.loc[~met, "status"] == "missing",
-                                                                "(partly) " + g.loc[~met, "item"]))))
+                     tables.join_list(g.loc[~met, "item"])))
     return pd.DataFrame(rows, columns=["nat_task", "doc_id", "requirements", "met", "missing"])
 
 

@@ -206,11 +206,7 @@ def _gaps(t: Tables, province: str) -> pd.DataFrame:
     gaps = t["gaps"][t["gaps"]["province"] == province]
     titles = t["tasks"].set_index("task_id")["title"]
     evidence = gaps["evidence_ids"].map(lambda ids: tables.join_list(f"{i} {titles.get(i, '')}" for i in tables.split_list(ids)))
-    gaps = gaps[["rank", "nat_task", "nat_title", "duty", "verdict", "doc_verdicts", "best_doc"]].assign(evidence=evidence)
-    if "requirements" in t:  # what the deciding document meets and misses
-        summary = frames.requirement_summary(t).rename(columns={"doc_id": "best_doc"})
-        gaps = gaps.merge(summary[["nat_task", "best_doc", "met", "missing"]], on=["nat_task", "best_doc"], how="left")
-    return gaps.drop(columns="best_doc").fillna("")
+    return gaps[["rank", "nat_task", "nat_title", "duty", "verdict", "doc_verdicts"]].assign(evidence=evidence)
 
 
 def corpus_section(t: Tables, lang: str, divs: dict) -> dict:

@@ -39,7 +39,7 @@ LABELS = labels({
 VERDICT_COLORS = {"covered": "#0072B2", "partial": "#56B4E9", "absent": "#E69F00"}
 VERDICT_MARKS = {"covered": "●", "partial": "◐", "absent": "○"}
 REQUIREMENT_MARKS = {"met": "✓", "partly": "◐", "missing": "○"}  # glyphs of the bundled font
-MAX_HOVER_REQUIREMENTS = 10  # lines of requirements in a cell's hover (the rest summed up as …)
+MAX_HOVER_REQUIREMENTS = 4  # lines of requirements in a cell's hover (the rest as …; all in the report's evidence table)
 
 
 def requirement_hover(t: Tables, lang: str = "zh") -> dict[tuple[str, str], str]:
@@ -52,8 +52,8 @@ def requirement_hover(t: Tables, lang: str = "zh") -> dict[tuple[str, str], str]
         lines = [L["requirements"].format(doc=doc, met=met, total=len(group))]
         for r in group.head(MAX_HOVER_REQUIREMENTS).itertuples():
             via = "" if r.status == "missing" else (
-                f" ({L['via']} {L['the_plan'] if r.evidence == doc else r.evidence + ' ' + shorten(r.evidence_title, 12)})")
-            lines.append(f"{REQUIREMENT_MARKS[r.status]} {shorten(r.text, 22)}{via}")
+                f" ({L['via']} {L['the_plan'] if r.evidence == doc else r.evidence})")
+            lines.append(f"{REQUIREMENT_MARKS[r.status]} {shorten(r.text, 14)}{via}")
         if len(group) > MAX_HOVER_REQUIREMENTS:
             lines.append("…")
         out[nat, doc] = "<br>".join(html.escape(line) for line in lines)
