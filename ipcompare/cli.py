@@ -5,6 +5,7 @@ Bad input ends the command with a one-line ``error: <file>: <problem>`` and exit
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -179,3 +180,6 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted; earlier outputs are unchanged", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # output piped into head or less, which stopped reading: nothing more to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so Python's exit flush is quiet too
+        return 0

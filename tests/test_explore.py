@@ -1,6 +1,8 @@
 """Words in context, search and the keyword network on the seed corpus (ipcompare.analysis.search)."""
 import math
 import re
+import subprocess
+import sys
 
 import pytest
 from conftest import REPO
@@ -52,6 +54,16 @@ def test_kwic_command_prints_aligned_lines_and_writes_csv(run_result, capsys, tm
     starts = {search._width(line[: line.index("【")]) for line in printed[:-1]}
     assert len(printed) == 4 and len(starts) == 1  # the matches one above the other
     assert len(tables.read_user_csv(out, search.KWIC_COLUMNS)) == 3
+
+
+def test_kwic_piped_into_head_stops_quietly(run_result):
+    """A reader that stops early (``| head -1``) ends the command without a traceback."""
+    project, _ = run_result
+    proc = subprocess.Popen([sys.executable, "-m", "ipcompare", "--root", str(project.root), "kwic", "的"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.readline()
+    proc.stdout.close()  # as head does after its first line
+    assert proc.wait(timeout=120) == 0 and proc.stderr.read() == b""
 
 
 def test_commands_without_a_run_stop_with_one_line(tmp_path, capsys):
