@@ -52,3 +52,14 @@ def seed_tasks():
     manifest = read_manifest(raw)
     return {row.doc_id: extract(row.doc_id, clean.clean_text((raw / row.file).read_text("utf-8")))
             for row in manifest.itertuples()}
+
+
+def stage_with_overrides(stage, run_result, tmp_path, overrides: dict[str, str], **options):
+    """Stage function ``stage`` run on the seed corpus's tables, in a project at ``tmp_path`` whose
+    data/annotations holds ``overrides`` (file name -> CSV text)."""
+    project, result = run_result
+    proj = type(project)(tmp_path)
+    for name, text in overrides.items():
+        proj.annotations.mkdir(parents=True, exist_ok=True)
+        (proj.annotations / name).write_text(text, "utf-8")
+    return stage(result.tables, proj, **options)

@@ -4,7 +4,7 @@ import json
 import pandas as pd
 import pytest
 
-from conftest import GOLD, REPO
+from conftest import GOLD, REPO, stage_with_overrides
 from quality import assert_measured
 from ipcompare import cli, tables
 from ipcompare.analysis import coverage, evaluate, requirements
@@ -24,12 +24,8 @@ def out(run_result):
 
 
 def stage(run_result, tmp_path, overrides: str | None = None, **options) -> dict[str, pd.DataFrame]:
-    project, result = run_result
-    proj = type(project)(tmp_path)
-    if overrides is not None:
-        proj.annotations.mkdir(parents=True)
-        (proj.annotations / "coverage_overrides.csv").write_text("nat_task,doc_id,verdict,note\n" + overrides, "utf-8")
-    return coverage.stage(result.tables, proj, **options)
+    files = {} if overrides is None else {"coverage_overrides.csv": "nat_task,doc_id,verdict,note\n" + overrides}
+    return stage_with_overrides(coverage.stage, run_result, tmp_path, files, **options)
 
 
 def test_units_carry_the_duties_of_all_23_national_tasks(run_result):

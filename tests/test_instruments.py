@@ -5,7 +5,7 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import GOLD
+from conftest import GOLD, stage_with_overrides
 from quality import assert_measured
 
 from ipcompare import cli, tables
@@ -114,16 +114,12 @@ def test_instrument_tables_are_byte_identical_across_runs(run_result, tmp_path):
         assert (tmp_path / "1" / f"{name}.csv").read_bytes() == (tmp_path / "2" / f"{name}.csv").read_bytes()
 
 
-def stage_with_overrides(run_result, tmp_path, rows: str, header="task_id,subtype,note"):
-    project, result = run_result
-    proj = type(project)(tmp_path)
-    proj.annotations.mkdir(parents=True)
-    (proj.annotations / instruments.OVERRIDES).write_text(f"{header}\n{rows}", "utf-8")
-    return instruments.stage(result.tables, proj)
+def with_overrides(run_result, tmp_path, rows: str, header="task_id,subtype,note"):
+    return stage_with_overrides(instruments.stage, run_result, tmp_path, {instruments.OVERRIDES: f"{header}\n{rows}"})
 
 
 def test_manual_override_on_top_of_automatic(run_result, tmp_path):
-    out = stage_with_overrides(run_result, tmp_path, "GZ2025-17,tax,checked by hand\n")["instruments"]
+    out = with_overrides(run_result, tmp_path, "GZ2025-17,tax,checked by hand\n")["instruments"]
     row = out.set_index("task_id").loc["GZ2025-17"]
     assert (row.subtype, row.type, row.source, row.auto_subtype, row.note) == (
         "tax", "environment", "manual", "finance", "checked by hand")
@@ -138,7 +134,7 @@ def test_manual_override_on_top_of_automatic(run_result, tmp_path):
 ])
 def test_bad_override_is_a_one_line_input_error(run_result, tmp_path, row, problem):
     with pytest.raises(InputError) as err:
-        stage_with_overrides(run_result, tmp_path, row)
+        with_overrides(run_result, tmp_path, row)
     assert str(err.value).startswith(str(tmp_path / "data" / "annotations" / instruments.OVERRIDES))
     assert problem in str(err.value) and "\n" not in str(err.value)
 

@@ -4,7 +4,7 @@ import json
 import pandas as pd
 import pytest
 
-from conftest import GOLD
+from conftest import GOLD, stage_with_overrides
 from quality import assert_measured
 from ipcompare import cache, cli, tables
 from ipcompare.analysis import evaluate, themes
@@ -114,16 +114,12 @@ def test_adding_or_removing_a_document_moves_few_other_tasks(model, tasks):
         assert changed <= 0.05, f"without {doc_id}: {changed:.1%} of the other tasks changed theme"
 
 
-def stage_with_overrides(run_result, tmp_path, rows: str, header="task_id,theme,note") -> dict[str, pd.DataFrame]:
-    project, result = run_result
-    proj = type(project)(tmp_path)
-    proj.annotations.mkdir(parents=True)
-    (proj.annotations / themes.OVERRIDES).write_text(f"{header}\n{rows}", "utf-8")
-    return themes.stage(result.tables, proj)
+def with_overrides(run_result, tmp_path, rows: str, header="task_id,theme,note") -> dict[str, pd.DataFrame]:
+    return stage_with_overrides(themes.stage, run_result, tmp_path, {themes.OVERRIDES: f"{header}\n{rows}"})
 
 
 def test_manual_override_on_top_of_automatic(run_result, tmp_path):
-    out = stage_with_overrides(run_result, tmp_path, "GZ2025-12,finance,checked by hand\n")
+    out = with_overrides(run_result, tmp_path, "GZ2025-12,finance,checked by hand\n")
     row = out["themes"].set_index("task_id").loc["GZ2025-12"]
     auto = run_result[1].tables["themes"].set_index("task_id").loc["GZ2025-12"]
     assert auto.theme != "finance" and auto.source == "auto"
@@ -141,7 +137,7 @@ def test_manual_override_on_top_of_automatic(run_result, tmp_path):
 ])
 def test_bad_override_is_a_one_line_input_error(run_result, tmp_path, row, problem, header):
     with pytest.raises(InputError) as err:
-        stage_with_overrides(run_result, tmp_path, row, header)
+        with_overrides(run_result, tmp_path, row, header)
     message = str(err.value)
     assert message.startswith(str(tmp_path / "data" / "annotations" / themes.OVERRIDES))
     assert problem in message and "\n" not in message
