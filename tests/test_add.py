@@ -11,7 +11,7 @@ import pytest
 
 import renderers
 from conftest import copy_project
-from ipcompare import InputError, cli, pipeline
+from ipcompare import InputError, cli
 from ipcompare.add import add
 from ipcompare.extraction.document import read_document
 from ipcompare.reading.manifest import read_manifest

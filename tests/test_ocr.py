@@ -8,7 +8,6 @@ import sys
 from difflib import SequenceMatcher
 
 import pytest
-from PIL import Image
 
 import renderers
 from conftest import copy_project

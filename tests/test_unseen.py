@@ -4,8 +4,6 @@ without 序号, a city plan ...) parse to their exact tasks; what is not the pla
 with its reason; ``add`` asks only for what identifies a document; bad input stays clean."""
 from __future__ import annotations
 
-import re
-import shutil
 
 import pandas as pd
 import pytest
