@@ -248,7 +248,7 @@ def test_a_municipal_plan_runs_end_to_end(city_run):
         for chart in ("coverage", "theme_shares", "documents"):
             assert (project.reports / "figures" / lang / f"{chart}.png").stat().st_size > 10_000
     assert "贵州·贵阳市" in (project.reports / "index.zh.html").read_text("utf-8")
-    assert "贵阳市 (city, Guizhou)" in (project.reports / "index.html").read_text("utf-8")
+    assert "Guiyang (city, Guizhou)" in (project.reports / "index.html").read_text("utf-8")
     from ipcompare.views import frames
 
     from ipcompare.views.charts import coverage_grid

@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from .. import tables
+from ..reading import divisions
 from ..reading.metadata import NATIONAL, PROVINCES
 
 Tables = Mapping[str, pd.DataFrame]
@@ -32,22 +33,30 @@ MIN_KEY_FREQ = 2
 
 
 def province_name(province: str, lang: str = "zh") -> str:
-    """The province's name in ``lang`` (zh: as in the tables; en: pinyin)."""
+    """The province's name in ``lang`` (zh: as in the tables; en: pinyin). A city's full name (the
+    ``province`` of a city's rows in targets_by_indicator) is named as its :func:`place_name`."""
+    if province not in PROVINCES_EN and (city := divisions.lookup(province)):
+        return place_name(city[0].province, province, lang)
     return PROVINCES_EN.get(province, province) if lang == "en" else province
 
 
 def place_name(province: str, city: str = "", lang: str = "zh") -> str:
     """A document's place: its province, or a city under its province, marked as a city
-    (贵州·贵阳市; en: 贵阳市 (city, Guizhou))."""
+    (贵州·贵阳市; en: Guiyang (city, Guizhou), Qiandongnan Prefecture (Guizhou): divisions.csv's pinyin)."""
     name = province_name(province, lang)
     if not city:
         return name
-    return f"{name}·{city}" if lang == "zh" else f"{city} (city, {name})"
+    if lang == "zh":
+        return f"{name}·{city}"
+    english = divisions.english(city, province)
+    return f"{english} ({name})" if " " in english else f"{english} (city, {name})"
 
 
-def province_slug(province: str) -> str:
-    """ASCII file-name form of a province (guizhou, inner-mongolia, national)."""
-    return PROVINCES_EN.get(province, province).lower().replace(" ", "-")
+def province_slug(province: str, city: str = "") -> str:
+    """ASCII file-name form of a province (guizhou, inner-mongolia, national), or of a city under it
+    (guizhou-guiyang)."""
+    slug = PROVINCES_EN.get(province, province) + (f" {divisions.english(city, province)}" if city else "")
+    return re.sub(r"[^a-z0-9]+", "-", slug.lower().replace("ü", "u")).strip("-")
 
 
 def theme_names(lang: str = "zh") -> dict[str, str]:

@@ -3,7 +3,7 @@
 Every chart is a function ``chart(t, lang="zh", interactive=False, **options)``: ``t`` holds the
 processed tables (a :class:`~ipcompare.views.corpus.Corpus` or a dict of DataFrames); it returns a
 matplotlib Figure, or a plotly Figure when ``interactive``. ``lang="en"`` labels everything in
-English (theme names from data/themes.md, provinces in pinyin; document text stays Chinese).
+English (theme names from data/themes.md, provinces and cities in pinyin; document text stays Chinese).
 One module per chart family (``_overview``, ``_themes``, ``_coverage``, ``_profile``, ``_targets``,
 ``_network``, ``_instruments``, ``_changes``); shared
 styling in ``_style``. :data:`CHARTS` lists them by name (the report and ``Corpus.chart`` read it);
