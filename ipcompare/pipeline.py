@@ -225,10 +225,10 @@ def run(root: Path | str = ".", progress: bool = True, reference: str | None = N
         _segment(t["tasks"], project, progress, timings)
 
     version = code_version(("analysis.themes",), STAGE_DATA, STAGE_LIBRARIES)
-    t |= _stage(project, "themes", digest(version, fingerprint("tasks"), annotations),
+    t |= _stage(project, "themes", digest(version, *map(fingerprint, ("documents", "tasks")), annotations),
                 lambda: _themes(t, project, version), prepare, timings, progress)
     version = code_version(("analysis.instruments",), INSTRUMENT_DATA, STAGE_LIBRARIES)
-    t |= _stage(project, "instruments", digest(version, *map(fingerprint, ("tasks", "themes")), annotations),
+    t |= _stage(project, "instruments", digest(version, *map(fingerprint, ("documents", "tasks", "themes")), annotations),
                 lambda: _instruments(t, project, version), prepare, timings, progress)
     version = code_version(("analysis.coverage",), STAGE_DATA, STAGE_LIBRARIES)
     key = digest(version, *map(fingerprint, ("documents", "tasks", "themes")), annotations,

@@ -64,6 +64,12 @@ def _bool(doc: str) -> pa.Column:
     return pa.Column(bool, description=doc, coerce=True)
 
 
+# The unit of the per-place tables (theme_by_province, instrument_by_province): a place is a
+# province's own plans (provincial; 全国: the national ones) or one city's plans (municipal), never both.
+PLACE_CITY = ("Empty: the province's own plans; a city's full name (贵阳市): that city's plans, which are "
+              "not counted in its province's rows")
+
+
 SCHEMAS: dict[str, pa.DataFrameSchema] = {
     "documents": pa.DataFrameSchema(
         {
@@ -242,10 +248,11 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
     ),
     "theme_by_province": pa.DataFrameSchema(
         {
-            "province": _text("Province"),
+            "province": _text("Province (全国 for national documents)"),
+            "city": _text(PLACE_CITY),
             "theme": _text("Theme id"),
-            "n_tasks": _int("Tasks of the province (all its documents) with this primary theme, 0 included"),
-            "share": _float("n_tasks / work tasks of the province (non_task items excluded)"),
+            "n_tasks": _int("Tasks of the place (all its documents) with this primary theme, 0 included"),
+            "share": _float("n_tasks / work tasks of the place (non_task items excluded)"),
         },
         strict=True, ordered=True,
     ),
@@ -293,11 +300,12 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
     ),
     "instrument_by_province": pa.DataFrameSchema(
         {
-            "province": _text("Province"),
+            "province": _text("Province (全国 for national documents)"),
+            "city": _text(PLACE_CITY),
             "type": _text("Instrument type"),
             "field": _text("IP-chain field"),
-            "n_tasks": _int("Tasks of the province (all its documents) with this type and field, 0 included"),
-            "share": _float("n_tasks / the province's tasks with a field"),
+            "n_tasks": _int("Tasks of the place (all its documents) with this type and field, 0 included"),
+            "share": _float("n_tasks / the place's tasks with a field"),
         },
         strict=True, ordered=True,
     ),

@@ -262,6 +262,37 @@ def test_a_municipal_plan_runs_end_to_end(city_run):
             == mine.loc[[r for r in grid.attrs["nat_tasks"] if r], "verdict"].to_numpy()).all()
 
 
+def test_a_city_is_a_place_of_its_own(city_run):
+    """A city's plan is counted as the city's, not its province's: in the per-place tables, the
+    cross-province charts (a row of its own, said in the title; or left out) and the profiles."""
+    from ipcompare.views import charts, frames
+
+    project, added, result = city_run
+    t, city = result.tables, added.doc_id
+    work = t["themes"][t["themes"].theme != "non_task"]
+    for name, rows in (("theme_by_province", work), ("instrument_by_province", t["instruments"])):
+        by = t[name].groupby(["province", "city"])["n_tasks"].sum()
+        assert by[("贵州", "")] == rows.doc_id.isin(["GZ2025", "GZSVC2023"]).sum(), name
+        assert by[("贵州", "贵阳市")] == (rows.doc_id == city).sum() > 0, name
+        assert by[("湖北", "")] == (rows.province == "湖北").sum(), name
+    assert "贵阳市" not in frames.theme_matrix(t).index
+    places = list(frames.theme_matrix(t, cities=True).index)
+    assert places.index("贵阳市") == places.index("贵州") + 1
+    assert frames.profiled(t) == ["贵州", "贵阳市", "湖北", "山西"]
+    for lang, row, note, left_out in (("zh", "贵州·贵阳市", "城市计划各自单列", "未含城市计划 1 份"),
+                                      ("en", "Guiyang (city, Guizhou)", "each city's plan a row", "city plans left out: 1")):
+        fig = charts.theme_counts(t, lang, interactive=True)
+        assert row in fig.data[0].y and note in fig.layout.title.text
+        fig = charts.theme_counts(t, lang, interactive=True, cities=False)
+        assert row not in fig.data[0].y and left_out in fig.layout.title.text
+        assert any(y.startswith(row) for y in charts.instrument_matrix(t, lang, interactive=True).data[0].y)
+    own, mine = frames.profile(t, "贵州"), frames.profile(t, "贵阳市")
+    assert city not in set(own.documents.doc_id) and list(mine.documents.doc_id) == [city]
+    assert (mine.province, mine.city) == ("贵州", "贵阳市") and set(mine.targets.doc_id) <= {city}
+    assert (mine.themes["share"] != own.themes["share"]).any()
+    assert (project.reports / "figures" / "en" / "profile_guizhou-guiyang.png").stat().st_size > 10_000
+
+
 def test_themes_carry_to_the_guideline_body_measures(run_result):
     """themes_unseen.csv (kinds of task rare in the seeds: ministry law revisions, enforcement,
     monitoring): with the model fitted on the corpus, and with NAT2024 left out of the fit."""

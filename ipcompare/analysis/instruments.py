@@ -195,8 +195,9 @@ def stage(tables: dict[str, pd.DataFrame], project: Project, store: Store | None
 
     pairs = [(t.id, f.id) for t in taxonomy()["types"] for f in taxonomy()["fields"]]
     grid = pd.DataFrame({"type": [t for t, _ in pairs], "field": [f for _, f in pairs]})
+    places = themes.with_city(out, tables["documents"])
     return {
         "instruments": out[list(SCHEMAS["instruments"].columns)],
         "instrument_by_document": themes.share_table(out, out[["doc_id", "province"]].drop_duplicates(), grid),
-        "instrument_by_province": themes.share_table(out, out[["province"]].drop_duplicates(), grid),
+        "instrument_by_province": themes.share_table(places, places[["province", "city"]].drop_duplicates(), grid),
     }

@@ -385,6 +385,13 @@ def share_table(rows: pd.DataFrame, groups: pd.DataFrame, grid: pd.DataFrame) ->
     return out
 
 
+def with_city(rows: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
+    """``rows`` (with doc_id) and a ``city`` column: a municipal document's city, else empty. A place
+    is a province's own plans (city empty) or one city's plans: a city's tasks are not its province's."""
+    municipal = dict(documents.loc[documents["level"] == "municipal", ["doc_id", "city"]].to_numpy())
+    return rows.assign(city=[municipal.get(d, "") for d in rows["doc_id"]])
+
+
 def _share_table(themes_table: pd.DataFrame, keys: list[str], ids: list[str]) -> pd.DataFrame:
     """Tasks per theme for each group of ``keys`` (every theme listed, zeros included)."""
     return share_table(themes_table[themes_table.theme != NON_TASK], themes_table[keys].drop_duplicates(),
@@ -451,5 +458,5 @@ def stage(tables: dict[str, pd.DataFrame], project: Project, store: Store | None
         "themes": out[list(SCHEMAS["themes"].columns)],
         "theme_terms": class_tfidf(documents, labelled[work["task_id"]].to_numpy(), ids),
         "theme_by_document": _share_table(out, ["doc_id", "province"], ids),
-        "theme_by_province": _share_table(out, ["province"], ids),
+        "theme_by_province": _share_table(with_city(out, tables["documents"]), ["province", "city"], ids),
     }

@@ -2,7 +2,7 @@
 
     corpus = Corpus.load("data/processed")
     corpus.tasks                        # any processed table, by name
-    corpus.profile("贵州")              # theme shares vs the mean, distinctive terms, targets, lead units
+    corpus.profile("贵州")              # theme shares vs the mean, distinctive terms, targets, lead units (a city: "贵阳市")
     corpus.changes("湖北")              # its latest plan against its predecessor: tasks and targets
     corpus.targets("pledge_financing")  # targets read as indicators (data/indicators.md)
     corpus.kwic("数据知识产权")          # words in context; corpus.search("质押融资"), corpus.cooccurrence("湖北")

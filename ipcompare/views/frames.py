@@ -107,12 +107,50 @@ def order(t: Tables, key: str = "doc_id", cities: bool = False) -> list[str]:
     return [p for _, p in sorted(places, key=lambda x: x[0])]
 
 
-def theme_matrix(t: Tables, value: str = "share", by: str = "province") -> pd.DataFrame:
-    """Rows: provinces (``by="province"``) or documents (grouped under their province: :func:`order`);
+def place_keys(frame: pd.DataFrame) -> pd.Series:
+    """Each row's place: its city (a municipal document's, or a per-place table's ``city``), else its province."""
+    city = frame["city"].where(frame["level"] == "municipal", "") if "level" in frame else frame["city"]
+    return city.where(city != "", frame["province"])
+
+
+def places(t: Tables, cities: bool = False) -> list[str]:
+    """Places in document order (:func:`order`): each province (全国 too) with plans of its own, and
+    with ``cities`` each city with a plan, after its province (key: the city's full name)."""
+    docs = t["documents"].set_index("doc_id").loc[order(t)]
+    keys = place_keys(docs)
+    return list(dict.fromkeys(keys if cities else keys[docs["level"] != "municipal"]))
+
+
+def place_docs(t: Tables, place: str) -> list[str]:
+    """doc_ids of a place (:func:`places`): a province's own documents, or a city's."""
+    docs = t["documents"]
+    return list(docs.loc[place_keys(docs) == place, "doc_id"])
+
+
+def place_of(t: Tables, place: str) -> tuple[str, str]:
+    """(province, city) of a place; city empty for a province."""
+    docs = t["documents"]
+    city = docs[(docs["level"] == "municipal") & (docs["city"] == place)]
+    return (city["province"].iloc[0], place) if len(city) else (place, "")
+
+
+def profiled(t: Tables) -> list[str]:
+    """Places with a profile: each province with a provincial plan, each of its cities after it."""
+    return [p for p in places(t, cities=True) if p != NATIONAL]
+
+
+def _by_place(frame: pd.DataFrame) -> pd.DataFrame:
+    """A per-place table (theme_by_province ...) keyed by place in ``place`` (:func:`places`)."""
+    return frame.assign(place=place_keys(frame)) if "city" in frame else frame.assign(place=frame["province"])
+
+
+def theme_matrix(t: Tables, value: str = "share", by: str = "province", cities: bool = False) -> pd.DataFrame:
+    """Rows: provinces from their own plans (``by="province"``; ``cities``: each city's plans a row
+    after its province, :func:`places`) or documents (grouped under their province: :func:`order`);
     columns: theme ids in taxonomy order."""
-    frame = t["theme_by_province"] if by == "province" else t["theme_by_document"]
-    key = "province" if by == "province" else "doc_id"
-    order_ = order(t, key)
+    frame = _by_place(t["theme_by_province"]) if by == "province" else t["theme_by_document"]
+    key = "place" if by == "province" else "doc_id"
+    order_ = places(t, cities) if by == "province" else order(t)
     m = frame.pivot_table(index=key, columns="theme", values=value, aggfunc="sum", fill_value=0)
     return m.reindex(index=[k for k in order_ if k in m.index], columns=list(theme_names()), fill_value=0)
 
@@ -124,23 +162,24 @@ def instrument_names(lang: str = "zh") -> dict[str, str]:
     return {k: en if lang == "en" else zh for k, (zh, en) in names().items()}
 
 
-def instrument_matrix(t: Tables, value: str = "n_tasks", by: str = "province") -> pd.DataFrame:
-    """Rows: (province with a provincial plan, or document, instrument type), in document and taxonomy
-    order; columns: field ids."""
+def instrument_matrix(t: Tables, value: str = "n_tasks", by: str = "province", cities: bool = False) -> pd.DataFrame:
+    """Rows: (province from its provincial plans, and with ``cities`` each city after it; or
+    document, instrument type), in document and taxonomy order; columns: field ids."""
     from ..analysis.instruments import taxonomy
 
-    frame = t["instrument_by_province"] if by == "province" else t["instrument_by_document"]
-    key = "province" if by == "province" else "doc_id"
-    keys = provinces(t) if by == "province" else list(t["documents"]["doc_id"])
+    frame = _by_place(t["instrument_by_province"]) if by == "province" else t["instrument_by_document"]
+    key = "place" if by == "province" else "doc_id"
+    keys = [p for p in places(t, cities) if p != NATIONAL] if by == "province" else list(t["documents"]["doc_id"])
     keys = [k for k in keys if k in set(frame[key])]
     rows = pd.MultiIndex.from_product([keys, [c.id for c in taxonomy()["types"]]], names=[key, "type"])
     m = frame.pivot_table(index=[key, "type"], columns="field", values=value, aggfunc="sum", fill_value=0)
     return m.reindex(index=rows, columns=[c.id for c in taxonomy()["fields"]], fill_value=0)
 
 
-def instrument_types(t: Tables, value: str = "n_tasks", by: str = "province") -> pd.DataFrame:
-    """Rows: provinces or documents (document order); columns: instrument type ids: tasks (or shares) of each."""
-    m = instrument_matrix(t, value, by)
+def instrument_types(t: Tables, value: str = "n_tasks", by: str = "province", cities: bool = False) -> pd.DataFrame:
+    """Rows: provinces (and cities, :func:`instrument_matrix`) or documents (document order); columns:
+    instrument type ids: tasks (or shares) of each."""
+    m = instrument_matrix(t, value, by, cities)
     keys, kinds = (list(dict.fromkeys(m.index.get_level_values(i))) for i in (0, 1))
     return m.sum(axis=1).unstack("type").reindex(index=keys, columns=kinds)
 
@@ -218,7 +257,8 @@ def keyness(target: Counter, reference: Counter, min_freq: int = MIN_KEY_FREQ) -
 
 
 def distinctive_terms(t: Tables, province: str, n: int = 15) -> pd.DataFrame:
-    """The province's most distinctive terms against the other provinces' tasks (keyness on segmented content).
+    """The most distinctive terms of a place's plans (:func:`places`: a province's own, or a city's)
+    against the other places' tasks (keyness on segmented content).
 
     Place names of provinces (贵州省 ...) are left out: distinctive, but they say nothing about the plan.
     """
@@ -226,7 +266,7 @@ def distinctive_terms(t: Tables, province: str, n: int = 15) -> pd.DataFrame:
 
     tasks = work_tasks(t)
     tasks = tasks[tasks["province"] != NATIONAL]
-    mine = tasks["province"] == province
+    mine = tasks["doc_id"].isin(place_docs(t, province))
     tokens = tokenize(tasks["content"].tolist(), cache_dir(t))
     count = lambda mask: Counter(w for toks, m in zip(tokens, mask) if m for w in toks)  # noqa: E731
     terms = keyness(count(mine), count(~mine))
@@ -239,9 +279,9 @@ def _unit(name: str) -> str:
 
 
 def lead_units(t: Tables, province: str) -> pd.DataFrame:
-    """Units carrying the province's tasks: how many tasks each leads and shares, most first."""
+    """Units carrying a place's tasks (:func:`places`): how many tasks each leads and shares, most first."""
     tasks = work_tasks(t)
-    tasks = tasks[tasks["province"] == province]
+    tasks = tasks[tasks["doc_id"].isin(place_docs(t, province))]
     count = lambda col: Counter(_unit(u) for cell in tasks[col] for u in tables.split_list(cell))  # noqa: E731
     out = pd.DataFrame({"lead": count("lead_units"), "responsible": count("responsible_units")}).fillna(0).astype(int)
     out.index.name = "unit"
@@ -250,26 +290,30 @@ def lead_units(t: Tables, province: str) -> pd.DataFrame:
 
 @dataclass
 class Profile:
-    """What is particular to one province (see :func:`profile`)."""
+    """What is particular to one place: a province's own plans, or a city's (see :func:`profile`)."""
 
     province: str
     documents: pd.DataFrame  # its documents
-    themes: pd.DataFrame     # index theme id: share (the province), mean (all provinces), difference
+    themes: pd.DataFrame     # index theme id: share (the place), mean (all provinces' own plans), difference
     terms: pd.DataFrame      # distinctive terms: term, freq, freq_other, g2
     targets: pd.DataFrame    # its quantitative targets (targets.csv rows, with the task title)
     units: pd.DataFrame      # index unit: tasks it leads, tasks it shares
+    city: str = ""           # the city, for a city's profile (province: its province)
 
 
 def profile(t: Tables, province: str) -> Profile:
-    """Theme shares against the mean of all provinces, distinctive terms, targets and lead units of ``province``."""
-    docs = t["documents"][t["documents"]["province"] == province]
-    shares = theme_matrix(t).drop(index=NATIONAL, errors="ignore")
-    themes = pd.DataFrame({"share": shares.loc[province], "mean": shares.mean()})
+    """Theme shares against the mean of all provinces' own plans, distinctive terms, targets and lead
+    units of a place (:func:`profiled`: ``province``, or a city's full name)."""
+    docs = t["documents"][t["documents"]["doc_id"].isin(place_docs(t, province))]
+    shares = theme_matrix(t, cities=True).drop(index=NATIONAL, errors="ignore")
+    mean = theme_matrix(t).drop(index=NATIONAL, errors="ignore").mean()
+    themes = pd.DataFrame({"share": shares.loc[province], "mean": mean})
     titles = t["tasks"].set_index("task_id")["title"]
     targets = t["targets"][t["targets"]["doc_id"].isin(docs["doc_id"])]
     targets = targets.assign(task_title=targets["task_id"].map(titles).fillna(""))
-    return Profile(province, docs, themes.assign(difference=themes["share"] - themes["mean"]),
-                   distinctive_terms(t, province), targets.reset_index(drop=True), lead_units(t, province))
+    home, city = place_of(t, province)
+    return Profile(home, docs, themes.assign(difference=themes["share"] - themes["mean"]),
+                   distinctive_terms(t, province), targets.reset_index(drop=True), lead_units(t, province), city)
 
 
 @dataclass

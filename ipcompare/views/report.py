@@ -104,9 +104,10 @@ vertical-align:top}th{background:#f3f3f3}.files{font-size:12px;color:#666}detail
 
 def chart_list(t: Tables) -> list[tuple[str, str, dict]]:
     """(file stem, chart name, options) of every chart the tables allow: each chart, and a profile per
-    province and what changed in each province whose latest plan has a predecessor."""
+    province and city (:func:`frames.profiled`) and what changed in each province whose latest plan has a predecessor."""
     stems = [(name, name, {}) for name in charts.CHARTS if name not in ("profile", "changes")]
-    stems += [(f"profile_{frames.province_slug(p)}", "profile", {"province": p}) for p in frames.provinces(t)]
+    stems += [(f"profile_{frames.province_slug(*frames.place_of(t, p))}", "profile", {"province": p})
+              for p in frames.profiled(t)]
     if "changes" in t:
         stems += [(f"changes_{frames.province_slug(p)}", "changes", {"province": p}) for p in frames.changed_provinces(t)]
     return [s for s in stems if all(n in t and len(t[n]) for n in charts.NEEDS.get(s[1], ()))]
@@ -222,7 +223,7 @@ def themes_section(t: Tables, lang: str, divs: dict) -> dict:
 def instruments_section(t: Tables, lang: str, divs: dict) -> dict:
     shares = None
     if "instrument_by_province" in t and len(t["instrument_by_province"]):
-        shares = frames.instrument_types(t, "share").round(3)
+        shares = frames.instrument_types(t, "share", cities=True).round(3)
         shares = shares.rename(columns=frames.instrument_names(lang)).rename_axis(None, axis=1)
         shares.insert(0, TEXT[lang]["doc_columns"][1], [province_name(p, lang) for p in shares.index])
     return {"charts": _charts(divs, lang, CHARTS_OF["instruments"]), "shares": shares}
@@ -240,10 +241,11 @@ def coverage_section(t: Tables, lang: str, divs: dict) -> dict:
 
 def provinces_section(t: Tables, lang: str, divs: dict) -> dict:
     provinces = []
-    for p in frames.provinces(t):
+    for p in frames.profiled(t):  # a province's own plans, then each of its cities
         targets = frames.profile(t, p).targets[["doc_id", "task_id", "task_title", "text", "number", "unit", "counts"]]
-        provinces.append({"name": province_name(p, lang), "targets": targets,
-                          "charts": _charts(divs, lang, [f"profile_{frames.province_slug(p)}"])})
+        place = frames.place_of(t, p)
+        provinces.append({"name": place_name(*place, lang), "targets": targets,
+                          "charts": _charts(divs, lang, [f"profile_{frames.province_slug(*place)}"])})
     return {"provinces": provinces}
 
 

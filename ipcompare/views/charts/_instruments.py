@@ -5,7 +5,7 @@ import pandas as pd
 
 from .. import frames
 from ..frames import Tables, instrument_names
-from ._style import Panel, bars, docs_of, heatmap, labels, row_labels, source_line, theme_style
+from ._style import Panel, bars, docs_of, heatmap, labels, place_scope, row_labels, source_line, theme_style
 
 LABELS = labels({
     "zh": {
@@ -19,12 +19,13 @@ LABELS = labels({
 })
 
 
-def instrument_matrix(t: Tables, lang: str = "zh", interactive: bool = False, by: str = "province"):
-    """Heatmap, per province with a provincial plan (or per document) one row per instrument type x a column per IP-chain field:
+def instrument_matrix(t: Tables, lang: str = "zh", interactive: bool = False, by: str = "province", cities: bool = True):
+    """Heatmap, per province from its provincial plans (``cities``: and per city) or per document, one
+    row per instrument type x a column per IP-chain field:
     shade = share of that province's tasks, the count of tasks written in each cell (hover: the share
     too), as these studies print it."""
     L, names = LABELS[lang], instrument_names(lang)
-    counts, shares = frames.instrument_matrix(t, "n_tasks", by), frames.instrument_matrix(t, "share", by)
+    counts, shares = frames.instrument_matrix(t, "n_tasks", by, cities), frames.instrument_matrix(t, "share", by, cities)
     keys = list(dict.fromkeys(counts.index.get_level_values(0)))
     key_names = dict(zip(keys, row_labels(t, keys, by, lang)))
     rows = [f"{key_names[k]} · {names[kind]}" for k, kind in counts.index]
@@ -32,20 +33,20 @@ def instrument_matrix(t: Tables, lang: str = "zh", interactive: bool = False, by
     text = [f"{n:.0f} ({s:.0%})" if interactive else f"{n:.0f}" for n, s in cells]  # static: small files
     text = pd.DataFrame(pd.Series(text).to_numpy().reshape(counts.shape))
     shown = shares.set_axis(rows).rename(columns=names)
-    return heatmap(shown, L["instrument_matrix"], source_line(t, docs_of(t, keys, by), lang), interactive,
+    return heatmap(shown, L["instrument_matrix"] + place_scope(t, by, cities, lang), source_line(t, docs_of(t, keys, by), lang), interactive,
                    xlabel=L["field"], ylabel=L[by], width=9.0, text=text, lang=lang)
 
 
-def instrument_types(t: Tables, lang: str = "zh", interactive: bool = False, by: str = "province"):
-    """Stacked bars: the tasks of each province with a provincial plan (or of each document) by
-    instrument type, as shares of its tasks."""
+def instrument_types(t: Tables, lang: str = "zh", interactive: bool = False, by: str = "province", cities: bool = True):
+    """Stacked bars: the tasks of each province's own plans (``cities``: and of each city's) or of
+    each document by instrument type, as shares of its tasks."""
     L, names = LABELS[lang], instrument_names(lang)
-    counts, share = frames.instrument_types(t, "n_tasks", by), frames.instrument_types(t, "share", by)
+    counts, share = frames.instrument_types(t, "n_tasks", by, cities), frames.instrument_types(t, "share", by, cities)
     keys = list(counts.index)
     frame = share.set_axis(row_labels(t, keys, by, lang)).rename(columns=names)
     hover = counts.astype(int).astype(str).set_axis(frame.index).set_axis(frame.columns, axis=1)
     styles = [theme_style(i) for i in range(frame.shape[1])]
     panel = Panel("", frame, [s["color"] for s in styles], [s["hatch"] for s in styles],
                   [s["pattern"] for s in styles], xlabel=L["share"], percent=True, hover=hover)
-    return bars([panel], L["instrument_types"], source_line(t, docs_of(t, keys, by), lang), interactive, width=9.0,
+    return bars([panel], L["instrument_types"] + place_scope(t, by, cities, lang), source_line(t, docs_of(t, keys, by), lang), interactive, width=9.0,
                 lang=lang)

@@ -2,18 +2,19 @@
 from __future__ import annotations
 
 from .. import frames
-from ..frames import Tables, province_name, theme_names
+from ..frames import Tables, place_name, theme_names
 from ._style import OKABE_ITO, Panel, bars, labels, shorten, source_line
 
 LABELS = labels({
     "zh": {
         "profile": "{province}：特点", "profile_themes": "主题占比（◆ 各省平均）", "mean": "各省平均",
-        "profile_terms": "特征词（G²，对比其他省份）", "g2": "G²", "profile_units": "承担单位（任务数）", "lead": "牵头",
+        "own_plans": "（省本级计划；其城市另见各自的特点）", "profile_terms": "特征词（G²，对比其他省市）", "g2": "G²", "profile_units": "承担单位（任务数）", "lead": "牵头",
         "responsible": "参与", "no_units": "未写明承担单位",
     },
     "en": {
         "profile": "{province}: profile", "profile_themes": "Theme shares (◆ mean)",
-        "mean": "mean of provinces", "profile_terms": "Distinctive terms (G² vs other provinces)", "g2": "G²",
+        "own_plans": " (its own plans; its cities have profiles of their own)",
+        "mean": "mean of provinces", "profile_terms": "Distinctive terms (G² vs other places)", "g2": "G²",
         "profile_units": "Units carrying the plan", "lead": "lead", "responsible": "involved",
         "no_units": "no units named",
     },
@@ -21,18 +22,21 @@ LABELS = labels({
 
 
 def profile(t: Tables, lang: str = "zh", interactive: bool = False, province: str = "", n_units: int = 12):
-    """One province: theme shares against the mean of provinces, distinctive terms, units carrying its plan."""
+    """One province's own plans (or a city's: ``province`` its full name, :func:`frames.profiled`): theme
+    shares against the mean of provinces, distinctive terms, units carrying its plan."""
     L = LABELS[lang]
-    prof = frames.profile(t, province or frames.provinces(t)[0])
+    prof = frames.profile(t, province or frames.profiled(t)[0])
+    name = place_name(prof.province, prof.city, lang)
     themes = prof.themes.rename(index=theme_names(lang))
     units = prof.units.head(n_units).set_axis([L["lead"], L["responsible"]], axis=1)
     panels = [
-        Panel(L["profile_themes"], themes[["share"]].set_axis([province_name(prof.province, lang)], axis=1),
+        Panel(L["profile_themes"], themes[["share"]].set_axis([name], axis=1),
               [OKABE_ITO[4]], marks=themes["mean"], mark_label=L["mean"], percent=True, xlabel=L["share"]),
         Panel(L["profile_terms"], prof.terms.set_index("term")[["g2"]].set_axis([L["g2"]], axis=1),
               [OKABE_ITO[5]], xlabel=L["g2"], empty=L["no_data"]),
         Panel(L["profile_units"], units.set_axis([shorten(u, 12) for u in units.index]),
               [OKABE_ITO[0], OKABE_ITO[1]], xlabel=L["n_tasks"], empty=L["no_units"]),
     ]
-    title = L["profile"].format(province=province_name(prof.province, lang))
+    cities = not prof.city and any(frames.place_of(t, p)[0] == prof.province for p in frames.profiled(t) if p != prof.province)
+    title = L["profile"].format(province=name) + (L["own_plans"] if cities else "")
     return bars(panels, title, source_line(t, prof.documents["doc_id"], lang), interactive, lang=lang, ncols=3, width=13.0)

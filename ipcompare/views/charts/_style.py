@@ -24,7 +24,8 @@ from matplotlib import font_manager
 from matplotlib.figure import Figure
 from plotly.subplots import make_subplots
 
-from ..frames import Tables, place_name, province_name
+from .. import frames
+from ..frames import Tables, place_name
 from ..webfont import FAMILY, font_face
 
 DPI = 200
@@ -46,12 +47,16 @@ COMMON_LABELS = {
         "source": "来源：{docs}。ipcompare 制图，{date}。", "doc_sep": "；", "n_tasks": "任务数", "share": "占比",
         "theme": "主题", "province": "省份", "document": "文件", "no_data": "无数据",
         "rest_sum": "其余 {n} 项（合计）", "rest_mean": "其余 {n} 项（平均）", "more_docs": "等 {n} 份文件",
+        "with_cities": "（各省为其省本级计划；城市计划各自单列）",
+        "without_cities": "（各省为其省本级计划；未含城市计划 {n} 份）",
     },
     "en": {
         "source": "Source: {docs}. Chart: ipcompare, {date}.", "doc_sep": "; ", "n_tasks": "tasks",
         "share": "share", "theme": "theme", "province": "province", "document": "document",
         "no_data": "no data",
         "rest_sum": "other {n} (total)", "rest_mean": "other {n} (mean)", "more_docs": "and {n} more documents",
+        "with_cities": " (provinces: their own plans; each city's plan a row of its own)",
+        "without_cities": " (provinces: their own plans; city plans left out: {n})",
     },
 }
 
@@ -135,14 +140,22 @@ def source_line(t: Tables, doc_ids, lang: str = "zh") -> str:
 
 
 def row_labels(t: Tables, keys, by: str, lang: str) -> list[str]:
-    """Names of provinces (``by="province"``) or labels of documents, for rows of a chart."""
-    return [province_name(k, lang) if by == "province" else doc_label(t, k, lang) for k in keys]
+    """Names of places (``by="province"``: provinces, cities under theirs: :func:`place_name`) or
+    labels of documents, for rows of a chart."""
+    return [place_name(*frames.place_of(t, k), lang) if by == "province" else doc_label(t, k, lang) for k in keys]
 
 
 def docs_of(t: Tables, keys, by: str) -> list[str]:
-    """The documents of those provinces (``by="province"``) or those documents, for the source line."""
+    """The documents of those places (``by="province"``: :func:`frames.places`) or those documents, for the source line."""
     docs = t["documents"]
-    return list(docs.loc[docs["province" if by == "province" else "doc_id"].isin(keys), "doc_id"])
+    return list(docs.loc[(frames.place_keys(docs) if by == "province" else docs["doc_id"]).isin(keys), "doc_id"])
+
+
+def place_scope(t: Tables, by: str, cities: bool, lang: str) -> str:
+    """Said in the title of a chart by province when there are city plans: provinces are their own
+    plans, the cities each a row of their own (``cities``) or left out."""
+    n = len(frames.city_plans(t))
+    return COMMON_LABELS[lang]["with_cities" if cities else "without_cities"].format(n=n) if by == "province" and n else ""
 
 
 def all_docs(t: Tables) -> list[str]:

@@ -18,6 +18,7 @@ from ._style import (
     labels,
     layout,
     new_figure,
+    place_scope,
     row_labels,
     source_line,
     theme_style,
@@ -37,25 +38,26 @@ LABELS = labels({
 })
 
 
-def theme_shares(t: Tables, lang: str = "zh", interactive: bool = False, by: str = "document"):
-    """Heatmap, document (labelled with its province and years; or province) x theme: share of its
-    tasks with that primary theme, so each document is normalised by its own task count."""
+def theme_shares(t: Tables, lang: str = "zh", interactive: bool = False, by: str = "document", cities: bool = True):
+    """Heatmap, document (labelled with its province and years; or province from its own plans, and
+    with ``cities`` each city's plans a row after it) x theme: share of its tasks with that primary
+    theme, so each row is normalised by its own task count."""
     L = LABELS[lang]
-    m = frames.theme_matrix(t, "share", by)
+    m = frames.theme_matrix(t, "share", by, cities)
     shown = m.set_axis(row_labels(t, m.index, by, lang)).rename(columns=theme_names(lang))
-    return heatmap(shown, L["theme_shares"], source_line(t, docs_of(t, m.index, by), lang), interactive, lang=lang,
+    return heatmap(shown, L["theme_shares"] + place_scope(t, by, cities, lang), source_line(t, docs_of(t, m.index, by), lang), interactive, lang=lang,
                    ylabel=L[by], width=10.0)
 
 
-def theme_counts(t: Tables, lang: str = "zh", interactive: bool = False, by: str = "province"):
-    """Stacked bars: tasks of each province (or document) by primary theme."""
+def theme_counts(t: Tables, lang: str = "zh", interactive: bool = False, by: str = "province", cities: bool = True):
+    """Stacked bars: tasks of each province's own plans (``cities``: and each city's) or document by primary theme."""
     L = LABELS[lang]
-    m = frames.theme_matrix(t, "n_tasks", by)
+    m = frames.theme_matrix(t, "n_tasks", by, cities)
     frame = m.set_axis(row_labels(t, m.index, by, lang)).rename(columns=theme_names(lang))
     styles = [theme_style(i) for i in range(m.shape[1])]
     panel = Panel("", frame, [s["color"] for s in styles], [s["hatch"] for s in styles],
                   [s["pattern"] for s in styles], xlabel=L["n_tasks"], annotate=True)
-    return bars([panel], L["theme_counts"], source_line(t, docs_of(t, m.index, by), lang), interactive, lang=lang, width=10.0)
+    return bars([panel], L["theme_counts"] + place_scope(t, by, cities, lang), source_line(t, docs_of(t, m.index, by), lang), interactive, lang=lang, width=10.0)
 
 
 def theme_terms(t: Tables, lang: str = "zh", interactive: bool = False, n: int = 8):
