@@ -152,6 +152,29 @@ def test_long_category_axes_are_capped_with_a_row_for_the_rest():
     assert len(fig.data[0].y) == _style.MAX_ROWS
 
 
+def test_instrument_matrix_rows_are_capped_by_whole_provinces_or_documents():
+    """60 rows (20 documents x 3 types): the 12 documents with most tasks, then one group for the rest."""
+    from ipcompare.analysis.instruments import taxonomy
+    from ipcompare.views.charts import _style
+
+    kinds, fields = ([c.id for c in taxonomy()[k]] for k in ("types", "fields"))
+    docs = pd.DataFrame({"doc_id": [f"D{i}" for i in range(20)], "province": "湖北", "level": "provincial",
+                         "city": "", "first_year": "2025", "last_year": "2025"})
+    rows = pd.DataFrame([(d, "湖北", k, f, i + 1, 0.0) for i, d in enumerate(docs.doc_id) for k in kinds for f in fields],
+                        columns=["doc_id", "province", "type", "field", "n_tasks", "share"])
+    t = {"documents": docs, "instrument_by_document": rows}
+    fig = charts.instrument_matrix(t, "en", interactive=True, by="document")
+    y, text = list(fig.data[0].y), fig.data[0].text
+    assert len(y) == 3 * (_style.MAX_ROWS // 3) == 39
+    assert y[0].startswith("D8 ") and y[-4].startswith("D19 ") and y[-1] == "other 8 (total) · Demand-side"
+    rest = [int(c.split()[0]) for row in text[-3:] for c in row]
+    assert sum(rest) == sum(range(1, 9)) * len(kinds) * len(fields)  # nothing lost
+    assert text[-1][0].endswith(f"({1 / len(kinds) / len(fields):.0%})")  # share of the rest's own tasks
+    capped = _style.cap_groups(frames.instrument_matrix(t, "n_tasks", "document"), "zh")
+    assert capped.index[-1][0] == "其余 8 项（合计）" and capped.to_numpy().sum() == rows.n_tasks.sum()
+    assert len(charts.instrument_matrix(t, "zh", by="document").axes[0].get_yticks()) == 39  # static too
+
+
 def test_coverage_by_province_states_it_and_lists_each_plan_on_hover(tables):
     fig = charts.CHARTS["coverage"](tables, "en", interactive=True)
     assert "best verdict over its plans" in fig.layout.title.text

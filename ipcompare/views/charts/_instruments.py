@@ -5,7 +5,7 @@ import pandas as pd
 
 from .. import frames
 from ..frames import Tables, instrument_names
-from ._style import Panel, bars, docs_of, heatmap, labels, place_scope, row_labels, source_line, theme_style
+from ._style import Panel, bars, cap_groups, docs_of, heatmap, labels, place_scope, row_labels, source_line, theme_style
 
 LABELS = labels({
     "zh": {
@@ -23,12 +23,16 @@ def instrument_matrix(t: Tables, lang: str = "zh", interactive: bool = False, by
     """Heatmap, per province from its provincial plans (``cities``: and per city) or per document, one
     row per instrument type x a column per IP-chain field:
     shade = share of that province's tasks, the count of tasks written in each cell (hover: the share
-    too), as these studies print it."""
+    too), as these studies print it. Beyond :data:`~._style.MAX_ROWS` rows, the provinces (documents)
+    with the most tasks and one group for the rest (:func:`~._style.cap_groups`)."""
     L, names = LABELS[lang], instrument_names(lang)
-    counts, shares = frames.instrument_matrix(t, "n_tasks", by, cities), frames.instrument_matrix(t, "share", by, cities)
-    keys = list(dict.fromkeys(counts.index.get_level_values(0)))
+    full = frames.instrument_matrix(t, "n_tasks", by, cities)
+    counts = cap_groups(full, lang)
+    totals = counts.groupby(level=0, sort=False).transform("sum").sum(axis=1)
+    shares = counts.div(totals.where(totals > 0, 1), axis=0)  # of the province's (the rest's) tasks
+    keys = list(dict.fromkeys(full.index.get_level_values(0)))
     key_names = dict(zip(keys, row_labels(t, keys, by, lang)))
-    rows = [f"{key_names[k]} · {names[kind]}" for k, kind in counts.index]
+    rows = [f"{key_names.get(k, k)} · {names[kind]}" for k, kind in counts.index]
     cells = zip(counts.to_numpy().ravel(), shares.to_numpy().ravel())
     text = [f"{n:.0f} ({s:.0%})" if interactive else f"{n:.0f}" for n, s in cells]  # static: small files
     text = pd.DataFrame(pd.Series(text).to_numpy().reshape(counts.shape))

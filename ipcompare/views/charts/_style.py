@@ -283,6 +283,22 @@ def cap_rows(frame: pd.DataFrame, lang: str, mean: bool) -> pd.DataFrame:
     return pd.concat([frame.iloc[largest], (rest.mean() if mean else rest.sum()).to_frame(label).T])
 
 
+def cap_groups(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """``frame`` whose rows come in groups of the same size (first index level: a province or a
+    document; second: its rows) in at most :data:`MAX_ROWS` rows: the groups with the largest
+    totals, in their order, then one group for the rest (the total of each of their rows)."""
+    keys = list(dict.fromkeys(frame.index.get_level_values(0)))
+    keep = MAX_ROWS // max(len(frame) // max(len(keys), 1), 1)
+    if len(keys) <= keep:
+        return frame
+    totals = frame.groupby(level=0, sort=False).sum().sum(axis=1).reindex(keys).to_numpy(float)
+    top = [keys[i] for i in np.sort(np.argsort(-totals, kind="stable")[:keep - 1])]
+    rest = frame.drop(index=top, level=0).groupby(level=1, sort=False).sum()
+    label = COMMON_LABELS[lang]["rest_sum"].format(n=len(keys) - len(top))
+    rest.index = pd.MultiIndex.from_product([[label], rest.index], names=frame.index.names)
+    return pd.concat([frame.loc[top], rest])
+
+
 def _capped(p: Panel, lang: str) -> Panel:
     """A panel's bars capped by :func:`cap_rows` (the rest row's mark is their mean, no hover)."""
     if len(p.frame) <= MAX_ROWS:
