@@ -280,7 +280,7 @@ def test_a_city_is_a_place_of_its_own(city_run):
     assert places.index("贵阳市") == places.index("贵州") + 1
     assert frames.profiled(t) == ["贵州", "贵阳市", "湖北", "山西"]
     for lang, row, note, left_out in (("zh", "贵州·贵阳市", "城市计划各自单列", "未含城市计划 1 份"),
-                                      ("en", "Guiyang (city, Guizhou)", "each city's plan a row", "city plans left out: 1")):
+                                      ("en", "Guiyang (city, Guizhou)", "each city plan a row", "city plans left out: 1")):
         fig = charts.theme_counts(t, lang, interactive=True)
         assert row in fig.data[0].y and note in fig.layout.title.text
         fig = charts.theme_counts(t, lang, interactive=True, cities=False)

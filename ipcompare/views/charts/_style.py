@@ -55,7 +55,7 @@ COMMON_LABELS = {
         "share": "share", "theme": "theme", "province": "province", "document": "document",
         "no_data": "no data",
         "rest_sum": "other {n} (total)", "rest_mean": "other {n} (mean)", "more_docs": "and {n} more documents",
-        "with_cities": " (provinces: their own plans; each city's plan a row of its own)",
+        "with_cities": " (provinces: their own plans; each city plan a row of its own)",
         "without_cities": " (provinces: their own plans; city plans left out: {n})",
     },
 }
