@@ -2,6 +2,7 @@
 import pandas as pd
 import pytest
 
+from conftest import REPO
 from ipcompare import tables
 from ipcompare.extraction import fields, indicators
 
@@ -85,6 +86,53 @@ def test_targets_in_chinese_numerals_and_more_units_but_no_slogans():
     assert read("新建十五家知识产权保护中心") == [(15, "家")]
     assert read("全年培训两千人次,保护社会满意度达到82分") == [(2000, "人次"), (82, "分")]
     assert read("省委十二届七、八、九次全会,推动两个转变,打造一批示范企业,用时5分钟") == []
+
+
+def _seed_sentence(part: str) -> str:
+    """The sentence of a seed document holding ``part``."""
+    texts = "\n".join(p.read_text("utf-8") for p in sorted((REPO / "data" / "raw").glob("*.txt")))
+    found = indicators.sentence(texts, part)
+    assert found, part
+    return found
+
+
+def _read(sentence: str) -> list[tuple]:
+    return [(r["indicator"], r["value"], r["base_unit"], r["bound"], r["kind"])
+            for r in indicators.read(fields.targets(sentence), sentence, 2025)]
+
+
+@pytest.mark.parametrize("part, arabic, chinese", [
+    ("新建10家高价值专利培育中心", "10家", "十家"), ("新建6家省级专利导航服务基地", "6家", "六家"),
+    ("新组建5家重点产业知识产权运营中心", "5家", "五家"), ("选定2家科技园区", "2家", "两家"),
+    ("新建2家知识产权服务业集聚区", "2家", "两家"), ("新建50家省级联合保护工作站", "50家", "五十家"),
+    ("培育500家国家专利产业化样板企业", "500家", "五百家"), ("服务业集聚区10家左右", "10家", "十家"),
+    ("等5个国家重点产业专利专题数据库", "5个", "五个"),  # 新建…、新材料等五个: an enumeration's count
+    ("新建50家省级联合保护工作站", "50家", "五十二家"),
+])
+def test_seed_targets_written_in_chinese_numerals_read_the_same(part, arabic, chinese):
+    """Real seed sentences with their number written in Chinese numerals (single characters too)."""
+    sentence = _seed_sentence(part)
+    variant = sentence.replace(arabic, chinese, 1)
+    expected = _read(sentence)
+    if chinese == "五十二家":
+        expected = [(i, 52 if v == 50 else v, *rest) for i, v, *rest in expected]
+    assert expected and _read(variant) == expected
+
+
+@pytest.mark.parametrize("part, arabic, more, value", [
+    ("新建50家省级联合保护工作站", "50家", "50余家", 50), ("新建50家省级联合保护工作站", "50家", "五十多家", 50),
+    ("培育500家国家专利产业化样板企业", "500家", "百余家", 100), ("新建10家高校院所专利转化基地", "10家", "十余家", 10),
+])
+def test_more_than_a_number_is_at_least(part, arabic, more, value):
+    (row,) = [r for r in _read(_seed_sentence(part).replace(arabic, more, 1)) if r[1] == value]
+    assert row[3] == "at_least"
+
+
+@pytest.mark.parametrize("part", ["中央八项规定", "“两个转变”", "第二批试点", "九次全会", "培育一批创新度高"])
+def test_seed_numerals_that_are_no_targets_stay_unread(part):
+    sentence = _seed_sentence(part)
+    assert not [t for t in fields.targets(sentence) if part.strip("“”")[:4] in t.text]
+    assert not fields.targets(part.replace("“", "推动").replace("”", ""))  # 推动两个转变: no counting qualifier
 
 
 @pytest.mark.parametrize("sentence, indicator, value, unit, bound, year", [

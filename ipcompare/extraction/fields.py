@@ -23,10 +23,14 @@ _ONGOING = re.compile(r"^(?:持续推进|长期坚持|长期推进|持续开展|
 
 _CN_DIGITS = "零〇一二两三四五六七八九"
 _CN_MAGNITUDES = "十百千万亿"
-# Arabic numbers, or Chinese ones of two characters or more holding a magnitude (十五, 两千, 三百二十):
-# a lone 一/两/九 before a unit is rarely a target (一批, 两个转变, 九次全会).
+# Arabic numbers; Chinese ones of two characters or more holding a magnitude (十五, 两千, 三百二十);
+# a magnitude alone before 余/多 (百余家, 十多个); a lone 二-十/两 (五家, 两个) only after a
+# qualifier that counts (_SINGLE: 新建五家) or an enumeration's 等 (…、新材料等五个), or before a bound
+# (十家左右), as alone it is rarely a target (两个转变, 九次全会; 一 never: 一批).
+_SINGLE_DIGITS = "二两三四五六七八九十"
+_SINGLE = ("新建|新增|新组建|建成|建设|培育|组建|认定|打造|选定|举办|达到|突破|超过|不少于|不低于")
 _NUM = (rf"\d+(?:\.\d+)?|(?=[{_CN_DIGITS}{_CN_MAGNITUDES}]{{2}})[{_CN_DIGITS}]*[{_CN_MAGNITUDES}]"
-        rf"[{_CN_DIGITS}{_CN_MAGNITUDES}]*")
+        rf"[{_CN_DIGITS}{_CN_MAGNITUDES}]*|[十百千](?=[余多])|[{_SINGLE_DIGITS}]")
 _UNITS = (
     "万亿元|亿元|万元|元|亿件|万件|万次|万人次|万人|万家|万户|个工作日|个百分点|个月|人次|件|家|个|项|次|人|所|"
     "场|期|批|条|座|篇|户|起|倍|天|分(?!钟)|%"
@@ -36,9 +40,12 @@ _QUALIFIERS = (
     "选定|增长|压减到|稳定在|控制在|扩大到|提高到|提升至|达到了"
 )
 _TARGET = re.compile(
-    rf"(?<![\d.第“\"+{_CN_DIGITS}{_CN_MAGNITUDES}])(?P<qual>{_QUALIFIERS})?(?P<num>{_NUM})(?P<unit>{_UNITS})(?![\d年月日号])"
+    rf"(?<![\d.第“\"+{_CN_DIGITS}{_CN_MAGNITUDES}])(?P<qual>{_QUALIFIERS})?(?P<num>{_NUM})(?:余|多)?(?P<unit>{_UNITS})"
+    r"(?![\d年月日号])"
     r"(?P<bound>以上|左右|以内|以下)?"
 )
+# 余/多 between a number and its unit: more than it (30余家, 百余家; indicators read it as at_least).
+MORE = re.compile(rf"(?:\d|[{_CN_DIGITS}{_CN_MAGNITUDES}])(?:余|多)(?:{_UNITS})")
 _CLAUSE_END = re.compile(r"[,;。:、!?()《》“”\n]")
 
 
@@ -205,10 +212,19 @@ class Target:
     counts: str
 
 
+def _counted(text: str, m: re.Match) -> bool:
+    """A lone Chinese numeral is a count: after a counting qualifier or 等, before 余/多 or a bound."""
+    qual = m.group("qual") or ""
+    return bool(re.fullmatch(_SINGLE, qual) or not qual and text[:m.start()].endswith("等")
+                or text[m.end("num")] in "余多" or m.group("bound"))
+
+
 def targets(text: str) -> list[Target]:
     """Quantitative targets in ``text`` (numbers with a unit; years, dates and codes are skipped)."""
     found: list[Target] = []
     for m in _TARGET.finditer(text):
+        if m.group("num") in _SINGLE_DIGITS and not _counted(text, m):
+            continue
         after = _CLAUSE_END.split(text[m.end():], maxsplit=1)[0]
         before = re.split(r"[,;。:、!?()《》“”\n]", text[: m.start()])[-1]
         use_after = len(after) >= 2 and not m.group("bound")

@@ -15,7 +15,7 @@ from importlib import resources
 
 import pandas as pd
 
-from .fields import Target
+from .fields import MORE, Target
 
 _MAGNITUDES = {"万亿": 1e12, "亿": 1e8, "万": 1e4, "千": 1e3}
 
@@ -79,8 +79,9 @@ _YEAR = re.compile(r"(?:到|至)(20\d{2})年|(20\d{2})年(?:(?:底|末|内)?前|
 
 
 def bound(target: Target) -> str:
-    """at_least (超, 突破, 以上), at_most (控制在, 以内), about (左右) or exact."""
+    """at_least (超, 突破, 以上, 余), at_most (控制在, 以内), about (左右) or exact."""
     after = re.findall(r"以上|左右|以内|以下", target.text)
+    after += ["以上"] if MORE.search(target.text) else []  # 30余家
     for name, words in _BOUNDS:
         if target.qualifier in words or any(a in words for a in after):
             return name
