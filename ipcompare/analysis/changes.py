@@ -33,12 +33,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from itertools import pairwise
 
 import numpy as np
 import pandas as pd
 from scipy import sparse
 from scipy.optimize import linear_sum_assignment
-from sklearn.feature_extraction.text import CountVectorizer
 
 from .. import tables, workers
 from ..cache import Store, digest, group_keys
@@ -59,6 +59,7 @@ T_PART = 0.8
 # (data/indicators.md), or else when at least half of the character pairs of what they count are
 # shared (Dice coefficient; 质押融资规模 vs 知识产权质押融资: 0.63). A priori, not fitted.
 T_COUNTS = 0.5
+BATCH = 200  # pairs weighted at once (bounds the memory of the stacked rows)
 WORD_FIELDS = {"content": 1.0, "title": 1.0}
 CHAR_NGRAMS = (2, 3)
 _FIGURES = re.compile(r"[\d\W_]+")
@@ -92,10 +93,6 @@ class Counts:
     terms: list[list[str]]  # title and content terms of each row
 
 
-def _same(tokens: list[str]) -> list[str]:
-    return tokens
-
-
 def counts(tasks: pd.DataFrame, cache_dir=None) -> Counts:
     """:class:`Counts` of the rows of ``tasks``."""
     fields = {f: tokenize(tasks[f].tolist(), cache_dir) for f in ("content", "title")}
@@ -103,10 +100,11 @@ def counts(tasks: pd.DataFrame, cache_dir=None) -> Counts:
     if not text:
         empty = sparse.csr_matrix((0, 0))
         return Counts({}, empty, empty, empty, [])
-    words = CountVectorizer(analyzer=_same).fit(fields["content"] + fields["title"])
-    return Counts(dict(zip(tasks["task_id"], range(len(tasks)))), words.transform(fields["content"]),
-                  words.transform(fields["title"]), char_counts(text),
-                  [t + c for t, c in zip(fields["title"], fields["content"])])
+    tokens = fields["content"] + fields["title"]  # one vocabulary for both fields
+    both = count_matrix(np.array([w for t in tokens for w in t], dtype=object),
+                        np.repeat(np.arange(len(tokens)), [len(t) for t in tokens]), len(tokens))
+    return Counts(dict(zip(tasks["task_id"], range(len(tasks)))), both[:len(text)], both[len(text):],
+                  char_counts(text), [t + c for t, c in zip(fields["title"], fields["content"])])
 
 
 def char_counts(texts: list[str]) -> sparse.csr_matrix:
@@ -121,22 +119,31 @@ def char_counts(texts: list[str]) -> sparse.csr_matrix:
              (c[:-2] << 42 | c[1:-1] << 21 | c[2:], ~(stop[:-2] | stop[1:-1] | stop[2:]), row[:-2])]
     codes = np.concatenate([g[ok] for g, ok, _ in grams])
     rows = np.concatenate([r[ok] for _, ok, r in grams])
-    columns, col = np.unique(codes, return_inverse=True)
-    return sparse.csr_matrix((np.ones(len(col)), (rows, col)), shape=(len(texts), len(columns)))
+    return count_matrix(codes, rows, len(texts))
 
 
-def _compact(x: sparse.csr_matrix) -> sparse.csr_matrix:
-    """``x`` without its columns of zeros (the rows' own vocabulary)."""
-    columns, col = np.unique(x.indices, return_inverse=True)
-    return sparse.csr_matrix((x.data, col, x.indptr), shape=(x.shape[0], len(columns)))
+def count_matrix(values: np.ndarray, rows: np.ndarray, n_rows: int) -> sparse.csr_matrix:
+    """How often each distinct value (a column each, in sorted order, as scikit-learn's ``CountVectorizer``
+    orders its terms) is in each row (``rows``: the row of each value)."""
+    col, columns = pd.factorize(values, sort=True)  # hashed: faster than sorting every value
+    return sparse.csr_matrix((np.ones(len(col)), (rows, col)), shape=(n_rows, len(columns)))
 
 
-def tfidf(x: sparse.csr_matrix, df_of: sparse.csr_matrix | None = None) -> sparse.csr_matrix:
+def tfidf(x: sparse.csr_matrix, df_of: sparse.csr_matrix | None = None, bounds=None) -> sparse.csr_matrix:
     """Rows of counts ``x`` weighted as scikit-learn's ``TfidfVectorizer(sublinear_tf=True)`` fitted on
-    them would (document frequencies from ``df_of``'s rows, default ``x``'s), L2-normalised."""
-    df = np.bincount((x if df_of is None else df_of).indices, minlength=x.shape[1])
-    idf = np.log((1 + x.shape[0]) / (1 + df)) + 1
-    return unit_rows(sparse.csr_matrix(((1 + np.log(x.data)) * idf[x.indices], x.indices, x.indptr), shape=x.shape))
+    them would (document frequencies from ``df_of``'s rows, default ``x``'s), L2-normalised; with
+    ``bounds`` (row offsets from 0 to the number of rows), each block of rows between two bounds as
+    if fitted on that block alone."""
+    df_of = x if df_of is None else df_of
+    bounds = [0, x.shape[0]] if bounds is None else list(bounds)
+    block = sparse.csr_matrix((np.ones(x.shape[0]), np.arange(x.shape[0]), bounds), (len(bounds) - 1, x.shape[0]))
+    df = sparse.csr_matrix(block @ sparse.csr_matrix((np.ones(df_of.nnz), df_of.indices, df_of.indptr), df_of.shape))
+    column, idf = np.zeros(x.shape[1]), np.empty(x.nnz)  # column: the idf of each column in the block
+    for k, (lo, hi) in enumerate(pairwise(bounds)):
+        cells = slice(df.indptr[k], df.indptr[k + 1])  # the block's document frequencies
+        column[df.indices[cells]] = np.log((1 + hi - lo) / (1 + df.data[cells])) + 1
+        idf[x.indptr[lo]:x.indptr[hi]] = column[x.indices[x.indptr[lo]:x.indptr[hi]]]
+    return unit_rows(sparse.csr_matrix(((1 + np.log(x.data)) * idf, x.indices, x.indptr), shape=x.shape))
 
 
 def unit_rows(x: sparse.csr_matrix) -> sparse.csr_matrix:
@@ -146,17 +153,26 @@ def unit_rows(x: sparse.csr_matrix) -> sparse.csr_matrix:
     return sparse.csr_matrix((x.data * scale, x.indices, x.indptr), shape=x.shape)
 
 
-def pair_similarity(c: Counts, before: list[int], after: list[int]) -> np.ndarray:
-    """Similarity (module docstring) of the rows ``before`` x the rows ``after`` of ``c``, weighted on them alone."""
-    rows, n = np.r_[before, after].astype(int), len(before)
-    if not len(before) or not len(after):
-        return np.zeros((len(before), len(after)))
-    fields = _compact(sparse.vstack([c.content[rows], c.title[rows]], format="csr"))
-    content, title = fields[:len(rows)], fields[len(rows):]
+def pair_similarities(c: Counts, pairs: list[tuple[list[int], list[int]]]) -> list[np.ndarray]:
+    """Similarity (module docstring) of the rows ``before`` x the rows ``after`` of ``c`` for each pair
+    (before, after), weighted on the pair alone: the pairs' rows stacked and weighted at once."""
+    bounds = np.cumsum([0] + [len(b) + len(a) for b, a in pairs])
+    rows = np.concatenate([np.r_[b, a] for b, a in pairs] + [[]]).astype(int)
+    content, title = c.content[rows], c.title[rows]
     either = sparse.csr_matrix(content + title)  # a word's document frequency: tasks with it in content or title
-    w = unit_rows(WORD_FIELDS["content"] * tfidf(content, either) + WORD_FIELDS["title"] * tfidf(title, either))
-    both = sparse.hstack([w, tfidf(_compact(c.chars[rows]))], format="csr")  # the mean of the two cosines:
-    return np.round((both[:n] @ both[n:].T).toarray() / 2, 6)  # rounded: decisions never depend on float noise
+    w = unit_rows(WORD_FIELDS["content"] * tfidf(content, either, bounds)
+                  + WORD_FIELDS["title"] * tfidf(title, either, bounds))
+    both = sparse.hstack([w, tfidf(c.chars[rows], None, bounds)], format="csr")  # the mean of the two cosines,
+    out = []
+    for (b, a), start, stop in zip(pairs, bounds, bounds[1:]):
+        x, y = both[start:start + len(b)], both[start + len(b):stop]
+        out.append(np.round((x @ y.T).toarray() / 2, 6) if len(b) and len(a) else np.zeros((len(b), len(a))))
+    return out  # rounded: decisions never depend on float noise
+
+
+def pair_similarity(c: Counts, before: list[int], after: list[int]) -> np.ndarray:
+    """:func:`pair_similarities` of one pair."""
+    return pair_similarities(c, [(before, after)])[0]
 
 
 def similarity(before: pd.DataFrame, after: pd.DataFrame, cache_dir=None) -> np.ndarray:
@@ -215,10 +231,16 @@ def task_changes(before: pd.DataFrame, after: pd.DataFrame, cache_dir=None) -> p
     return pd.DataFrame(task_rows(before, after, counts(pd.concat([before, after], ignore_index=True), cache_dir)))
 
 
-def task_rows(before: pd.DataFrame, after: pd.DataFrame, c: Counts) -> list[dict]:
-    """:func:`task_changes` as a list of rows (``c``: :class:`Counts` holding both documents' tasks)."""
-    b_rows, a_rows = ([c.row[t] for t in df["task_id"]] for df in (before, after))
-    sim = pair_similarity(c, b_rows, a_rows)
+def rows_of(c: Counts, tasks: pd.DataFrame) -> list[int]:
+    """The rows of ``c`` holding ``tasks``."""
+    return [c.row[t] for t in tasks["task_id"]]
+
+
+def task_rows(before: pd.DataFrame, after: pd.DataFrame, c: Counts, sim: np.ndarray | None = None) -> list[dict]:
+    """:func:`task_changes` as a list of rows (``c``: :class:`Counts` holding both documents' tasks;
+    ``sim``: their :func:`pair_similarity`, if already known)."""
+    b_rows, a_rows = rows_of(c, before), rows_of(c, after)
+    sim = pair_similarity(c, b_rows, a_rows) if sim is None else sim
     b_words, a_words = [c.terms[k] for k in b_rows], [c.terms[k] for k in a_rows]
     national = "duty_province" in after and (after["duty_province"] != "").any()
     cols = ("task_id", "title", "text", "duty_province")
@@ -345,10 +367,10 @@ def target_changes(changes: list[dict], before: list[dict], after: list[dict]) -
 # -- stage -----------------------------------------------------------------------------------
 
 def compare(before: pd.DataFrame, after: pd.DataFrame, targets_before: list[dict], targets_after: list[dict],
-            c: Counts) -> tuple[list[dict], list[dict]]:
+            c: Counts, sim: np.ndarray | None = None) -> tuple[list[dict], list[dict]]:
     """changes and target_changes rows (without the document ids) of a document's work tasks and
-    targets against its predecessor's (``c``: :class:`Counts` holding both)."""
-    changes = task_rows(before, after, c)
+    targets against its predecessor's (``c``: :class:`Counts` holding both; ``sim`` as for :func:`task_rows`)."""
+    changes = task_rows(before, after, c, sim)
     return changes, target_changes(changes, targets_before, targets_after)
 
 
@@ -362,7 +384,7 @@ def stage(tbls, project, store: Store | None = None) -> dict[str, pd.DataFrame]:
         return {n: tables.empty(n) for n in names}
     task_keys, target_keys = group_keys(tasks, "doc_id"), group_keys(targets, "doc_id")
     doc_keys = group_keys(documents, "doc_id")
-    key = lambda d: digest(doc_keys[d], task_keys.get(d, ""), target_keys.get(d, ""))  # noqa: E731
+    key = lambda d: digest(doc_keys[d], task_keys.get(d, ""), target_keys.get(d, ""))
     slots = {d: digest(key(d), key(p)) for d, p in pairs.items()}
 
     def make(todo: list[str]) -> dict[str, tuple[dict, dict]]:
@@ -371,11 +393,15 @@ def stage(tbls, project, store: Store | None = None) -> dict[str, pd.DataFrame]:
         targets_of = {}
         for r in targets[targets["doc_id"].isin(set(work_of))].to_dict("records"):
             targets_of.setdefault(r["doc_id"], []).append(r)
-        c, out = counts(work, project.cache), {}
+        c, out, none = counts(work, project.cache), {}, work.iloc[:0]
+        of = {d: (work_of.get(pairs[d], none), work_of.get(d, none)) for d in todo}
+        sims = {}
+        for k in range(0, len(todo), BATCH):
+            batch = todo[k:k + BATCH]
+            sims |= zip(batch, pair_similarities(c, [(rows_of(c, of[d][0]), rows_of(c, of[d][1])) for d in batch]))
         for d in todo:
             p = pairs[d]
-            parts = compare(work_of.get(p, work.iloc[:0]), work_of.get(d, work.iloc[:0]), targets_of.get(p, []),
-                            targets_of.get(d, []), c)
+            parts = compare(*of[d], targets_of.get(p, []), targets_of.get(d, []), c, sims[d])
             ids = {"doc_id": d, "predecessor_id": p}
             out[d] = tuple({col: [ids[col]] * len(rows) if col in ids else [r[col] for r in rows]
                             for col in tables.SCHEMAS[n].columns} for rows, n in zip(parts, names))
