@@ -169,3 +169,22 @@ def test_a_new_plan_aligns_with_its_predecessor_only(runs, tmp_path, monkeypatch
     assert [len(c[1]) for c in calls] == [27]  # HB2027 against HB2026, nothing else
     kept = both["changes"][both["changes"]["doc_id"] == "HB2026"].reset_index(drop=True)
     assert kept.equals(first["changes"][first["changes"]["doc_id"] == "HB2026"].reset_index(drop=True))
+
+
+def test_pairs_weighted_at_once_as_each_alone(runs):
+    """The stage weights every pair in one batch: each pair's similarities are those of the pair alone,
+    to the bit, and the word counts are scikit-learn's."""
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    tasks = runs[1]["tasks"]
+    work = tasks[tasks["kind"] == "task"].reset_index(drop=True)
+    of = {d: g for d, g in work.groupby("doc_id")}
+    pairs = [("HB2025", "HB2026"), ("HB2026", "HB2027"), ("NAT2024", "NAT2025"), ("GZ2025", "HB2025")]
+    c = changes.counts(work)
+    batch = changes.pair_similarities(c, [(changes.rows_of(c, of[b]), changes.rows_of(c, of[a])) for b, a in pairs])
+    for (b, a), sim in zip(pairs, batch):
+        assert (sim == changes.similarity(of[b], of[a])).all() and sim.shape == (len(of[b]), len(of[a]))
+    assert batch[1].diagonal().min() >= changes.T_MATCH  # HB2027 is HB2026 reworded
+    tokens = [list(t) for t in changes.tokenize(work["content"].tolist())]
+    words = CountVectorizer(analyzer=lambda t: t).fit(tokens + changes.tokenize(work["title"].tolist()))
+    assert (words.transform(tokens) != c.content).nnz == 0

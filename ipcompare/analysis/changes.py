@@ -233,7 +233,10 @@ def task_changes(before: pd.DataFrame, after: pd.DataFrame, cache_dir=None) -> p
 
 def rows_of(c: Counts, tasks: pd.DataFrame) -> list[int]:
     """The rows of ``c`` holding ``tasks``."""
-    return [c.row[t] for t in tasks["task_id"]]
+    return [c.row[t] for t in tasks["task_id"].tolist()]
+
+
+COLUMNS = ("task_id", "title", "text", "duty_province")  # of the tasks, what task_rows reads
 
 
 def task_rows(before: pd.DataFrame, after: pd.DataFrame, c: Counts, sim: np.ndarray | None = None) -> list[dict]:
@@ -242,9 +245,8 @@ def task_rows(before: pd.DataFrame, after: pd.DataFrame, c: Counts, sim: np.ndar
     b_rows, a_rows = rows_of(c, before), rows_of(c, after)
     sim = pair_similarity(c, b_rows, a_rows) if sim is None else sim
     b_words, a_words = [c.terms[k] for k in b_rows], [c.terms[k] for k in a_rows]
-    national = "duty_province" in after and (after["duty_province"] != "").any()
-    cols = ("task_id", "title", "text", "duty_province")
-    b_col, a_col = ({c: df[c].tolist() if c in df else [""] * len(df) for c in cols} for df in (before, after))
+    b_col, a_col = ({c: df[c].tolist() if c in df else [""] * len(df) for c in COLUMNS} for df in (before, after))
+    national = any(a_col["duty_province"])
 
     def part_of(i: int, j: int, merged: bool) -> bool:
         part, whole = (b_words[i], a_words[j]) if merged else (a_words[j], b_words[i])
@@ -389,7 +391,7 @@ def stage(tbls, project, store: Store | None = None) -> dict[str, pd.DataFrame]:
 
     def make(todo: list[str]) -> dict[str, tuple[dict, dict]]:
         work = tasks[(tasks["kind"] == "task") & tasks["doc_id"].isin(set(todo) | {pairs[d] for d in todo})]
-        work_of = {d: g.reset_index(drop=True) for d, g in work.groupby("doc_id", sort=False)}
+        work_of = dict(list(work[[c for c in COLUMNS if c in work]].groupby(work["doc_id"], sort=False)))
         targets_of = {}
         for r in targets[targets["doc_id"].isin(set(work_of))].to_dict("records"):
             targets_of.setdefault(r["doc_id"], []).append(r)
