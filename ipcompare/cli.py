@@ -49,7 +49,7 @@ def _evaluate_instruments(args: argparse.Namespace) -> int:
     from .analysis import evaluate
     from .project import Project
 
-    result = evaluate.instruments(args.gold, Project(Path(args.root)).processed)
+    result = evaluate.instruments(args.gold, Project(Path(args.root)).processed, leave_one_out=args.leave_one_out)
     print(json.dumps(result, ensure_ascii=False, indent=2) if args.json else evaluate.format_levels(result))
     return 0
 
@@ -147,6 +147,8 @@ def build_parser() -> argparse.ArgumentParser:
     inst = evaluations.add_parser("instruments", help="policy instruments vs a gold CSV task_id,type,subtype")
     inst.add_argument("--gold", required=True, type=Path, help="gold CSV (format of tests/gold/instruments_dev.csv)")
     inst.add_argument("--json", action="store_true", help="print the scores as JSON")
+    inst.add_argument("--leave-one-out", action="store_true",
+                      help="code each labelled document with a model fitted on the other documents only")
     inst.set_defaults(func=_evaluate_instruments)
     cov = evaluations.add_parser("coverage", help="coverage verdicts vs a gold CSV nat_task,doc,label[,evidence]")
     cov.add_argument("--gold", required=True, type=Path, help="gold CSV (format of tests/gold/coverage_dev.csv)")

@@ -3,7 +3,6 @@ document out), overrides, outputs, evaluation."""
 import json
 
 import numpy as np
-import pandas as pd
 import pytest
 from conftest import GOLD, stage_with_overrides
 from quality import assert_measured
@@ -74,14 +73,19 @@ def test_dev_gold_scores(run_result, gold):
     assert_measured(result["subtype"], "instruments_dev_subtype")
 
 
-def test_leave_one_document_out(work, gold):
-    """Each labelled document coded by a model fitted on the other documents only (tests/quality.csv;
-    GZ2025 alone: type 0.97, sub-type 0.94; HB2025: 0.89, 0.82)."""
-    coded = pd.concat([instruments.InstrumentModel().fit(work[work.doc_id != d]).transform(work[work.doc_id == d])
-                       for d in ("GZ2025", "HB2025")]).set_index("task_id").theme
-    scores = evaluate.instrument_scores(gold, pd.DataFrame({"subtype": coded, "type": coded.map(instruments.type_of())}))
+def test_leave_one_document_out(run_result, capsys):
+    """``evaluate instruments --leave-one-out``: each labelled document coded by a model fitted on
+    the other documents only (tests/quality.csv), by the code themes use (evaluate.leave_one_out_labels)."""
+    project, _ = run_result
+    args = ["--root", str(project.root), "evaluate", "instruments", "--gold", str(GOLD / "instruments_dev.csv")]
+    assert cli.main([*args, "--leave-one-out", "--json"]) == 0
+    scores = json.loads(capsys.readouterr().out)
     assert_measured(scores["type"], "instruments_loo_type")
     assert_measured(scores["subtype"], "instruments_loo_subtype")
+    per_document = {d: (scores["type"]["per_document"][d], a) for d, a in scores["subtype"]["per_document"].items()}
+    assert per_document == {"GZ2025": (0.9706, 0.9412), "HB2025": (0.8929, 0.8214)}  # 34 and 28 labels
+    assert cli.main([*args, "--leave-one-out"]) == 0
+    assert "leave one document out, accuracy of each document: GZ2025 0.9706, HB2025 0.8929" in capsys.readouterr().out
 
 
 def test_outputs_are_written_documented_and_consistent(run_result):

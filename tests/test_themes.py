@@ -52,7 +52,7 @@ def test_leave_one_document_out(tasks):
     """Each document themed by a model fitted without it: how themes carry to a plan never seen."""
     gold = pd.concat([tables.read_user_csv(GOLD / f, evaluate.THEME_GOLD_COLUMNS)
                       for f in ("themes_dev.csv", "themes_extra.csv")])
-    predicted = evaluate.leave_one_out_themes(tasks, set(tasks.doc_id))
+    predicted = evaluate.leave_one_out_labels(tasks, tasks.task_id)
     assert_measured(evaluate.theme_scores(gold, predicted), "themes_loo")
 
 

@@ -53,7 +53,7 @@ def themes(gold_path: Path, processed: Path, leave_one_out: bool = False) -> dic
     not counted) against a gold CSV ``task_id,primary,secondary``. Gold tasks missing from the
     corpus are listed under ``missing`` and left out of the scores. ``leave_one_out``: each
     document with gold tasks is themed instead by a model fitted on the other documents only
-    (:func:`leave_one_out_themes`), the scores of each document under ``per_document``."""
+    (:func:`leave_one_out_labels`), the scores of each document under ``per_document``."""
     from .themes import NON_TASK, theme_ids
 
     gold = tables.read_user_csv(gold_path, THEME_GOLD_COLUMNS)
@@ -62,9 +62,7 @@ def themes(gold_path: Path, processed: Path, leave_one_out: bool = False) -> dic
         if row.primary not in allowed or row.secondary not in allowed | {""}:
             raise InputError(f"{gold_path}: line {line}: unknown theme in {row.primary!r}, {row.secondary!r}")
     if leave_one_out:
-        tasks = tables.read_table("tasks", processed)
-        predicted = leave_one_out_themes(tasks, set(tasks.loc[tasks.task_id.isin(gold.task_id), "doc_id"]),
-                                         Path(processed).parent / "cache")
+        predicted = leave_one_out_labels(tables.read_table("tasks", processed), gold.task_id, Path(processed).parent / "cache")
     else:
         predicted = tables.read_table("themes", processed).set_index("task_id")["auto_theme"]
     missing = sorted(set(gold.task_id) - set(predicted.index))
@@ -73,19 +71,26 @@ def themes(gold_path: Path, processed: Path, leave_one_out: bool = False) -> dic
         raise InputError(f"{gold_path}: no gold task is in the corpus")
     result = {"gold": str(gold_path), "missing": missing, **theme_scores(scored, predicted)}
     if leave_one_out:
-        doc = tables.read_table("tasks", processed).set_index("task_id")["doc_id"]
-        result["per_document"] = {d: theme_scores(g, predicted)["accuracy"]
-                                  for d, g in scored.groupby(scored.task_id.map(doc), sort=True)}
+        result["per_document"] = {d: theme_scores(g, predicted)["accuracy"] for d, g in _by_document(scored, processed)}
     return result
 
 
-def leave_one_out_themes(tasks: pd.DataFrame, doc_ids: set[str], cache_dir: Path | None = None) -> pd.Series:
-    """Primary theme of every task of each document of ``doc_ids`` by a theme model fitted on the
-    tasks of the other documents only (the document is new to it), by task_id."""
+def _by_document(gold: pd.DataFrame, processed: Path):
+    """(doc_id, its gold rows) of gold rows by task_id, in doc_id order."""
+    doc = tables.read_table("tasks", processed).set_index("task_id")["doc_id"]
+    return gold.groupby(gold.task_id.map(doc), sort=True)
+
+
+def leave_one_out_labels(tasks: pd.DataFrame, task_ids, cache_dir: Path | None = None, model_class=None) -> pd.Series:
+    """The label (theme, or instrument sub-type with ``model_class`` InstrumentModel) of every task
+    of each document holding one of ``task_ids``, by a model fitted on the tasks of the other
+    documents only (the document is new to it), by task_id."""
     from .themes import ThemeModel
 
-    out = [ThemeModel(cache_dir).fit(tasks[tasks.doc_id != d]).transform(tasks[tasks.doc_id == d]).set_index("task_id")["theme"]
-           for d in sorted(doc_ids)]
+    model_class = model_class or ThemeModel
+    doc_ids = sorted(set(tasks.loc[tasks.task_id.isin(set(task_ids)), "doc_id"]))
+    out = [model_class(cache_dir).fit(tasks[tasks.doc_id != d]).transform(tasks[tasks.doc_id == d]).set_index("task_id")["theme"]
+           for d in doc_ids]
     return pd.concat(out) if out else pd.Series(dtype=str)
 
 
@@ -114,24 +119,37 @@ def instrument_scores(gold: pd.DataFrame, predicted: pd.DataFrame) -> dict:
     return {"n": len(gold), **{c: label_scores(gold[c], rows[c]) for c in ("type", "subtype")}}
 
 
-def instruments(gold_path: Path, processed: Path) -> dict:
+def instruments(gold_path: Path, processed: Path, leave_one_out: bool = False) -> dict:
     """Score the automatic instruments of ``processed/instruments.csv`` (``auto_subtype`` and its
     type: manual overrides are not counted) against a gold CSV ``task_id,type,subtype``. Gold
-    tasks missing from the table are listed under ``missing`` and left out of the scores."""
-    from .instruments import type_of
+    tasks missing from the table are listed under ``missing`` and left out of the scores.
+    ``leave_one_out``: each document with gold tasks is coded instead by a model fitted on the
+    other documents' work tasks only (:func:`leave_one_out_labels`), each document's type and sub-type
+    accuracy under ``per_document``."""
+    from .instruments import InstrumentModel, type_of
 
     gold = tables.read_user_csv(gold_path, INSTRUMENT_GOLD_COLUMNS)
     kinds = type_of()
     for line, row in zip(gold.index + 2, gold.itertuples()):
         if kinds.get(row.subtype) != row.type:
             raise InputError(f"{gold_path}: line {line}: unknown type or sub-type {row.type!r}, {row.subtype!r}")
-    table = tables.read_table("instruments", processed).set_index("task_id")
-    predicted = pd.DataFrame({"subtype": table["auto_subtype"], "type": table["auto_subtype"].map(kinds)})
+    if leave_one_out:
+        tasks = tables.read_table("tasks", processed)
+        subtype = leave_one_out_labels(tasks[tasks.kind == "task"], gold.task_id, Path(processed).parent / "cache",
+                                       InstrumentModel)
+    else:
+        subtype = tables.read_table("instruments", processed).set_index("task_id")["auto_subtype"]
+    predicted = pd.DataFrame({"subtype": subtype, "type": subtype.map(kinds)})
     missing = sorted(set(gold.task_id) - set(predicted.index))
     scored = gold[gold.task_id.isin(predicted.index)]
     if scored.empty:
         raise InputError(f"{gold_path}: no gold task is in the corpus")
-    return {"gold": str(gold_path), "missing": missing, **instrument_scores(scored, predicted)}
+    result = {"gold": str(gold_path), "missing": missing, **instrument_scores(scored, predicted)}
+    for d, g in _by_document(scored, processed) if leave_one_out else ():
+        scores = instrument_scores(g, predicted)
+        for level in ("type", "subtype"):
+            result[level].setdefault("per_document", {})[d] = scores[level]["accuracy"]
+    return result
 
 
 def format_levels(result: dict, levels=("type", "subtype")) -> str:
