@@ -43,6 +43,19 @@ def frame_key(df) -> str:
     return digest(columns, rows.tobytes())
 
 
+def value_key(value) -> str:
+    """Digest of nested dicts, lists and tuples of tables (pandas DataFrames), strings and numbers."""
+    import pandas as pd
+
+    if isinstance(value, pd.DataFrame):
+        return frame_key(value)
+    if isinstance(value, dict):
+        return digest("dict", *(part for k, v in value.items() for part in (repr(k), value_key(v))))
+    if isinstance(value, (list, tuple)):
+        return digest("list", *map(value_key, value))
+    return digest(type(value).__name__, value if isinstance(value, (str, bytes)) else repr(value))
+
+
 def group_keys(df, by: str) -> dict[str, str]:
     """Digest of each group of rows of a table (pandas DataFrame) by column ``by``: its columns and
     the cells of its rows, in order."""

@@ -1,4 +1,5 @@
 """Reruns do only the new work (data/cache) and write the same tables as a run from scratch."""
+import contextlib
 import shutil
 import subprocess
 import sys
@@ -11,7 +12,7 @@ import ipcompare
 from ipcompare import cache, pipeline, tables, workers
 from ipcompare.analysis import coverage, segment, themes
 from ipcompare.extraction import document
-from ipcompare.views import report
+from ipcompare.views import report, word
 
 
 def csv_files(project) -> dict[str, bytes]:
@@ -144,3 +145,38 @@ def test_documents_themed_and_aligned_by_workers_give_the_same_tables(run_result
     parallel = {**themes.stage(result.tables, project), **coverage.stage(result.tables, project)}
     for name, df in serial.items():
         pd.testing.assert_frame_equal(parallel[name], df, obj=name)
+
+
+def test_a_chart_is_redrawn_only_when_what_it_reads_changed(project, monkeypatch):
+    """Adding SX2022 (a new province) redraws every chart here: each names the corpus's documents in
+    its source line, and each profile shows the mean of provinces; a coverage override then redraws
+    the gaps chart only (its reads, charts.READS), not the profiles nor the others."""
+    monkeypatch.setenv("IPCOMPARE_WORKERS", "1")  # drawn here, where the spy sees it
+    monkeypatch.setattr(word, "pdf_meanwhile", lambda paths, cache_dir=None: contextlib.nullcontext([]))  # no PDFs
+    chart_list = report.chart_list
+    monkeypatch.setattr(report, "chart_list", lambda t: [c for c in chart_list(t)
+                                                         if c[1] in ("documents", "theme_terms", "gaps", "profile")])
+    manifest = project.raw / "manifest.csv"
+    rows = manifest.read_text("utf-8").splitlines(keepends=True)
+    manifest.write_text("".join(rows[:-1]), "utf-8")  # without SX2022
+    ipcompare.run(project.root, progress=False, charts=True)
+    drawn, draw = [], report._draw
+    monkeypatch.setattr(report, "_draw", lambda t, folder, job: drawn.append(job[:2]) or draw(t, folder, job))
+
+    def redrawn() -> tuple[set[str], pipeline.RunResult]:
+        drawn.clear()
+        result = ipcompare.run(project.root, progress=False, charts=True)
+        stems = {s for s, _, _ in report.chart_list(result.tables)}
+        assert {p.stem for p in project.reports.glob("figures/*/*.png")} == stems
+        assert {s for lang, s in drawn if lang == "en"} == {s for lang, s in drawn if lang == "zh"}
+        return {s for _, s in drawn}, result
+
+    manifest.write_text("".join(rows), "utf-8")
+    charts_drawn, result = redrawn()
+    assert charts_drawn == {"documents", "theme_terms", "gaps", "profile_guizhou", "profile_hubei", "profile_shanxi"}
+    assert redrawn()[0] == set()  # nothing changed
+    cov = result.tables["coverage"]
+    row = cov[(cov["doc_id"] == "HB2025") & (cov["duty_level"] == "必做") & (cov["verdict"] != "covered")].iloc[0]
+    (project.annotations / "coverage_overrides.csv").write_text(
+        f"nat_task,doc_id,verdict,note\n{row.nat_task},HB2025,covered,checked by hand\n", "utf-8")
+    assert redrawn()[0] == {"gaps"}

@@ -2,13 +2,14 @@
 import io
 import re
 import shutil
+from collections.abc import Mapping
 
 import pytest
 from fontTools.ttLib import TTFont
 from plotly.offline import get_plotlyjs
 
 import ipcompare
-from ipcompare.views import report, webfont
+from ipcompare.views import charts, report, webfont
 
 
 def test_every_chart_in_both_forms_and_languages(reported):
@@ -99,3 +100,39 @@ def test_each_section_is_a_partial_and_a_function_with_autoescape_on():
         assert (folder / "sections" / f"{name}.html.j2").is_file()
         assert all(name in report.TEXT[lang] for lang in report.LANGS)
     assert report._templates().autoescape
+
+
+class Reading(Mapping):
+    """The tables, noting which of them are looked at."""
+
+    def __init__(self, t):
+        self.t, self.seen, self.folder = t, set(), t.folder
+
+    def __getitem__(self, name):
+        self.seen.add(name)
+        return self.t[name]
+
+    def __contains__(self, name):
+        self.seen.add(name)
+        return name in self.t
+
+    def __iter__(self):
+        return iter(self.t)
+
+    def __len__(self):
+        return len(self.t)
+
+
+def test_each_chart_reads_only_what_it_declares(reported):
+    """A chart touches no table beyond charts.READS (its cache key): else a change would not redraw it."""
+    _, t = reported
+    for _, name, options in report.chart_list(t):
+        drawn = Reading(t)
+        for lang, interactive in (("zh", False), ("en", True)):
+            charts.CHARTS[name](drawn, lang=lang, interactive=interactive, **options)
+        reads = charts.READS[name]
+        if callable(reads):  # the rows and views a per-province chart shows come from the same tables
+            declared = Reading(t)
+            assert all(len(frame) for frame in reads(declared, **options)[:2])
+            reads = declared.seen
+        assert drawn.seen <= set(reads), name

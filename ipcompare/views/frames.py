@@ -256,20 +256,34 @@ def keyness(target: Counter, reference: Counter, min_freq: int = MIN_KEY_FREQ) -
     return out.sort_values(["g2", "term"], ascending=[False, True], ignore_index=True)
 
 
+_TERM_COUNTS: list = [None, {}]  # the tasks table last counted (the same object), its counts
+
+
+def doc_term_counts(t: Tables) -> dict[str | None, Counter]:
+    """Words of each document's work tasks (segmented content, national documents left out) and of
+    all (key None), counted once per tasks table: every profile compares a place's with the others'."""
+    from ..analysis.segment import tokenize
+
+    if _TERM_COUNTS[0] is not t["tasks"]:
+        tasks = work_tasks(t)
+        tasks = tasks[tasks["province"] != NATIONAL]
+        counts: dict[str | None, Counter] = {}
+        for doc, toks in zip(tasks["doc_id"], tokenize(tasks["content"].tolist(), cache_dir(t))):
+            counts.setdefault(doc, Counter()).update(toks)
+        counts[None] = sum(counts.values(), Counter())  # all documents
+        _TERM_COUNTS[:] = [t["tasks"], counts]
+    return _TERM_COUNTS[1]
+
+
 def distinctive_terms(t: Tables, province: str, n: int = 15) -> pd.DataFrame:
     """The most distinctive terms of a place's plans (:func:`places`: a province's own, or a city's)
     against the other places' tasks (keyness on segmented content).
 
     Place names of provinces (贵州省 ...) are left out: distinctive, but they say nothing about the plan.
     """
-    from ..analysis.segment import tokenize
-
-    tasks = work_tasks(t)
-    tasks = tasks[tasks["province"] != NATIONAL]
-    mine = tasks["doc_id"].isin(place_docs(t, province))
-    tokens = tokenize(tasks["content"].tolist(), cache_dir(t))
-    count = lambda mask: Counter(w for toks, m in zip(tokens, mask) if m for w in toks)  # noqa: E731
-    terms = keyness(count(mine), count(~mine))
+    counts = doc_term_counts(t)
+    mine = sum((counts[d] for d in place_docs(t, province) if d in counts), Counter())
+    terms = keyness(mine, counts[None] - mine)
     return terms[~terms["term"].apply(lambda w: any(p in w for p in PROVINCES))].head(n).reset_index(drop=True)
 
 
@@ -308,12 +322,16 @@ def profile(t: Tables, province: str) -> Profile:
     shares = theme_matrix(t, cities=True).drop(index=NATIONAL, errors="ignore")
     mean = theme_matrix(t).drop(index=NATIONAL, errors="ignore").mean()
     themes = pd.DataFrame({"share": shares.loc[province], "mean": mean})
-    titles = t["tasks"].set_index("task_id")["title"]
-    targets = t["targets"][t["targets"]["doc_id"].isin(docs["doc_id"])]
-    targets = targets.assign(task_title=targets["task_id"].map(titles).fillna(""))
     home, city = place_of(t, province)
     return Profile(home, docs, themes.assign(difference=themes["share"] - themes["mean"]),
-                   distinctive_terms(t, province), targets.reset_index(drop=True), lead_units(t, province), city)
+                   distinctive_terms(t, province), place_targets(t, province), lead_units(t, province), city)
+
+
+def place_targets(t: Tables, place: str) -> pd.DataFrame:
+    """The quantitative targets of a place's documents (:func:`place_docs`; targets.csv rows, with the task title)."""
+    titles = t["tasks"].set_index("task_id")["title"]
+    targets = t["targets"][t["targets"]["doc_id"].isin(place_docs(t, place))]
+    return targets.assign(task_title=targets["task_id"].map(titles).fillna("")).reset_index(drop=True)
 
 
 @dataclass

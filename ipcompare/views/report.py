@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import datetime
+import io
 import pickle
 from functools import cache, partial
 from pathlib import Path
@@ -21,11 +22,12 @@ from markupsafe import Markup
 from tqdm import tqdm
 
 from .. import tables, workers
-from ..cache import Store, code_version, digest, frame_key
+from ..cache import Store, code_version, digest, frame_key, value_key
 from . import charts, frames, webfont, word
 from .frames import Tables, place_name, province_name, theme_names
 
 LANGS = ("zh", "en")
+VIEW_DATA = ("themes.md", "instruments.md", "indicators.md", "divisions.csv")  # package data the charts and pages name
 INDEX = {"en": "index.html", "zh": "index.zh.html"}
 WORD = {"en": "report.en.docx", "zh": "report.zh.docx"}
 TEXT = {
@@ -129,11 +131,36 @@ def _draw(t: Tables, folder: Path, job: tuple[str, str, str, dict]) -> bytes:
     lang, stem, name, options = job
     paths = [folder / "figures" / lang / f"{stem}.{ext}" for ext in ("png", "svg", "html")]
     fig = charts.CHARTS[name](t, lang=lang, **options)
-    charts.save(fig, *paths[:2])
-    paths[0].write_bytes(png := word.compact_png(paths[0].read_bytes()))
+    paths[0].write_bytes(png := word.compact_png(charts.pixels(fig)))  # no PNG of full colour written and read
+    charts.save(fig, paths[1])
     div = charts.html_div(charts.CHARTS[name](t, lang=lang, interactive=True, **options))
     paths[2].write_text(charts.html_page(div, shared=True), encoding="utf-8")
     return pickle.dumps(Drawing(png, paths[1].read_bytes(), div, *fig.caption))
+
+
+def chart_keys(t: Tables, jobs: list[tuple[str, str, str, dict]]) -> dict[str, str]:
+    """The cache key of each chart job (lang, stem, name, options) by ``lang/stem``: the charts' code,
+    the day (the source line has the date), the job, and only what the chart reads (:data:`charts.READS`:
+    its tables, or the rows and cross-document values a per-province chart shows)."""
+    version = code_version(("views.report",), VIEW_DATA, ("matplotlib", "plotly", "pylopdf-fonts-zh-cn"))
+    day, tables_, views = datetime.date.today().isoformat(), {}, {}
+
+    def table_key(name: str) -> str:
+        if name not in tables_:
+            tables_[name] = frame_key(t[name]) if name in t else "absent"
+        return tables_[name]
+
+    keys = {}
+    for lang, stem, name, options in jobs:
+        reads = charts.READS.get(name, tuple(sorted(t)))
+        if callable(reads):
+            if stem not in views:
+                views[stem] = [value_key(reads(t, **options))]
+            parts = views[stem]
+        else:
+            parts = [part for n in reads for part in (n, table_key(n))]
+        keys[f"{lang}/{stem}"] = digest(version, day, lang, stem, repr(options), *parts)
+    return keys
 
 
 def write_figures(t: Tables, folder: Path, progress: bool = False,
@@ -142,13 +169,11 @@ def write_figures(t: Tables, folder: Path, progress: bool = False,
 
     Returns the files written and each chart's :class:`Drawing` by (lang, stem), for the index pages
     and the Word reports. Charts are drawn by worker processes (:mod:`ipcompare.workers`). With a
-    ``cache_dir``, a chart whose tables, code, language and day (the source line has the date) are
-    those of its last drawing there is written from what that drawing made, not drawn again.
+    ``cache_dir``, a chart whose :func:`chart_keys` key is that of its last drawing there is written
+    from what that drawing made, not drawn again.
     """
     jobs = [(lang, *chart) for lang in LANGS for chart in chart_list(t)]
-    version = code_version(("views.report",), ("themes.md", "instruments.md"), ("matplotlib", "plotly", "pylopdf-fonts-zh-cn"))
-    made_from = digest(version, datetime.date.today().isoformat(), *(frame_key(t[n]) for n in sorted(t)))
-    slots = {f"{lang}/{stem}": digest(made_from, lang, stem, repr(options)) for lang, stem, _, options in jobs}
+    slots = chart_keys(t, jobs)
     store = Store(cache_dir, "charts")
     kept, new, files, drawings = store.recall(slots), {}, [], {}
     for lang in LANGS:
@@ -242,7 +267,7 @@ def coverage_section(t: Tables, lang: str, divs: dict) -> dict:
 def provinces_section(t: Tables, lang: str, divs: dict) -> dict:
     provinces = []
     for p in frames.profiled(t):  # a province's own plans, then each of its cities
-        targets = frames.profile(t, p).targets[["doc_id", "task_id", "task_title", "text", "number", "unit", "counts"]]
+        targets = frames.place_targets(t, p)[["doc_id", "task_id", "task_title", "text", "number", "unit", "counts"]]
         place = frames.place_of(t, p)
         provinces.append({"name": place_name(*place, lang), "targets": targets,
                           "charts": _charts(divs, lang, [f"profile_{frames.province_slug(*place)}"])})
@@ -305,11 +330,14 @@ def page_sections(t: Tables, lang: str, divs: dict) -> list[dict]:
     return [{"id": name, **make(t, lang, divs)} for name, make in PAGE_SECTIONS.items()]
 
 
-def index_pages(t: Tables, divs: dict, cache_dir: Path | None = None, langs=LANGS) -> dict[str, str]:
+def index_pages(t: Tables, divs: dict, cache_dir: Path | None = None, langs=LANGS,
+                sections: dict | None = None) -> dict[str, str]:
     """The self-contained report page of each language, from templates/page.html.j2: plotly.js
-    embedded once, and one subset of the bundled font with the characters the pages show (:mod:`.webfont`)."""
+    embedded once, and one subset of the bundled font with the characters the pages show (:mod:`.webfont`).
+    ``sections``: the :func:`page_sections` of each language, if made already."""
     template = _templates().get_template("page.html.j2")
-    renders = {lang: partial(template.render, lang=lang, X=TEXT[lang], sections=page_sections(t, lang, divs),
+    sections = sections or {lang: page_sections(t, lang, divs) for lang in langs}
+    renders = {lang: partial(template.render, lang=lang, X=TEXT[lang], sections=sections[lang],
                              date=datetime.date.today().isoformat(), other_page=INDEX["zh" if lang == "en" else "en"])
                for lang in langs}
     chars = "".join(webfont.characters(render(css="", plotly_js="")) for render in renders.values())
@@ -328,19 +356,41 @@ def font_file(page: str) -> bytes:
     return base64.b64decode(page[start:page.index(")", start)])
 
 
+def _made_from(sections: dict, drawings: dict) -> dict[str, str]:
+    """Per language, the digest of what its Word report and index page are made of: the code and
+    templates, the day, the sections' contexts and the charts."""
+    templates = sorted((Path(__file__).parent / "templates").rglob("*.j2"))
+    version = code_version(("views.report",), VIEW_DATA, ("python-docx", "jinja2", "fonttools"))
+    made = digest(version, datetime.date.today().isoformat(), *(p.read_bytes() for p in templates))
+    return {lang: digest(made, lang, value_key(sections[lang]),
+                         value_key([d for (lng, _), d in sorted(drawings.items()) if lng == lang])) for lang in sections}
+
+
 def write(t: Tables, folder: Path, progress: bool = False, cache_dir: Path | None = None) -> list[Path]:
     """Write the figures, the Word reports (and their PDFs where LibreOffice is installed, made
     meanwhile), the index pages and what the chart pages share (``figures/plotly.min.js``, each
-    language's ``font.woff2``) under ``folder``; return the files written."""
+    language's ``font.woff2``) under ``folder``; return the files written. With a ``cache_dir``, Word
+    reports and index pages made of the same sections and charts as last time are taken from there."""
     files, drawings = write_figures(t, folder, progress, cache_dir)
     divs = {key: d.div for key, d in drawings.items()}
+    sections = {lang: page_sections(t, lang, divs) for lang in LANGS}
+    made_from = _made_from(sections, drawings)
+
+    def docx(lang: str) -> bytes:
+        out = io.BytesIO()
+        word.document(sections[lang], TEXT[lang], drawings, lang).save(out)
+        return out.getvalue()
+
     reports = [folder / WORD[lang] for lang in LANGS]
+    made = Store(cache_dir, "word").reuse(made_from, lambda langs: {lang: docx(lang) for lang in langs})
     for lang, path in zip(LANGS, reports):
-        word.document(page_sections(t, lang, divs), TEXT[lang], drawings, lang).save(path)
+        path.write_bytes(made[lang])
     with word.pdf_meanwhile(reports, cache_dir) as pdfs:
         (js := folder / "figures" / "plotly.min.js").write_text(charts.plotly_js(), encoding="utf-8")
         files += [js] + reports
-        for lang, page in index_pages(t, divs, cache_dir).items():
+        pages = Store(cache_dir, "pages").reuse({"pages": digest(*made_from.values())},
+                                                lambda _: {"pages": index_pages(t, divs, cache_dir, sections=sections)})
+        for lang, page in pages["pages"].items():
             (path := folder / INDEX[lang]).write_text(page, encoding="utf-8")
             (font := folder / "figures" / lang / "font.woff2").write_bytes(font_file(page))
             files += [path, font]

@@ -9,14 +9,14 @@ One module per chart family (``_overview``, ``_themes``, ``_coverage``, ``_profi
 styling in ``_style``. :data:`CHARTS` lists them by name (the report and ``Corpus.chart`` read it);
 :func:`save` writes PNG (200 dpi), SVG or self-contained HTML.
 """
-from ._changes import changes
+from ._changes import changes, changes_reads
 from ._coverage import coverage, coverage_grid, gaps
 from ._instruments import instrument_matrix, instrument_types
 from ._network import network
 from ._overview import documents, fields, structure, targets
-from ._profile import profile
+from ._profile import profile, profile_reads
 from ._targets import targets_compared
-from ._style import DPI, html_div, html_page, plotly_js, save, use_cjk_font
+from ._style import DPI, html_div, html_page, pixels, plotly_js, save, use_cjk_font
 from ._themes import task_map, task_projection, theme_counts, theme_shares, theme_terms
 
 CHARTS = {
@@ -45,5 +45,20 @@ NEEDS = {
     "instrument_matrix": ("instrument_by_province",), "instrument_types": ("instrument_by_province",),
     "changes": ("changes",),
 }
-__all__ = ["CHARTS", "DPI", "NEEDS", "coverage_grid", "html_div", "html_page", "plotly_js", "save", "task_projection",
+# What each chart reads (the report redraws a chart only when this changed): table names, or for the
+# per-province charts a function of the tables and the chart's options giving the rows and the
+# cross-document values it shows (tests/test_report.py checks the tables each chart touches).
+OVERVIEW, COVERAGE = ("documents", "tasks", "targets"), ("documents", "tasks", "coverage", "coverage_by_province")
+READS = {
+    "documents": ("documents",), "structure": OVERVIEW, "fields": OVERVIEW, "targets": OVERVIEW,
+    "theme_shares": ("documents", "theme_by_document", "theme_by_province"),
+    "theme_counts": ("documents", "theme_by_document", "theme_by_province"),
+    "theme_terms": ("documents", "theme_terms"), "task_map": ("documents", "tasks", "themes"),
+    "coverage": COVERAGE + ("requirements",), "gaps": COVERAGE + ("gaps",),
+    "instrument_matrix": ("documents", "instrument_by_document", "instrument_by_province"),
+    "instrument_types": ("documents", "instrument_by_document", "instrument_by_province"),
+    "targets_compared": ("documents", "targets_by_indicator"), "network": ("documents", "tasks"),
+    "profile": profile_reads, "changes": changes_reads,
+}
+__all__ = ["CHARTS", "DPI", "NEEDS", "READS", "coverage_grid", "html_div", "html_page", "pixels", "plotly_js", "save", "task_projection",
            "use_cjk_font"]

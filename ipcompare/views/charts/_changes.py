@@ -52,3 +52,11 @@ def changes(t: Tables, lang: str = "zh", interactive: bool = False, province: st
     ]
     title = L["changes"].format(province=province_name(ch.province, lang), doc=ch.doc_id, predecessor=ch.predecessor_id)
     return bars(panels, title, source_line(t, [ch.predecessor_id, ch.doc_id], lang), interactive, ncols=2, width=13.0)
+
+
+def changes_reads(t: Tables, province: str = "", doc_id: str = "") -> list:
+    """What :func:`changes` shows: the plan's changes rows (with their tasks' themes), its target
+    changes, and the two documents."""
+    ch = frames.changes(t, province or next(iter(frames.changed_provinces(t)), ""), doc_id)
+    docs = t["documents"]
+    return [ch.tasks, ch.targets, docs[docs["doc_id"].isin([ch.doc_id, ch.predecessor_id])]]

@@ -40,3 +40,11 @@ def profile(t: Tables, lang: str = "zh", interactive: bool = False, province: st
     cities = not prof.city and any(frames.place_of(t, p)[0] == prof.province for p in frames.profiled(t) if p != prof.province)
     title = L["profile"].format(province=name) + (L["own_plans"] if cities else "")
     return bars(panels, title, source_line(t, prof.documents["doc_id"], lang), interactive, lang=lang, ncols=3, width=13.0)
+
+
+def profile_reads(t: Tables, province: str = "") -> list:
+    """What the profile of a place shows: its documents, its theme shares with the mean of provinces,
+    its distinctive terms (against the other places), units, and the province's places (its title)."""
+    prof = frames.profile(t, province or frames.profiled(t)[0])
+    places = [p for p in frames.profiled(t) if frames.place_of(t, p)[0] == prof.province]
+    return [prof.documents, prof.themes, prof.terms, prof.units, prof.city, places]

@@ -403,6 +403,16 @@ def html_page(div: str, shared: bool = False) -> str:
             f'<script src="../plotly.min.js"></script></head>\n<body>\n{div}\n</body>\n</html>\n')
 
 
+def pixels(fig: Figure) -> np.ndarray:
+    """The static chart rendered at :data:`DPI` (the pixels of its PNG: height x width x RGBA), without
+    encoding a PNG; its layout is kept for the next format."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="rgba", dpi=DPI)
+    fig.set_layout_engine("none")
+    width = int(fig.get_figwidth() * DPI)  # as Agg sizes its canvas
+    return np.frombuffer(buf.getbuffer(), np.uint8).reshape(-1, width, 4)
+
+
 def save(fig, *paths: Path | str) -> None:
     """Write ``fig`` by suffix: .png (200 dpi) or .svg for matplotlib, .html (plotly.js inside, offline) for plotly."""
     for path in map(Path, paths):
