@@ -32,11 +32,14 @@ as similar to as to its best one (:data:`ASSIGN_RATIO`; best among the task list
 among the task list and the body measures), so a task that really answers another national task does
 not count as covering this one, while a task with several commitments counts for each:
 
-* ``covered``: a task assigned to the unit reaches :data:`T_COVERED`, or the plan itself meets a
-  requirement asking for it (制定印发本地区年度工作计划: the plan is the work asked for);
+* ``covered``: a task assigned to the unit reaches :data:`T_COVERED` and the plan answers the unit
+  broadly: at least :data:`R_BREADTH` of its requirements are at least partly met (a task close to
+  the unit that answers one requirement of four is work done in passing, or under an older scheme);
+  or the plan itself meets a requirement asking for it (制定印发本地区年度工作计划: the plan is the
+  work asked for);
 * ``partial``: otherwise, the best-matching task reaches :data:`T_PARTIAL` (related work that
   belongs to another national task, or a weak match), or some requirement is met (one clause of the
-  task done, in other words than the whole task's);
+  task done, in other words than the whole task's), or the plan answers the unit broadly;
 * ``absent``: otherwise.
 
 Each row says how many requirements are met of how many, which (with the task meeting each) and
@@ -79,7 +82,7 @@ DUTY_LEVELS = ("必做", "选做", "条件", "none")  # order in which gaps are 
 # the nearest gold scores; each threshold is the midpoint between the two gold scores it separates.
 # Never set per document. The other label files are scored, never fitted; leave-one-document-out
 # (thresholds fitted on the other documents' labels) is tested: tests/test_coverage.py, tests/gold/README.md.
-T_COVERED = 0.1119
+T_COVERED = 0.0497
 T_PARTIAL = 0.1112
 # A task counts for every unit it is at least this share as similar to as to its best unit: one
 # provincial task often carries the commitments of several national tasks (a fixed share, not fitted).
@@ -95,6 +98,12 @@ THEME_BONUS = 0.01
 # shares, not fitted (on the dev labels, any R_MET from 0.3 to 0.6 gives the same accuracy).
 R_MET = 0.5
 R_PARTLY = 0.25
+# A plan answers a national task broadly when at least a third of its requirements are at least partly
+# met (R_PARTLY): one requirement of four or more is "only a minor part" (the labels' partial). On the
+# dev labels (thresholds recalibrated for each share) every share from 0.30 to 0.40 gives their best
+# accuracy, 0.25 and 0.5 one or two pairs fewer: a third is the plain fraction in that range (not set
+# per document; tests/gold/README.md gives every share's held-out and leave-one-document-out scores).
+R_BREADTH = 1 / 3
 N_EVIDENCE = 3
 N_KEY_TERMS = 8
 CHAR_NGRAMS = (2, 3)
@@ -252,18 +261,31 @@ def assignment(units: pd.DataFrame, sim: np.ndarray) -> np.ndarray:
     return (sim > 0) & (sim >= ASSIGN_RATIO * best)
 
 
-def verdict(score: float, own_score: float, n_met: int = 0, plan_met: bool = False,
-            t_covered: float = T_COVERED, t_partial: float = T_PARTIAL) -> str:
+def verdict(score: float, own_score: float, n_met: int = 0, plan_met: bool = False, addressed: int = 0,
+            total: int = 0, t_covered: float = T_COVERED, t_partial: float = T_PARTIAL) -> str:
     """covered / partial / absent (rule: module docstring) from the best similarity, the best similarity of
-    an assigned task, the number of requirements met and whether the plan itself meets one."""
-    if own_score >= t_covered or plan_met:
+    an assigned task, the number of requirements met, whether the plan itself meets one, and how many
+    of the unit's ``total`` requirements are at least partly met (``addressed``)."""
+    broad = addressed >= R_BREADTH * total  # a unit without requirements is judged on similarity alone
+    if plan_met or (own_score >= t_covered and broad):
         return "covered"
-    return "partial" if score >= t_partial or n_met else "absent"
+    return "partial" if score >= t_partial or n_met or (addressed and broad) else "absent"
 
 
 def plan_met(row) -> bool:
     """A coverage row's requirements include one met by the plan itself (its evidence is the document)."""
     return any(e.endswith(f": {row.doc_id}") for e in tables.split_list(row.met_requirements))
+
+
+def addressed(row) -> int:
+    """How many of a coverage row's requirements are at least partly met (not missing)."""
+    return row.requirements_total - len(tables.split_list(row.missing_requirements))
+
+
+def row_verdict(row, t_covered: float = T_COVERED, t_partial: float = T_PARTIAL) -> str:
+    """:func:`verdict` of a coverage row (its scores and requirement lists), with the given thresholds."""
+    return verdict(row.score, row.own_score, row.requirements_met, plan_met(row), addressed(row),
+                   row.requirements_total, t_covered, t_partial)
 
 
 def requirement_status(req_sim: np.ndarray, keys: list[list[str]], asks_plan: np.ndarray, texts, plan: bool
@@ -333,7 +355,8 @@ def coverage_table(units: pd.DataFrame, work: pd.DataFrame, docs: pd.DataFrame, 
             rs = req_of.get(unit.task_id, np.zeros(0, dtype=np.intp))
             status, items = req_status[rs], req_items[rs]
             met = items[(status == "met") | (status == "plan")]
-            auto = verdict(scores[u], own_scores[u], len(met), bool((status == "plan").any()))
+            auto = verdict(scores[u], own_scores[u], len(met), bool((status == "plan").any()),
+                           int((status != "missing").sum()), len(rs))
             rows.append({
                 "nat_task": unit.task_id, "nat_title": unit.title, "ref_set": unit.ref_set, "ref_doc": ref_doc,
                 "doc_id": doc.doc_id, "province": doc.province, "doc_years": years, "predates": predates,

@@ -195,10 +195,11 @@ def calibrate_coverage(gold: pd.DataFrame, predicted: pd.DataFrame) -> dict:
     midpoints between adjacent observed ``own_score`` (T_COVERED) and ``score`` (T_PARTIAL) values;
     the pair with the highest accuracy, then addressed F1, then the widest gap to the nearest
     observed scores wins."""
-    from .coverage import plan_met, verdict
+    from .coverage import addressed, plan_met, verdict
 
     labels, score, own = gold["label"].to_numpy(), predicted["score"].to_numpy(), predicted["own_score"].to_numpy()
     n_met, plan = predicted["requirements_met"].to_numpy(), predicted.apply(plan_met, axis=1).to_numpy()
+    answered, total = predicted.apply(addressed, axis=1).to_numpy(), predicted["requirements_total"].to_numpy()
 
     def midpoints(values):
         v = np.unique(np.round(values, 6))
@@ -207,7 +208,7 @@ def calibrate_coverage(gold: pd.DataFrame, predicted: pd.DataFrame) -> dict:
     best = None
     for t_cov in midpoints(own):
         for t_par in midpoints(score):
-            pred = np.array([verdict(*row, t_cov, t_par) for row in zip(score, own, n_met, plan)])
+            pred = np.array([verdict(*row, t_cov, t_par) for row in zip(score, own, n_met, plan, answered, total)])
             gap = min(np.abs(own - t_cov).min(), np.abs(score - t_par).min())
             key = (*(round(x, 4) for x in _verdict_scores(labels, pred)), gap)
             if best is None or key > best[0]:
@@ -254,7 +255,7 @@ def coverage_leave_one_out(gold_paths: list[Path], processed: Path) -> dict:
     """Leave-one-document-out check of the calibration: for each document of the gold files, the
     thresholds :func:`calibrate_coverage` fits on the other documents' labels score its labels.
     Per document and pooled over all held-out rows (accuracy, false gaps, confusion)."""
-    from .coverage import plan_met, verdict
+    from .coverage import row_verdict
 
     parts = [_coverage_rows(path, processed)[:2] for path in gold_paths]
     gold, predicted = (pd.concat(p, ignore_index=True) for p in zip(*parts))
@@ -264,8 +265,7 @@ def coverage_leave_one_out(gold_paths: list[Path], processed: Path) -> dict:
         out, rest = (gold["doc"] == doc).to_numpy(), (gold["doc"] != doc).to_numpy()
         fit = calibrate_coverage(gold[rest].reset_index(drop=True), predicted[rest].reset_index(drop=True))
         rows = predicted[out]
-        held.loc[out, "verdict"] = [verdict(r.score, r.own_score, r.requirements_met, plan_met(r),
-                                            fit["T_COVERED"], fit["T_PARTIAL"]) for r in rows.itertuples()]
+        held.loc[out, "verdict"] = [row_verdict(r, fit["T_COVERED"], fit["T_PARTIAL"]) for r in rows.itertuples()]
         per_document[doc] = {"accuracy": coverage_scores(gold[out], held[out])["accuracy"],
                              "T_COVERED": fit["T_COVERED"], "T_PARTIAL": fit["T_PARTIAL"]}
     return {"per_document": per_document, **coverage_scores(gold, held)}
