@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
@@ -36,8 +37,9 @@ def split_list(cell) -> list[str]:
 def split(df: pd.DataFrame, column: str, names) -> dict[str, dict[str, list]]:
     """The rows of ``df`` whose ``column`` is each of ``names``, each part as plain lists by column
     (quick to pickle and to put together again with :func:`join`)."""
-    groups = dict(iter(df.groupby(column, sort=False)))
-    return {n: groups.get(n, df.iloc[:0]).to_dict("list") for n in names}
+    rows, lists = df.groupby(column, sort=False).indices, df.to_dict("list")  # the whole table boxed at once
+    none = np.zeros(0, int)
+    return {n: {c: [v[i] for i in rows.get(n, none).tolist()] for c, v in lists.items()} for n in names}
 
 
 def join(parts, columns: list[str]) -> pd.DataFrame:
