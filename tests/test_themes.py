@@ -35,6 +35,22 @@ def test_seed_matching_prefers_the_longest_word():
     assert found["保护示范区"] == 1 and "保护" not in found and found["数据知识产权"] == 1
 
 
+def test_seed_tree_matches_as_the_longest_first_alternation(tasks):
+    """The prefix-tree regex finds what the plain alternation of the words, longest first, finds: in every
+    seed task, and where words are prefixes of one another."""
+    import re
+
+    from ipcompare.analysis import instruments
+
+    for seeds in (themes.seed_words(), instruments.seed_words()):
+        tree, owners = themes.compile_seeds(tuple(seeds.items()))
+        plain = re.compile("|".join(map(re.escape, sorted(owners, key=lambda w: (-len(w), w)))))
+        for text in tasks["text"]:
+            assert tree.findall(text) == plain.findall(text)
+    tree = re.compile(themes._trie(["保护", "保护示范", "保护示范区", "示范"]))
+    assert tree.findall("保护示范保护示范区示范保") == ["保护示范", "保护示范区", "示范"]
+
+
 def test_dev_gold_scores(model, tasks):
     gold = tables.read_user_csv(GOLD / "themes_dev.csv", evaluate.THEME_GOLD_COLUMNS)
     predicted = model.transform(tasks).set_index("task_id")["theme"]
