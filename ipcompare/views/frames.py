@@ -218,20 +218,27 @@ def requirement_status(t: Tables) -> pd.DataFrame:
     return df.sort_values(["_order", "doc_id"], kind="stable")[columns].reset_index(drop=True)
 
 
+def requirement_groups(t: Tables) -> dict[tuple[str, str], list]:
+    """:func:`requirement_status` rows (named tuples) of each coverage row (nat_task, doc_id), in that
+    table's order (a loop over plain tuples: a pandas group per row costs a millisecond)."""
+    groups: dict[tuple[str, str], list] = {}
+    for r in requirement_status(t).itertuples(index=False):
+        groups.setdefault((r.nat_task, r.doc_id), []).append(r)
+    return groups
+
+
 def requirement_summary(t: Tables) -> pd.DataFrame:
     """Per coverage row (nat_task, doc_id): ``requirements`` (met / total), ``met`` (each requirement met:
     its id, then the provincial task meeting it, or "plan" when the plan itself does) and ``missing``
     (the ids of those not met, partly met ones as "(partly) <id> ← <best task>"); the texts are in
     requirements.csv and the coverage chart's hover."""
-    status = requirement_status(t)
-    ev = status["evidence"].where(status["evidence"] != status["doc_id"], "plan")
-    item = status["req_id"] + (" ← " + ev).where(status["status"] != "missing", "")
-    status = status.assign(item=item.where(status["status"] != "partly", "(partly) " + item))
-    rows = []
-    for (nat, doc), g in status.groupby(["nat_task", "doc_id"], sort=False):
-        met = g["status"] == "met"
-        rows.append((nat, doc, f"{met.sum()}/{len(g)}", tables.join_list(g.loc[met, "item"]),
-                     tables.join_list(g.loc[~met, "item"])))
+    def item(r) -> str:
+        shown = r.req_id if r.status == "missing" else f"{r.req_id} ← {'plan' if r.evidence == r.doc_id else r.evidence}"
+        return f"(partly) {shown}" if r.status == "partly" else shown
+
+    rows = [(nat, doc, f"{sum(r.status == 'met' for r in g)}/{len(g)}",
+             tables.join_list(item(r) for r in g if r.status == "met"), tables.join_list(item(r) for r in g if r.status != "met"))
+            for (nat, doc), g in requirement_groups(t).items()]
     return pd.DataFrame(rows, columns=["nat_task", "doc_id", "requirements", "met", "missing"])
 
 

@@ -356,29 +356,30 @@ def font_file(page: str) -> bytes:
     return base64.b64decode(page[start:page.index(")", start)])
 
 
-def _made_from(sections: dict, drawings: dict) -> dict[str, str]:
+def _made_from(t: Tables, drawings: dict) -> dict[str, str]:
     """Per language, the digest of what its Word report and index page are made of: the code and
-    templates, the day, the sections' contexts and the charts."""
+    templates, the day, the tables and the charts (the pages' sections are made of them)."""
     templates = sorted((Path(__file__).parent / "templates").rglob("*.j2"))
     version = code_version(("views.report",), VIEW_DATA, ("python-docx", "jinja2", "fonttools"))
-    made = digest(version, datetime.date.today().isoformat(), *(p.read_bytes() for p in templates))
-    return {lang: digest(made, lang, value_key(sections[lang]),
-                         value_key([d for (lng, _), d in sorted(drawings.items()) if lng == lang])) for lang in sections}
+    made = digest(version, datetime.date.today().isoformat(), *(p.read_bytes() for p in templates),
+                  *(part for name in sorted(t) for part in (name, frame_key(t[name]))))
+    return {lang: digest(made, lang, value_key([d for (lng, _), d in sorted(drawings.items()) if lng == lang]))
+            for lang in LANGS}
 
 
 def write(t: Tables, folder: Path, progress: bool = False, cache_dir: Path | None = None) -> list[Path]:
     """Write the figures, the Word reports (and their PDFs where LibreOffice is installed, made
     meanwhile), the index pages and what the chart pages share (``figures/plotly.min.js``, each
     language's ``font.woff2``) under ``folder``; return the files written. With a ``cache_dir``, Word
-    reports and index pages made of the same sections and charts as last time are taken from there."""
+    reports and index pages made of the same tables and charts as last time are taken from there."""
     files, drawings = write_figures(t, folder, progress, cache_dir)
     divs = {key: d.div for key, d in drawings.items()}
-    sections = {lang: page_sections(t, lang, divs) for lang in LANGS}
-    made_from = _made_from(sections, drawings)
+    sections = cache(lambda lang: page_sections(t, lang, divs))  # made only for what is not in the cache
+    made_from = _made_from(t, drawings)
 
     def docx(lang: str) -> bytes:
         out = io.BytesIO()
-        word.document(sections[lang], TEXT[lang], drawings, lang).save(out)
+        word.document(sections(lang), TEXT[lang], drawings, lang).save(out)
         return out.getvalue()
 
     reports = [folder / WORD[lang] for lang in LANGS]
@@ -388,8 +389,8 @@ def write(t: Tables, folder: Path, progress: bool = False, cache_dir: Path | Non
     with word.pdf_meanwhile(reports, cache_dir) as pdfs:
         (js := folder / "figures" / "plotly.min.js").write_text(charts.plotly_js(), encoding="utf-8")
         files += [js] + reports
-        pages = Store(cache_dir, "pages").reuse({"pages": digest(*made_from.values())},
-                                                lambda _: {"pages": index_pages(t, divs, cache_dir, sections=sections)})
+        pages = Store(cache_dir, "pages").reuse({"pages": digest(*made_from.values())}, lambda _: {
+            "pages": index_pages(t, divs, cache_dir, sections={lang: sections(lang) for lang in LANGS})})
         for lang, page in pages["pages"].items():
             (path := folder / INDEX[lang]).write_text(page, encoding="utf-8")
             (font := folder / "figures" / lang / "font.woff2").write_bytes(font_file(page))

@@ -23,7 +23,7 @@ _ESCAPES = re.compile(r"(?:\\u[0-9a-fA-F]{4})+")
 def characters(page: str) -> str:
     """Every character ``page`` shows, also those written as ``\\uXXXX`` in its scripts' JSON (plotly's)."""
     chars = set(page) | set(ALWAYS)
-    for run in _ESCAPES.findall(page):
+    for run in set(_ESCAPES.findall(page)):
         chars |= set(json.loads(f'"{run}"', strict=False))
     return "".join(sorted(c for c in chars if c.isprintable() and not 0xD800 <= ord(c) <= 0xDFFF))
 

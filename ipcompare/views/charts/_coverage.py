@@ -45,12 +45,11 @@ MAX_HOVER_REQUIREMENTS = 4  # lines of requirements in a cell's hover (the rest 
 def requirement_hover(t: Tables, lang: str = "zh") -> dict[tuple[str, str], str]:
     """(nat_task, doc_id) -> hover lines (HTML-escaped, joined by <br>): requirements met of how many,
     then each requirement met (with the provincial task), partly met or missing."""
-    L, status = LABELS[lang], frames.requirement_status(t)
-    out = {}
-    for (nat, doc), group in status.groupby(["nat_task", "doc_id"], sort=False):
-        met = group["status"].eq("met").sum()
+    L, out = LABELS[lang], {}
+    for (nat, doc), group in frames.requirement_groups(t).items():
+        met = sum(r.status == "met" for r in group)
         lines = [L["requirements"].format(doc=doc, met=met, total=len(group))]
-        for r in group.head(MAX_HOVER_REQUIREMENTS).itertuples():
+        for r in group[:MAX_HOVER_REQUIREMENTS]:
             via = "" if r.status == "missing" else (
                 f" ({L['via']} {L['the_plan'] if r.evidence == doc else r.evidence})")
             lines.append(f"{REQUIREMENT_MARKS[r.status]} {shorten(r.text, 14)}{via}")
