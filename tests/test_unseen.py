@@ -291,6 +291,8 @@ def test_a_city_is_a_place_of_its_own(city_run):
     assert (mine.province, mine.city) == ("贵州", "贵阳市") and set(mine.targets.doc_id) <= {city}
     assert (mine.themes["share"] != own.themes["share"]).any()
     assert (project.reports / "figures" / "en" / "profile_guizhou-guiyang.png").stat().st_size > 10_000
+    hover = "".join(h for trace in charts.task_map(t, "en", interactive=True).data for h in trace.hovertext)
+    assert f"<b>{city}-1</b> Guiyang (city, Guizhou)<br>" in hover and "<b>GZ2025-1</b> Guizhou<br>" in hover
 
 
 def test_themes_carry_to_the_guideline_body_measures(run_result):

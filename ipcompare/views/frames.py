@@ -134,6 +134,11 @@ def place_of(t: Tables, place: str) -> tuple[str, str]:
     return (city["province"].iloc[0], place) if len(city) else (place, "")
 
 
+def place_slug(t: Tables, place: str) -> str:
+    """ASCII file-name form of a place (:func:`province_slug`: guizhou, guizhou-guiyang)."""
+    return province_slug(*place_of(t, place))
+
+
 def profiled(t: Tables) -> list[str]:
     """Places with a profile: each province with a provincial plan, each of its cities after it."""
     return [p for p in places(t, cities=True) if p != NATIONAL]
@@ -353,15 +358,17 @@ class Changes:
 
 
 def changed_provinces(t: Tables) -> list[str]:
-    """Provinces (全国 for guidelines) with a document that has a predecessor, in document order."""
+    """Places (:func:`places`: provinces, 全国 for guidelines, cities) with a document that has a
+    predecessor, in document order."""
     docs = t["documents"]
-    return list(dict.fromkeys(docs.loc[docs["doc_id"].isin(set(t["changes"]["doc_id"])), "province"]))
+    return list(dict.fromkeys(place_keys(docs)[docs["doc_id"].isin(set(t["changes"]["doc_id"]))]))
 
 
 def changes(t: Tables, province: str, doc_id: str = "") -> Changes:
-    """The latest document of ``province`` that has a predecessor (or ``doc_id``) against it."""
+    """The latest document of a place (``province``, or a city's full name) that has a predecessor
+    (or ``doc_id``) against it."""
     docs = t["documents"]
-    mine = docs[(docs["province"] == province) & docs["doc_id"].isin(set(t["changes"]["doc_id"]))]
+    mine = docs[docs["doc_id"].isin(place_docs(t, province)) & docs["doc_id"].isin(set(t["changes"]["doc_id"]))]
     if doc_id:
         mine = mine[mine["doc_id"] == doc_id]
     if mine.empty:

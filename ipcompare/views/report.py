@@ -108,10 +108,9 @@ def chart_list(t: Tables) -> list[tuple[str, str, dict]]:
     """(file stem, chart name, options) of every chart the tables allow: each chart, and a profile per
     province and city (:func:`frames.profiled`) and what changed in each province whose latest plan has a predecessor."""
     stems = [(name, name, {}) for name in charts.CHARTS if name not in ("profile", "changes")]
-    stems += [(f"profile_{frames.province_slug(*frames.place_of(t, p))}", "profile", {"province": p})
-              for p in frames.profiled(t)]
+    stems += [(f"profile_{frames.place_slug(t, p)}", "profile", {"province": p}) for p in frames.profiled(t)]
     if "changes" in t:
-        stems += [(f"changes_{frames.province_slug(p)}", "changes", {"province": p}) for p in frames.changed_provinces(t)]
+        stems += [(f"changes_{frames.place_slug(t, p)}", "changes", {"province": p}) for p in frames.changed_provinces(t)]
     return [s for s in stems if all(n in t and len(t[n]) for n in charts.NEEDS.get(s[1], ()))]
 
 
@@ -270,7 +269,7 @@ def provinces_section(t: Tables, lang: str, divs: dict) -> dict:
         targets = frames.place_targets(t, p)[["doc_id", "task_id", "task_title", "text", "number", "unit", "counts"]]
         place = frames.place_of(t, p)
         provinces.append({"name": place_name(*place, lang), "targets": targets,
-                          "charts": _charts(divs, lang, [f"profile_{frames.province_slug(*place)}"])})
+                          "charts": _charts(divs, lang, [f"profile_{frames.place_slug(t, p)}"])})
     return {"provinces": provinces}
 
 
@@ -288,7 +287,7 @@ def changes_section(t: Tables, lang: str, divs: dict) -> dict:
                                                                  predecessor=ch.predecessor_id),
                       "counts": ", ".join(f"{name} {counts.get(k, 0)}" for k, name in TEXT[lang]["change_names"].items()),
                       "tasks": tasks.loc[:, (tasks != "").any()], "moved": moved,
-                      "charts": _charts(divs, lang, [f"changes_{frames.province_slug(p)}"])})
+                      "charts": _charts(divs, lang, [f"changes_{frames.place_slug(t, p)}"])})
     return {"plans": plans}
 
 

@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .. import frames
-from ..frames import Tables, province_name, theme_names
+from ..frames import Tables, place_name, province_name, theme_names
 from ._style import (
     Panel,
     all_docs,
@@ -92,10 +92,12 @@ def task_map(t: Tables, lang: str = "zh", interactive: bool = False):
     points = task_projection(t)
     names = theme_names(lang)
     if interactive:
+        docs = t["documents"]
+        place = {d: place_name(*frames.place_of(t, k), lang) for d, k in zip(docs["doc_id"], frames.place_keys(docs))}
         fig = go.Figure()
         for i, (theme, name) in enumerate(names.items()):
             p = points[points["theme"] == theme]
-            hover = [f"<b>{html.escape(r.task_id)}</b> {html.escape(province_name(r.province, lang))}<br>"
+            hover = [f"<b>{html.escape(r.task_id)}</b> {html.escape(place.get(r.doc_id, province_name(r.province, lang)))}<br>"
                      f"{html.escape(r.title)}<br>{'<br>'.join(map(html.escape, wrap(r.content[:160], 30).splitlines()))}"
                      for r in p.itertuples()]
             style = theme_style(i)
