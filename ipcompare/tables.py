@@ -353,6 +353,8 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "matched_terms": _text("List: key terms of the unit found in the evidence tasks"),
             "missing_terms": _text("List: key terms of the unit not found in them"),
             "requirements_met": _int("Requirements of the unit (requirements.csv) the document meets"),
+            "requirements_answered": _int("Requirements at least partly met (met, by the plan itself or partly): "
+                                          "covered needs a third of them (coverage.R_BREADTH)"),
             "requirements_total": _int("Requirements of the unit"),
             "met_requirements": _text("List: each requirement met, '<req_id>: <task_id>' (the task meeting it; "
                                       "the doc_id when the plan itself does)"),

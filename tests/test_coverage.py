@@ -144,6 +144,7 @@ def test_each_row_accounts_for_every_requirement(out):
         met, partly = ([e.split(": ")[0] for e in tables.split_list(c)] for c in (row.met_requirements, row.partly_met_requirements))
         assert sorted(met + partly + tables.split_list(row.missing_requirements)) == sorted(per_unit[row.nat_task])
         assert (row.requirements_met, row.requirements_total) == (len(met), len(per_unit[row.nat_task]))
+        assert row.requirements_answered == len(met) + len(partly)
         evidence = {e.split(": ")[1] for e in tables.split_list(row.met_requirements)}
         assert all(e == row.doc_id or e.startswith(row.doc_id + "-") for e in evidence)
 
@@ -183,7 +184,7 @@ def test_a_close_task_answering_a_minor_part_is_partial(out):
     """Rows with an assigned task over T_COVERED but under a third of the requirements answered are not
     covered (partial when related, else absent)."""
     cov = out["coverage"]
-    narrow = (cov.own_score >= coverage.T_COVERED) & (cov.apply(coverage.addressed, axis=1) < cov.requirements_total / 3)
+    narrow = (cov.own_score >= coverage.T_COVERED) & (cov.requirements_answered < cov.requirements_total / 3)
     rows = cov[narrow & ~cov.apply(coverage.plan_met, axis=1)]
     related = rows.score.ge(coverage.T_PARTIAL) | rows.requirements_met.gt(0)
     assert len(rows) >= 10 and (rows.verdict == related.map({True: "partial", False: "absent"})).all()

@@ -42,7 +42,7 @@ not count as covering this one, while a task with several commitments counts for
   task done, in other words than the whole task's), or the plan answers the unit broadly;
 * ``absent``: otherwise.
 
-Each row says how many requirements are met of how many, which (with the task meeting each) and
+Each row says how many requirements are met and at least partly met of how many, which (with the task meeting each) and
 which are missing.
 
 Evidence: the three best-matching tasks and their similarities (where the themes table is
@@ -261,15 +261,15 @@ def assignment(units: pd.DataFrame, sim: np.ndarray) -> np.ndarray:
     return (sim > 0) & (sim >= ASSIGN_RATIO * best)
 
 
-def verdict(score: float, own_score: float, n_met: int = 0, plan_met: bool = False, addressed: int = 0,
+def verdict(score: float, own_score: float, n_met: int = 0, plan_met: bool = False, answered: int = 0,
             total: int = 0, t_covered: float = T_COVERED, t_partial: float = T_PARTIAL) -> str:
     """covered / partial / absent (rule: module docstring) from the best similarity, the best similarity of
     an assigned task, the number of requirements met, whether the plan itself meets one, and how many
-    of the unit's ``total`` requirements are at least partly met (``addressed``)."""
-    broad = addressed >= R_BREADTH * total  # a unit without requirements is judged on similarity alone
+    of the unit's ``total`` requirements are at least partly met (``answered``)."""
+    broad = answered >= R_BREADTH * total  # a unit without requirements is judged on similarity alone
     if plan_met or (own_score >= t_covered and broad):
         return "covered"
-    return "partial" if score >= t_partial or n_met or (addressed and broad) else "absent"
+    return "partial" if score >= t_partial or n_met or (answered and broad) else "absent"
 
 
 def plan_met(row) -> bool:
@@ -277,14 +277,9 @@ def plan_met(row) -> bool:
     return any(e.endswith(f": {row.doc_id}") for e in tables.split_list(row.met_requirements))
 
 
-def addressed(row) -> int:
-    """How many of a coverage row's requirements are at least partly met (not missing)."""
-    return row.requirements_total - len(tables.split_list(row.missing_requirements))
-
-
 def row_verdict(row, t_covered: float = T_COVERED, t_partial: float = T_PARTIAL) -> str:
-    """:func:`verdict` of a coverage row (its scores and requirement lists), with the given thresholds."""
-    return verdict(row.score, row.own_score, row.requirements_met, plan_met(row), addressed(row),
+    """:func:`verdict` of a coverage row (its scores and requirement counts), with the given thresholds."""
+    return verdict(row.score, row.own_score, row.requirements_met, plan_met(row), row.requirements_answered,
                    row.requirements_total, t_covered, t_partial)
 
 
@@ -355,8 +350,8 @@ def coverage_table(units: pd.DataFrame, work: pd.DataFrame, docs: pd.DataFrame, 
             rs = req_of.get(unit.task_id, np.zeros(0, dtype=np.intp))
             status, items = req_status[rs], req_items[rs]
             met = items[(status == "met") | (status == "plan")]
-            auto = verdict(scores[u], own_scores[u], len(met), bool((status == "plan").any()),
-                           int((status != "missing").sum()), len(rs))
+            answered = int((status != "missing").sum())
+            auto = verdict(scores[u], own_scores[u], len(met), bool((status == "plan").any()), answered, len(rs))
             rows.append({
                 "nat_task": unit.task_id, "nat_title": unit.title, "ref_set": unit.ref_set, "ref_doc": ref_doc,
                 "doc_id": doc.doc_id, "province": doc.province, "doc_years": years, "predates": predates,
@@ -369,7 +364,7 @@ def coverage_table(units: pd.DataFrame, work: pd.DataFrame, docs: pd.DataFrame, 
                 "assigned_ids": tables.join_list(ids[assigned[u, :mine[u].sum()]]),
                 "matched_terms": tables.join_list(k for k in keys[u] if k in found),
                 "missing_terms": tables.join_list(k for k in keys[u] if k not in found),
-                "requirements_met": len(met), "requirements_total": len(rs),  # requirement lists hold no repeats:
+                "requirements_met": len(met), "requirements_answered": answered, "requirements_total": len(rs),  # requirement lists hold no repeats:
                 "met_requirements": tables.LIST_SEP.join(met),
                 "partly_met_requirements": tables.LIST_SEP.join(items[status == "partly"]),
                 "missing_requirements": tables.LIST_SEP.join(req_ids[rs[status == "missing"]]),

@@ -195,11 +195,11 @@ def calibrate_coverage(gold: pd.DataFrame, predicted: pd.DataFrame) -> dict:
     midpoints between adjacent observed ``own_score`` (T_COVERED) and ``score`` (T_PARTIAL) values;
     the pair with the highest accuracy, then addressed F1, then the widest gap to the nearest
     observed scores wins."""
-    from .coverage import addressed, plan_met, verdict
+    from .coverage import plan_met, verdict
 
     labels, score, own = gold["label"].to_numpy(), predicted["score"].to_numpy(), predicted["own_score"].to_numpy()
     n_met, plan = predicted["requirements_met"].to_numpy(), predicted.apply(plan_met, axis=1).to_numpy()
-    answered, total = predicted.apply(addressed, axis=1).to_numpy(), predicted["requirements_total"].to_numpy()
+    answered, total = predicted["requirements_answered"].to_numpy(), predicted["requirements_total"].to_numpy()
 
     def midpoints(values):
         v = np.unique(np.round(values, 6))

@@ -21,7 +21,7 @@ LABELS = labels({
         "predates": "早于指引", "gaps": "必做国家任务的缺口（未覆盖或部分覆盖）", "n_required": "必做任务数",
         "gap_label": "{province}（共 {n} 项必做{predates}）", "gap_predates": "，早于指引",
         "by_province": "（按省份：取其各文件中最好的判断）", "plans": "各文件",
-        "requirements": "{doc} 满足要求 {met} / {total} 项", "via": "见", "the_plan": "本文件本身",
+        "requirements": "{doc} 满足要求 {met} 项、部分满足 {partly} 项 / 共 {total} 项", "via": "见", "the_plan": "本文件本身",
     },
     "en": {
         "coverage": "Coverage of the national annual guideline's tasks", "national_task": "national task",
@@ -31,7 +31,7 @@ LABELS = labels({
         "n_required": "required tasks", "gap_label": "{province} (of {n} required{predates})",
         "gap_predates": ", predates guideline",
         "by_province": " (per province: the best verdict over its plans)", "plans": "its plans",
-        "requirements": "{doc}: requirements met {met} of {total}", "via": "by", "the_plan": "the plan itself",
+        "requirements": "{doc}: requirements met {met}, partly {partly}, of {total}", "via": "by", "the_plan": "the plan itself",
     },
 })
 
@@ -43,12 +43,12 @@ MAX_HOVER_REQUIREMENTS = 4  # lines of requirements in a cell's hover (the rest 
 
 
 def requirement_hover(t: Tables, lang: str = "zh") -> dict[tuple[str, str], str]:
-    """(nat_task, doc_id) -> hover lines (HTML-escaped, joined by <br>): requirements met of how many,
-    then each requirement met (with the provincial task), partly met or missing."""
+    """(nat_task, doc_id) -> hover lines (HTML-escaped, joined by <br>): requirements met and partly
+    met of how many, then each requirement met (with the provincial task), partly met or missing."""
     L, out = LABELS[lang], {}
     for (nat, doc), group in frames.requirement_groups(t).items():
-        met = sum(r.status == "met" for r in group)
-        lines = [L["requirements"].format(doc=doc, met=met, total=len(group))]
+        met, partly = (sum(r.status == s for r in group) for s in ("met", "partly"))
+        lines = [L["requirements"].format(doc=doc, met=met, partly=partly, total=len(group))]
         for r in group[:MAX_HOVER_REQUIREMENTS]:
             via = "" if r.status == "missing" else (
                 f" ({L['via']} {L['the_plan'] if r.evidence == doc else r.evidence})")
