@@ -24,7 +24,7 @@ PATH_SEP = " > "
 
 def join_list(items) -> str:
     """Join list items in the documented list form, dropping blanks and repeats (order kept)."""
-    return LIST_SEP.join(dict.fromkeys(str(i).strip() for i in items if str(i).strip()))
+    return LIST_SEP.join(dict.fromkeys(s for s in (str(i).strip() for i in items) if s))
 
 
 def split_list(cell) -> list[str]:

@@ -33,6 +33,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 from itertools import pairwise
 
 import numpy as np
@@ -210,7 +211,12 @@ def contained(part: list[str], whole: list[str]) -> float:
 
 def same_text(a: str, b: str) -> bool:
     """The same text once figures, punctuation and spaces are set aside."""
-    return _FIGURES.sub("", normalize(a)) == _FIGURES.sub("", normalize(b))
+    return a == b or _bare(a) == _bare(b)
+
+
+@lru_cache(maxsize=1 << 14)  # a task is compared with its predecessor's and its successor's
+def _bare(text: str) -> str:
+    return _FIGURES.sub("", normalize(text))
 
 
 def wording_diff(before: str, after: str) -> tuple[list[str], list[str]]:
