@@ -31,7 +31,8 @@ cache keys); ``run()``: the call of ``pipeline.run``; ``process``: the whole pro
 start-up and imports included; peak RSS: ``ru_maxrss`` of that process. ``--charts`` adds the
 charts and report, in their own column (their number grows with the corpus: a profile chart per
 province; category axes are capped at 40 rows). ``IPCOMPARE_WORKERS=1`` runs everything
-in one process.
+in one process. Below the table, the cold run's CPU seconds (user and system, of the process and
+its workers) against jieba alone's: on a shared machine they move far less than the times.
 """
 from __future__ import annotations
 
@@ -139,14 +140,20 @@ def jieba_alone(root: Path) -> dict:
     text of every file of the corpus (a fresh tokenizer: nothing shared with the pipeline's)."""
     from ipcompare.analysis import segment
 
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     tokenizer = segment.new_tokenizer()  # jieba's own loading, and the pipeline's words
     init = time.perf_counter() - start
     texts = [p.read_text("utf-8") for p in sorted((root / "data" / "raw").glob("*.txt"))]
     start = time.perf_counter()
     for text in texts:
         tokenizer.lcut(text, HMM=False)
-    return {"jieba_init": init, "jieba_cut": time.perf_counter() - start, "chars": sum(map(len, texts))}
+    return {"jieba_init": init, "jieba_cut": time.perf_counter() - start, "chars": sum(map(len, texts)),
+            "cpu": time.process_time() - cpu}
+
+
+def cpu_seconds() -> float:
+    """CPU seconds (user and system) of this process and of its ended workers."""
+    return sum(r.ru_utime + r.ru_stime for r in map(resource.getrusage, (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)))
 
 
 def sample_agreement(root: Path) -> dict:
@@ -185,9 +192,9 @@ def child(root: Path, mode: str, charts: bool) -> None:
     if mode.startswith("add"):
         new_plan()
 
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), cpu_seconds()
     result = pipeline.run(root, progress=False, charts=charts)
-    out = {"run": time.perf_counter() - start, **result.timings, "tasks": len(result.tables["tasks"]),
+    out = {"run": time.perf_counter() - start, "cpu": cpu_seconds() - cpu, **result.timings, "tasks": len(result.tables["tasks"]),
            "documents_n": len(result.tables["documents"]),
            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
     print(json.dumps(out))
@@ -216,6 +223,8 @@ def table(runs: dict[str, dict], jieba: dict) -> str:
               f"to segment = {alone:.2f} s ({jieba['chars'] / jieba['jieba_cut'] / 1000:.0f}k characters/s).",
               f"Cold run / jieba alone: {cold['run'] - cold.get('charts', 0):.2f} / {alone:.2f} = "
               f"{(cold['run'] - cold.get('charts', 0)) / alone:.2f}x (run(), charts excluded)."]
+    lines.append(f"CPU seconds (the process and its workers; steadier than the time on a shared machine): cold run() "
+                 f"{cold['cpu']:.2f} / jieba alone {jieba['cpu']:.2f} = {cold['cpu'] / jieba['cpu']:.2f}x.")
     if "changes" in cold:
         lines.append(f"Changes (each plan aligned with its predecessor) / cold run(): {cold['changes'] / cold['run']:.1%}.")
     for mode in ("add", "add, kernel", "warm"):
