@@ -105,9 +105,14 @@ def words(text: str) -> list[str]:
 
 def _cut(text: str) -> tuple[str, ...]:
     """Tokens of one text."""
-    stop = stopwords()
-    cut = (w.strip().lower() for w in words(text))
-    return tuple(w for w in cut if len(w) > 1 and _WORD.search(w) and w not in stop)
+    return tuple(t for t in map(_token, words(text)) if t)
+
+
+@cache  # a word is met many times: its token is decided once
+def _token(word: str) -> str:
+    """The token a word gives, or "" for none."""
+    w = word.strip().lower()
+    return w if len(w) > 1 and _WORD.search(w) and w not in stopwords() else ""
 
 
 _SEP = "\x1f"  # between tokens in the store (a token never holds a control character)
