@@ -29,6 +29,8 @@ def _run(args: argparse.Namespace) -> int:
     print(f"tables written to {pipeline.Project(Path(args.root)).processed}")
     if not args.no_charts:
         print(f"charts and report written to {pipeline.Project(Path(args.root)).reports / 'index.html'}")
+    if result.pdfs is not None:
+        print("PDFs of the Word reports: LibreOffice is making them beside the .docx files (ready in a minute or so)")
     return 0
 
 

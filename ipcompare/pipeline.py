@@ -19,6 +19,7 @@ import json
 import os
 import pickle
 import shutil
+import subprocess
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -52,6 +53,7 @@ class RunResult:
     tables: dict[str, pd.DataFrame]
     warnings: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage of the run
+    pdfs: subprocess.Popen | None = None  # the process still making the Word reports' PDFs (wait() for them)
 
 
 def _document_key(row: pd.Series, raw: Path) -> str | None:
@@ -259,4 +261,8 @@ def run(root: Path | str = ".", progress: bool = True, reference: str | None = N
         tables.replace_files(staged)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+    if charts:  # the PDFs of the Word reports, made by LibreOffice after the run (where it is installed)
+        from .views import report, word
+
+        result.pdfs = word.pdfs_later([project.reports / name for name in report.WORD.values()], project.cache)
     return result

@@ -41,7 +41,9 @@ def run_result(tmp_path_factory):
 def reported(tmp_path_factory):
     """A copy of the bundled corpus run with charts (reports/ written): (project, its tables)."""
     project = copy_project(tmp_path_factory.mktemp("report"))
-    ipcompare.run(project.root, progress=False, charts=True)
+    result = ipcompare.run(project.root, progress=False, charts=True)
+    if result.pdfs is not None:  # made after the run
+        result.pdfs.wait(timeout=600)
     return project, ipcompare.Corpus.load(project.processed)
 
 

@@ -1,5 +1,4 @@
 """Reruns do only the new work (data/cache) and write the same tables as a run from scratch."""
-import contextlib
 import shutil
 import subprocess
 import sys
@@ -152,7 +151,7 @@ def test_a_chart_is_redrawn_only_when_what_it_reads_changed(project, monkeypatch
     its source line, and each profile shows the mean of provinces; a coverage override then redraws
     the gaps chart only (its reads, charts.READS), not the profiles nor the others."""
     monkeypatch.setenv("IPCOMPARE_WORKERS", "1")  # drawn here, where the spy sees it
-    monkeypatch.setattr(word, "pdf_meanwhile", lambda paths, cache_dir=None: contextlib.nullcontext([]))  # no PDFs
+    monkeypatch.setattr(word, "pdfs_later", lambda paths, cache_dir=None: None)  # no PDFs
     chart_list = report.chart_list
     monkeypatch.setattr(report, "chart_list", lambda t: [c for c in chart_list(t)
                                                          if c[1] in ("documents", "theme_terms", "gaps", "profile")])

@@ -63,3 +63,20 @@ def test_same_tables_same_word_content_so_the_pdf_is_reused(reported, tmp_path):
     for name in ("a.docx", "b.docx"):
         word.document(report.page_sections(t, "zh", {}), report.TEXT["zh"], {}, "zh").save(tmp_path / name)
     assert word._content_key(tmp_path / "a.docx") == word._content_key(tmp_path / "b.docx")
+
+
+@pytest.mark.skipif(not (shutil.which("soffice") or shutil.which("libreoffice")), reason="LibreOffice not installed")
+def test_pdfs_are_made_after_the_run_and_kept_in_the_cache(reported, tmp_path):
+    project, _ = reported
+    reports = [project.reports / report.WORD[lang] for lang in report.LANGS]
+    assert word.pdfs_later(reports, project.cache) is None  # the same .docx content: their PDFs at once
+    assert all(p.with_suffix(".pdf").stat().st_size > 10_000 for p in reports)
+    doc = Document(reports[0])
+    doc.add_paragraph("另附：2026年工作安排")
+    doc.save(changed := tmp_path / reports[0].name)
+    shutil.copy(reports[0].with_suffix(".pdf"), changed.with_suffix(".pdf"))  # the PDF of the version before
+    making = word.pdfs_later([changed], tmp_path / "cache")
+    assert making is not None and not changed.with_suffix(".pdf").exists()  # no stale PDF meanwhile
+    making.wait(timeout=600)
+    assert changed.with_suffix(".pdf").read_bytes() != reports[0].with_suffix(".pdf").read_bytes()
+    assert word.pdfs_later([changed], tmp_path / "cache") is None  # now in the cache

@@ -367,10 +367,11 @@ def _made_from(t: Tables, drawings: dict) -> dict[str, str]:
 
 
 def write(t: Tables, folder: Path, progress: bool = False, cache_dir: Path | None = None) -> list[Path]:
-    """Write the figures, the Word reports (and their PDFs where LibreOffice is installed, made
-    meanwhile), the index pages and what the chart pages share (``figures/plotly.min.js``, each
-    language's ``font.woff2``) under ``folder``; return the files written. With a ``cache_dir``, Word
-    reports and index pages made of the same tables and charts as last time are taken from there."""
+    """Write the figures, the Word reports, the index pages and what the chart pages share
+    (``figures/plotly.min.js``, each language's ``font.woff2``) under ``folder``; return the files
+    written. With a ``cache_dir``, Word reports and index pages made of the same tables and charts as
+    last time are taken from there. Their PDFs: :func:`word.pdfs_later` (the pipeline starts it once
+    the reports are in place)."""
     files, drawings = write_figures(t, folder, progress, cache_dir)
     divs = {key: d.div for key, d in drawings.items()}
     sections = cache(lambda lang: page_sections(t, lang, divs))  # made only for what is not in the cache
@@ -381,17 +382,16 @@ def write(t: Tables, folder: Path, progress: bool = False, cache_dir: Path | Non
         word.document(sections(lang), TEXT[lang], drawings, lang).save(out)
         return out.getvalue()
 
-    reports = [folder / WORD[lang] for lang in LANGS]
     made = Store(cache_dir, "word").reuse(made_from, lambda langs: {lang: docx(lang) for lang in langs})
-    for lang, path in zip(LANGS, reports):
-        path.write_bytes(made[lang])
-    with word.pdf_meanwhile(reports, cache_dir) as pdfs:
-        (js := folder / "figures" / "plotly.min.js").write_text(charts.plotly_js(), encoding="utf-8")
-        files += [js] + reports
-        pages = Store(cache_dir, "pages").reuse({"pages": digest(*made_from.values())}, lambda _: {
-            "pages": index_pages(t, divs, cache_dir, sections={lang: sections(lang) for lang in LANGS})})
-        for lang, page in pages["pages"].items():
-            (path := folder / INDEX[lang]).write_text(page, encoding="utf-8")
-            (font := folder / "figures" / lang / "font.woff2").write_bytes(font_file(page))
-            files += [path, font]
-    return files + pdfs
+    for lang in LANGS:
+        (path := folder / WORD[lang]).write_bytes(made[lang])
+        files.append(path)
+    (js := folder / "figures" / "plotly.min.js").write_text(charts.plotly_js(), encoding="utf-8")
+    files.append(js)
+    pages = Store(cache_dir, "pages").reuse({"pages": digest(*made_from.values())}, lambda _: {
+        "pages": index_pages(t, divs, cache_dir, sections={lang: sections(lang) for lang in LANGS})})
+    for lang, page in pages["pages"].items():
+        (path := folder / INDEX[lang]).write_text(page, encoding="utf-8")
+        (font := folder / "figures" / lang / "font.woff2").write_bytes(font_file(page))
+        files += [path, font]
+    return files

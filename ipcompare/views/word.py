@@ -13,10 +13,10 @@ import io
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 import warnings
 import zipfile
-from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
@@ -187,46 +187,65 @@ def _content_key(path: Path) -> str:
         return digest(*(part for name in sorted(z.namelist()) for part in (name.encode(), z.read(name))))
 
 
-@contextmanager
-def pdf_meanwhile(paths: list[Path], cache_dir: Path | None = None):
-    """Convert ``paths`` to PDFs beside them while the block runs, by LibreOffice where it is installed
-    (the bundled Noto Sans SC standing in for the East Asian font, through fontconfig); a document
-    whose content is that of its last conversion in ``cache_dir`` gets that PDF again. Yields the
-    list of PDFs made, filled when the block ends (empty without LibreOffice; a failure is a warning)."""
-    import pylopdf_fonts_zh_cn
-
-    made: list[Path] = []
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if not soffice or not paths:
-        yield made
-        return
-    store = Store(cache_dir, "pdf")
+def pdfs_later(paths: list[Path], cache_dir: Path | None = None) -> subprocess.Popen | None:
+    """The PDF of each .docx of ``paths`` beside it, where LibreOffice is installed: one whose content
+    is that of its last conversion in ``cache_dir`` at once, the others by a process of its own
+    (:func:`convert`) that the caller need not wait for; a PDF of an earlier version is removed
+    first. Returns that process (None when nothing is left to convert)."""
+    if not _soffice() or not paths:
+        return None
     slots = {p.name: _content_key(p) for p in paths}
-    kept = store.recall(slots)
+    kept = Store(cache_dir, "pdf").recall(slots)
     for path in paths:
         if path.name in kept:
-            path.with_suffix(".pdf").write_bytes(kept[path.name])
-    made += [p.with_suffix(".pdf") for p in paths if p.name in kept]
-    paths = [p for p in paths if p.name not in kept]
-    if not paths:
-        yield made
-        return
+            _replace(path.with_suffix(".pdf"), kept[path.name])
+        else:
+            path.with_suffix(".pdf").unlink(missing_ok=True)
+    todo = [str(p) for p in paths if p.name not in kept]
+    if not todo:
+        return None
+    return subprocess.Popen([sys.executable, "-m", __name__, str(cache_dir or ""), *todo], start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def _soffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def _replace(path: Path, data: bytes) -> None:
+    """Write ``path`` at once (a reader never sees half a file)."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def convert(paths: list[Path], cache_dir: Path | None = None) -> list[Path]:
+    """PDFs of the .docx ``paths`` beside them, by LibreOffice (the bundled Noto Sans SC standing in
+    for the East Asian font, through fontconfig), each kept in ``cache_dir`` by the content of its
+    .docx; a .docx changed during the conversion gets none. Returns the PDFs written (a failure is a warning)."""
+    import pylopdf_fonts_zh_cn
+
     with tempfile.TemporaryDirectory() as tmp:  # its own profile: works beside an open LibreOffice
+        copies = []
+        for path in paths:  # converted as they are now
+            (copy := Path(tmp, path.name)).write_bytes(path.read_bytes())
+            copies.append(copy)
+        slots = {p.name: _content_key(p) for p in copies}
         conf = Path(tmp) / "fonts.conf"
         conf.write_text(FONTS_CONF.format(folder=Path(pylopdf_fonts_zh_cn.sans_path()).parent, **FONTS), encoding="utf-8")
-        command = [soffice, f"-env:UserInstallation={Path(tmp, 'profile').as_uri()}", "--headless", "--convert-to", "pdf",
-                   "--outdir", str(paths[0].parent), *map(str, paths)]
-        proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                env={**os.environ, "FONTCONFIG_FILE": str(conf)})
-        try:
-            yield made
-        except BaseException:
-            proc.kill()
-            raise
-        finally:
-            _, err = proc.communicate(timeout=600)
+        command = [_soffice(), f"-env:UserInstallation={Path(tmp, 'profile').as_uri()}", "--headless", "--convert-to",
+                   "pdf", "--outdir", str(Path(tmp, "out")), *map(str, copies)]
+        proc = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=600,
+                              env={**os.environ, "FONTCONFIG_FILE": str(conf)})
         if proc.returncode:
-            warnings.warn(f"no PDF of the Word reports: LibreOffice failed ({err.decode(errors='replace').strip()[:200]})")
-        new = [p for p in paths if p.with_suffix(".pdf").is_file()]
-        store.keep({p.name: (slots[p.name], p.with_suffix(".pdf").read_bytes()) for p in new})
-        made += [p.with_suffix(".pdf") for p in new]
+            warnings.warn(f"no PDF of the Word reports: LibreOffice failed ({proc.stderr.decode(errors='replace').strip()[:200]})")
+        made = {p: Path(tmp, "out", p.with_suffix(".pdf").name) for p in paths}
+        made = {p: pdf.read_bytes() for p, pdf in made.items() if pdf.is_file() and _content_key(p) == slots[p.name]}
+        for path, pdf in made.items():
+            _replace(path.with_suffix(".pdf"), pdf)
+        Store(cache_dir, "pdf").keep({p.name: (slots[p.name], pdf) for p, pdf in made.items()})
+    return [p.with_suffix(".pdf") for p in made]
+
+
+if __name__ == "__main__":  # pdfs_later's process: python -m ipcompare.views.word CACHE_DIR DOCX...
+    convert([Path(p) for p in sys.argv[2:]], Path(sys.argv[1]) if sys.argv[1] else None)
