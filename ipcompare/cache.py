@@ -72,21 +72,15 @@ def source_file(module: str):
     return None
 
 
-class _Imports(ast.NodeVisitor):
-    """ipcompare modules a module imports, at the top or inside a function (not for type checking)."""
-
-    def __init__(self, package: list[str]):
-        self.package = package  # the importing module's package, as names below ipcompare
-        self.found: set[str] = set()
-
-    def visit_If(self, node: ast.If) -> None:
-        if getattr(node.test, "id", "") != "TYPE_CHECKING":
-            self.generic_visit(node)
-
-    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
-        if node.level:
-            prefix = self.package[: len(self.package) - node.level + 1] + (node.module.split(".") if node.module else [])
-            self.found |= {".".join(prefix + [a.name]) for a in node.names} | ({".".join(prefix)} if prefix else set())
+def _statements(body: list) -> Iterable[ast.stmt]:
+    """The statements of ``body`` and of every block in them (imports are statements: expressions are
+    not walked), leaving out ``if TYPE_CHECKING:`` blocks."""
+    for node in body:
+        if isinstance(node, ast.If) and getattr(node.test, "id", "") == "TYPE_CHECKING":
+            continue
+        yield node
+        for block in ("body", "orelse", "finalbody", "handlers", "cases"):
+            yield from _statements(getattr(node, block, None) or [])
 
 
 @cache
@@ -94,9 +88,12 @@ def imports(module: str) -> frozenset[str]:
     """The ipcompare modules (and packages) that ``module`` imports, by dotted name below ipcompare."""
     path = source_file(module)
     package = module.split(".") if path.name == "__init__.py" else module.split(".")[:-1]
-    visitor = _Imports(package)
-    visitor.visit(ast.parse(path.read_text("utf-8")))
-    return frozenset(m for m in visitor.found if source_file(m) is not None)
+    found = set()
+    for node in _statements(ast.parse(path.read_text("utf-8")).body):
+        if isinstance(node, ast.ImportFrom) and node.level:  # at the top or inside a function
+            prefix = package[: len(package) - node.level + 1] + (node.module.split(".") if node.module else [])
+            found |= {".".join(prefix + [a.name]) for a in node.names} | ({".".join(prefix)} if prefix else set())
+    return frozenset(m for m in found if source_file(m) is not None)
 
 
 @cache
