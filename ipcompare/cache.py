@@ -43,12 +43,20 @@ def frame_key(df) -> str:
     return digest(columns, rows.tobytes())
 
 
+def content_key(df) -> str:
+    """Digest of a table (pandas DataFrame) by its columns and cells as text (as a CSV file shows them),
+    whatever its index and dtypes (a table made by a stage and the same one kept by the cache or read
+    back from its file may differ in those)."""
+    return digest(repr(list(map(str, df.columns))), df.to_csv(index=False, header=False, lineterminator="\n"))
+
+
 def value_key(value) -> str:
-    """Digest of nested dicts, lists and tuples of tables (pandas DataFrames), strings and numbers."""
+    """Digest of nested dicts, lists and tuples of tables (pandas DataFrames, by :func:`content_key`),
+    strings and numbers."""
     import pandas as pd
 
     if isinstance(value, pd.DataFrame):
-        return frame_key(value)
+        return content_key(value)
     if isinstance(value, dict):
         return digest("dict", *(part for k, v in value.items() for part in (repr(k), value_key(v))))
     if isinstance(value, (list, tuple)):

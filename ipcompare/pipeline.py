@@ -255,7 +255,8 @@ def run(root: Path | str = ".", progress: bool = True, reference: str | None = N
             from .views import corpus, report
 
             start = time.perf_counter()
-            files = report.write(corpus.Corpus(t, project.processed), staging / "reports", progress, project.cache)
+            written = {path.stem: digest(path.read_bytes()) for path in staged}  # the tables as their files hold them
+            files = report.write(corpus.Corpus(t, project.processed), staging / "reports", progress, project.cache, written)
             staged |= {f: project.reports / f.relative_to(staging / "reports") for f in files}
             timings["charts"] = time.perf_counter() - start
         tables.replace_files(staged)

@@ -83,7 +83,7 @@ def test_a_failed_chart_step_leaves_reports_and_tables_as_they_were(reported, mo
     project, _ = reported
     before = snapshot(project.reports), snapshot(project.processed)
 
-    def half_written(t, folder, progress, cache_dir):
+    def half_written(t, folder, *args):
         (folder / "figures").mkdir(parents=True)
         (folder / "figures" / "junk.png").write_bytes(b"partial")
         raise RuntimeError("chart failed")

@@ -22,7 +22,7 @@ from markupsafe import Markup
 from tqdm import tqdm
 
 from .. import tables, workers
-from ..cache import Store, code_version, digest, frame_key, value_key
+from ..cache import Store, code_version, content_key, digest, value_key
 from . import charts, frames, webfont, word
 from .frames import Tables, place_name, province_name, theme_names
 
@@ -137,16 +137,17 @@ def _draw(t: Tables, folder: Path, job: tuple[str, str, str, dict]) -> bytes:
     return pickle.dumps(Drawing(png, paths[1].read_bytes(), div, *fig.caption))
 
 
-def chart_keys(t: Tables, jobs: list[tuple[str, str, str, dict]]) -> dict[str, str]:
+def chart_keys(t: Tables, jobs: list[tuple[str, str, str, dict]], table_keys: dict | None = None) -> dict[str, str]:
     """The cache key of each chart job (lang, stem, name, options) by ``lang/stem``: the charts' code,
     the day (the source line has the date), the job, and only what the chart reads (:data:`charts.READS`:
-    its tables, or the rows and cross-document values a per-province chart shows)."""
+    its tables, or the rows and cross-document values a per-province chart shows). ``table_keys``:
+    each table's key if known (the digest of its file), else :func:`~ipcompare.cache.content_key`."""
     version = code_version(("views.report",), VIEW_DATA, ("matplotlib", "plotly", "pylopdf-fonts-zh-cn"))
-    day, tables_, views = datetime.date.today().isoformat(), {}, {}
+    day, tables_, views = datetime.date.today().isoformat(), dict(table_keys or {}), {}
 
     def table_key(name: str) -> str:
         if name not in tables_:
-            tables_[name] = frame_key(t[name]) if name in t else "absent"
+            tables_[name] = content_key(t[name]) if name in t else "absent"
         return tables_[name]
 
     keys = {}
@@ -162,8 +163,8 @@ def chart_keys(t: Tables, jobs: list[tuple[str, str, str, dict]]) -> dict[str, s
     return keys
 
 
-def write_figures(t: Tables, folder: Path, progress: bool = False,
-                  cache_dir: Path | None = None) -> tuple[list[Path], dict[tuple[str, str], Drawing]]:
+def write_figures(t: Tables, folder: Path, progress: bool = False, cache_dir: Path | None = None,
+                  table_keys: dict | None = None) -> tuple[list[Path], dict[tuple[str, str], Drawing]]:
     """Every chart in both languages as PNG, SVG and HTML under ``folder/figures/<lang>/``.
 
     Returns the files written and each chart's :class:`Drawing` by (lang, stem), for the index pages
@@ -172,7 +173,7 @@ def write_figures(t: Tables, folder: Path, progress: bool = False,
     from what that drawing made, not drawn again.
     """
     jobs = [(lang, *chart) for lang in LANGS for chart in chart_list(t)]
-    slots = chart_keys(t, jobs)
+    slots = chart_keys(t, jobs, table_keys)
     store = Store(cache_dir, "charts")
     kept, new, files, drawings = store.recall(slots), {}, [], {}
     for lang in LANGS:
@@ -355,27 +356,28 @@ def font_file(page: str) -> bytes:
     return base64.b64decode(page[start:page.index(")", start)])
 
 
-def _made_from(t: Tables, drawings: dict) -> dict[str, str]:
+def _made_from(t: Tables, drawings: dict, table_keys: dict | None = None) -> dict[str, str]:
     """Per language, the digest of what its Word report and index page are made of: the code and
     templates, the day, the tables and the charts (the pages' sections are made of them)."""
     templates = sorted((Path(__file__).parent / "templates").rglob("*.j2"))
     version = code_version(("views.report",), VIEW_DATA, ("python-docx", "jinja2", "fonttools"))
     made = digest(version, datetime.date.today().isoformat(), *(p.read_bytes() for p in templates),
-                  *(part for name in sorted(t) for part in (name, frame_key(t[name]))))
+                  *(part for name in sorted(t) for part in (name, (table_keys or {}).get(name) or content_key(t[name]))))
     return {lang: digest(made, lang, value_key([d for (lng, _), d in sorted(drawings.items()) if lng == lang]))
             for lang in LANGS}
 
 
-def write(t: Tables, folder: Path, progress: bool = False, cache_dir: Path | None = None) -> list[Path]:
+def write(t: Tables, folder: Path, progress: bool = False, cache_dir: Path | None = None,
+          table_keys: dict | None = None) -> list[Path]:
     """Write the figures, the Word reports, the index pages and what the chart pages share
     (``figures/plotly.min.js``, each language's ``font.woff2``) under ``folder``; return the files
     written. With a ``cache_dir``, Word reports and index pages made of the same tables and charts as
-    last time are taken from there. Their PDFs: :func:`word.pdfs_later` (the pipeline starts it once
+    last time are taken from there (``table_keys``: :func:`chart_keys`). Their PDFs: :func:`word.pdfs_later` (the pipeline starts it once
     the reports are in place)."""
-    files, drawings = write_figures(t, folder, progress, cache_dir)
+    files, drawings = write_figures(t, folder, progress, cache_dir, table_keys)
     divs = {key: d.div for key, d in drawings.items()}
     sections = cache(lambda lang: page_sections(t, lang, divs))  # made only for what is not in the cache
-    made_from = _made_from(t, drawings)
+    made_from = _made_from(t, drawings, table_keys)
 
     def docx(lang: str) -> bytes:
         out = io.BytesIO()
