@@ -140,23 +140,18 @@ def build_parser() -> argparse.ArgumentParser:
     add.set_defaults(func=_add)
     evaluate = sub.add_parser("evaluate", help="score the pipeline against a gold CSV")
     evaluations = evaluate.add_subparsers(dest="what", required=True)  # one per evaluated stage
-    themes = evaluations.add_parser("themes", help="primary themes vs a gold CSV task_id,primary,secondary")
-    themes.add_argument("--gold", required=True, type=Path, help="gold CSV (format of tests/gold/themes_dev.csv)")
-    themes.add_argument("--json", action="store_true", help="print the scores as JSON")
-    themes.add_argument("--leave-one-out", action="store_true",
-                        help="theme each labelled document with a model fitted on the other documents only")
-    themes.set_defaults(func=_evaluate_themes)
-    inst = evaluations.add_parser("instruments", help="policy instruments vs a gold CSV task_id,type,subtype")
-    inst.add_argument("--gold", required=True, type=Path, help="gold CSV (format of tests/gold/instruments_dev.csv)")
-    inst.add_argument("--json", action="store_true", help="print the scores as JSON")
-    inst.add_argument("--leave-one-out", action="store_true",
-                      help="code each labelled document with a model fitted on the other documents only")
-    inst.set_defaults(func=_evaluate_instruments)
-    cov = evaluations.add_parser("coverage", help="coverage verdicts vs a gold CSV nat_task,doc,label[,evidence]")
-    cov.add_argument("--gold", required=True, type=Path, help="gold CSV (format of tests/gold/coverage_dev.csv)")
-    cov.add_argument("--json", action="store_true", help="print the scores as JSON")
-    cov.add_argument("--calibrate", action="store_true", help="also print the thresholds that fit this gold best")
-    cov.set_defaults(func=_evaluate_coverage)
+    for what, columns, gold, func, also in (
+            ("themes", "task_id,primary,secondary", "themes_dev", _evaluate_themes,
+             ("--leave-one-out", "theme each labelled document with a model fitted on the other documents only")),
+            ("instruments", "task_id,type,subtype", "instruments_dev", _evaluate_instruments,
+             ("--leave-one-out", "code each labelled document with a model fitted on the other documents only")),
+            ("coverage", "nat_task,doc,label[,evidence]", "coverage_dev", _evaluate_coverage,
+             ("--calibrate", "also print the thresholds that fit this gold best"))):
+        stage = evaluations.add_parser(what, help=f"{what} vs a gold CSV {columns}")
+        stage.add_argument("--gold", required=True, type=Path, help=f"gold CSV (format of tests/gold/{gold}.csv)")
+        stage.add_argument("--json", action="store_true", help="print the scores as JSON")
+        stage.add_argument(also[0], action="store_true", help=also[1])
+        stage.set_defaults(func=func)
     kwic = sub.add_parser("kwic", help="every occurrence of a word in the processed corpus, in context")
     kwic.add_argument("word", help="word or phrase (traditional characters and punctuation variants folded)")
     kwic.add_argument("--window", type=int, default=20, help="characters either side (default: 20)")
