@@ -224,9 +224,11 @@ def table(runs: dict[str, dict], jieba: dict) -> str:
               f"Cold run / jieba alone: {cold['run'] - cold.get('charts', 0):.2f} / {alone:.2f} = "
               f"{(cold['run'] - cold.get('charts', 0)) / alone:.2f}x (run(), charts excluded)."]
     lines.append(f"CPU seconds (the process and its workers; steadier than the time on a shared machine): cold run() "
-                 f"{cold['cpu']:.2f} / jieba alone {jieba['cpu']:.2f} = {cold['cpu'] / jieba['cpu']:.2f}x.")
+                 f"{cold['cpu']:.2f} / jieba alone {jieba['cpu']:.2f} = {cold['cpu'] / jieba['cpu']:.2f}x"
+                 f"{' (charts included)' if 'charts' in cold else ''}.")
     if "changes" in cold:
-        lines.append(f"Changes (each plan aligned with its predecessor) / cold run(): {cold['changes'] / cold['run']:.1%}.")
+        lines.append(f"Changes (each plan aligned with its predecessor) / cold run(), charts excluded: "
+                     f"{cold['changes'] / (cold['run'] - cold.get('charts', 0)):.1%}.")
     for mode in ("add", "add, kernel", "warm"):
         if mode in runs:
             lines.append(f"{mode} / cold: run() {runs[mode]['run'] / cold['run']:.1%}, "
