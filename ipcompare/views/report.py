@@ -137,19 +137,20 @@ def _draw(t: Tables, folder: Path, job: tuple[str, str, str, dict]) -> bytes:
     return pickle.dumps(Drawing(png, paths[1].read_bytes(), div, *fig.caption))
 
 
-def chart_keys(t: Tables, jobs: list[tuple[str, str, str, dict]], table_keys: dict | None = None) -> dict[str, str]:
+def table_keys_of(t: Tables, known: dict | None = None) -> dict[str, str]:
+    """Each table's key: ``known[name]`` where given (the pipeline passes the digest of each written
+    file), else its :func:`~ipcompare.cache.content_key`."""
+    known = known or {}
+    return {name: known.get(name) or content_key(t[name]) for name in t}
+
+
+def chart_keys(t: Tables, jobs: list[tuple[str, str, str, dict]], table_keys: dict[str, str]) -> dict[str, str]:
     """The cache key of each chart job (lang, stem, name, options) by ``lang/stem``: the charts' code,
     the day (the source line has the date), the job, and only what the chart reads (:data:`charts.READS`:
     its tables, or the rows and cross-document values a per-province chart shows). ``table_keys``:
-    each table's key if known (the digest of its file), else :func:`~ipcompare.cache.content_key`."""
+    each table's key (:func:`table_keys_of`)."""
     version = code_version(("views.report",), VIEW_DATA, ("matplotlib", "plotly", "pylopdf-fonts-zh-cn"))
-    day, tables_, views = datetime.date.today().isoformat(), dict(table_keys or {}), {}
-
-    def table_key(name: str) -> str:
-        if name not in tables_:
-            tables_[name] = content_key(t[name]) if name in t else "absent"
-        return tables_[name]
-
+    day, views = datetime.date.today().isoformat(), {}
     keys = {}
     for lang, stem, name, options in jobs:
         reads = charts.READS.get(name, tuple(sorted(t)))
@@ -158,7 +159,7 @@ def chart_keys(t: Tables, jobs: list[tuple[str, str, str, dict]], table_keys: di
                 views[stem] = [value_key(reads(t, **options))]
             parts = views[stem]
         else:
-            parts = [part for n in reads for part in (n, table_key(n))]
+            parts = [part for n in reads for part in (n, table_keys.get(n, "absent"))]
         keys[f"{lang}/{stem}"] = digest(version, day, lang, stem, repr(options), *parts)
     return keys
 
@@ -173,7 +174,7 @@ def write_figures(t: Tables, folder: Path, progress: bool = False, cache_dir: Pa
     from what that drawing made, not drawn again.
     """
     jobs = [(lang, *chart) for lang in LANGS for chart in chart_list(t)]
-    slots = chart_keys(t, jobs, table_keys)
+    slots = chart_keys(t, jobs, table_keys_of(t, table_keys))
     store = Store(cache_dir, "charts")
     kept, new, files, drawings = store.recall(slots), {}, [], {}
     for lang in LANGS:
@@ -356,13 +357,13 @@ def font_file(page: str) -> bytes:
     return base64.b64decode(page[start:page.index(")", start)])
 
 
-def _made_from(t: Tables, drawings: dict, table_keys: dict | None = None) -> dict[str, str]:
+def _made_from(t: Tables, drawings: dict, table_keys: dict[str, str]) -> dict[str, str]:
     """Per language, the digest of what its Word report and index page are made of: the code and
     templates, the day, the tables and the charts (the pages' sections are made of them)."""
     templates = sorted((Path(__file__).parent / "templates").rglob("*.j2"))
     version = code_version(("views.report",), VIEW_DATA, ("python-docx", "jinja2", "fonttools"))
     made = digest(version, datetime.date.today().isoformat(), *(p.read_bytes() for p in templates),
-                  *(part for name in sorted(t) for part in (name, (table_keys or {}).get(name) or content_key(t[name]))))
+                  *(part for name in sorted(t) for part in (name, table_keys[name])))
     return {lang: digest(made, lang, value_key([d for (lng, _), d in sorted(drawings.items()) if lng == lang]))
             for lang in LANGS}
 
@@ -372,8 +373,9 @@ def write(t: Tables, folder: Path, progress: bool = False, cache_dir: Path | Non
     """Write the figures, the Word reports, the index pages and what the chart pages share
     (``figures/plotly.min.js``, each language's ``font.woff2``) under ``folder``; return the files
     written. With a ``cache_dir``, Word reports and index pages made of the same tables and charts as
-    last time are taken from there (``table_keys``: :func:`chart_keys`). Their PDFs: :func:`word.pdfs_later` (the pipeline starts it once
+    last time are taken from there (``table_keys``: :func:`table_keys_of`). Their PDFs: :func:`word.pdfs_later` (the pipeline starts it once
     the reports are in place)."""
+    table_keys = table_keys_of(t, table_keys)  # once, for the charts and the pages
     files, drawings = write_figures(t, folder, progress, cache_dir, table_keys)
     divs = {key: d.div for key, d in drawings.items()}
     sections = cache(lambda lang: page_sections(t, lang, divs))  # made only for what is not in the cache
