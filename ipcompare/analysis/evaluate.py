@@ -62,7 +62,8 @@ def themes(gold_path: Path, processed: Path, leave_one_out: bool = False) -> dic
         if row.primary not in allowed or row.secondary not in allowed | {""}:
             raise InputError(f"{gold_path}: line {line}: unknown theme in {row.primary!r}, {row.secondary!r}")
     if leave_one_out:
-        predicted = leave_one_out_labels(tables.read_table("tasks", processed), gold.task_id, Path(processed).parent / "cache")
+        tasks = tables.read_table("tasks", processed)
+        predicted = leave_one_out_labels(tasks, gold.task_id, Path(processed).parent / "cache")
     else:
         predicted = tables.read_table("themes", processed).set_index("task_id")["auto_theme"]
     missing = sorted(set(gold.task_id) - set(predicted.index))
@@ -71,13 +72,13 @@ def themes(gold_path: Path, processed: Path, leave_one_out: bool = False) -> dic
         raise InputError(f"{gold_path}: no gold task is in the corpus")
     result = {"gold": str(gold_path), "missing": missing, **theme_scores(scored, predicted)}
     if leave_one_out:
-        result["per_document"] = {d: theme_scores(g, predicted)["accuracy"] for d, g in _by_document(scored, processed)}
+        result["per_document"] = {d: theme_scores(g, predicted)["accuracy"] for d, g in _by_document(scored, tasks)}
     return result
 
 
-def _by_document(gold: pd.DataFrame, processed: Path):
-    """(doc_id, its gold rows) of gold rows by task_id, in doc_id order."""
-    doc = tables.read_table("tasks", processed).set_index("task_id")["doc_id"]
+def _by_document(gold: pd.DataFrame, tasks: pd.DataFrame):
+    """(doc_id, its gold rows) of gold rows by task_id (documents of ``tasks``), in doc_id order."""
+    doc = tasks.set_index("task_id")["doc_id"]
     return gold.groupby(gold.task_id.map(doc), sort=True)
 
 
@@ -145,7 +146,7 @@ def instruments(gold_path: Path, processed: Path, leave_one_out: bool = False) -
     if scored.empty:
         raise InputError(f"{gold_path}: no gold task is in the corpus")
     result = {"gold": str(gold_path), "missing": missing, **instrument_scores(scored, predicted)}
-    for d, g in _by_document(scored, processed) if leave_one_out else ():
+    for d, g in _by_document(scored, tasks) if leave_one_out else ():
         scores = instrument_scores(g, predicted)
         for level in ("type", "subtype"):
             result[level].setdefault("per_document", {})[d] = scores[level]["accuracy"]
