@@ -139,6 +139,11 @@ def place_slug(t: Tables, place: str) -> str:
     return province_slug(*place_of(t, place))
 
 
+def cities_of(t: Tables, province: str) -> list[str]:
+    """The cities of ``province`` with plans of their own (:func:`places`), in document order."""
+    return [p for p in places(t, cities=True) if p != province and place_of(t, p)[0] == province]
+
+
 def profiled(t: Tables) -> list[str]:
     """Places with a profile: each province with a provincial plan, each of its cities after it."""
     return [p for p in places(t, cities=True) if p != NATIONAL]

@@ -37,14 +37,12 @@ def profile(t: Tables, lang: str = "zh", interactive: bool = False, province: st
         Panel(L["profile_units"], units.set_axis([shorten(u, 12) for u in units.index]),
               [OKABE_ITO[0], OKABE_ITO[1]], xlabel=L["n_tasks"], empty=L["no_units"]),
     ]
-    cities = not prof.city and any(frames.place_of(t, p)[0] == prof.province for p in frames.profiled(t) if p != prof.province)
-    title = L["profile"].format(province=name) + (L["own_plans"] if cities else "")
+    title = L["profile"].format(province=name) + (L["own_plans"] if not prof.city and frames.cities_of(t, prof.province) else "")
     return bars(panels, title, source_line(t, prof.documents["doc_id"], lang), interactive, lang=lang, ncols=3, width=13.0)
 
 
 def profile_reads(t: Tables, province: str = "") -> list:
     """What the profile of a place shows: its documents, its theme shares with the mean of provinces,
-    its distinctive terms (against the other places), units, and the province's places (its title)."""
+    its distinctive terms (against the other places), units, and the province's cities (its title)."""
     prof = frames.profile(t, province or frames.profiled(t)[0])
-    places = [p for p in frames.profiled(t) if frames.place_of(t, p)[0] == prof.province]
-    return [prof.documents, prof.themes, prof.terms, prof.units, prof.city, places]
+    return [prof.documents, prof.themes, prof.terms, prof.units, prof.city, frames.cities_of(t, prof.province)]
