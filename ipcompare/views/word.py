@@ -39,13 +39,13 @@ MAX_ROWS = 200  # a longer table stays in the HTML report and the CSV files
 SKIP = {"evidence"}  # sections whose tables are only for the HTML report (every verdict, every task)
 
 
-def compact_png(png) -> bytes:
-    """The chart PNG (bytes, or its RGBA pixels) in 256 colours (a chart has few: it looks the same,
-    3 to 4 times smaller), 200 dpi."""
+def compact_png(pixels) -> bytes:
+    """The chart's PNG from its RGBA pixels (``charts.pixels``) in 256 colours (a chart has few: it
+    looks the same, 3 to 4 times smaller), 200 dpi."""
     from PIL import Image
 
     out = io.BytesIO()
-    image = (Image.open(io.BytesIO(png)) if isinstance(png, bytes) else Image.fromarray(png)).convert("RGB")
+    image = Image.fromarray(pixels).convert("RGB")
     image.quantize(256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(out, "PNG", dpi=(200, 200))
     return out.getvalue()
 
