@@ -141,20 +141,22 @@ def _stage(project: Project, name: str, key: str, make, prepare, timings: dict[s
     return Store(project.cache, "stages").reuse({name: key}, made)[name]
 
 
-def _write_tables(t: dict[str, pd.DataFrame], folder: Path, cache: Path, fingerprint) -> list[Path]:
+def _write_tables(t: dict[str, pd.DataFrame], folder: Path, cache: Path, fingerprint) -> dict[Path, str]:
     """Each table validated and written to ``folder`` (see ``tables.write_table``), or its file of
-    the last run when the table is the same (``fingerprint(name)``: the table's ``frame_key``)."""
+    the last run when the table is the same (``fingerprint(name)``: the table's ``frame_key``).
+    Returns the digest of each file written (the table as its file holds it) by path."""
     store, version = Store(cache, "tables"), code_version(("tables",), (), ("pandas", "pandera"))
     keys = {f"{name}.csv": digest(version, fingerprint(name)) for name in t}
-    kept, new = store.recall(keys), {}
+    kept, new, written = store.recall(keys), {}, {}
     for name, df in t.items():
         path = folder / f"{name}.csv"
         if path.name in kept:
-            path.write_bytes(kept[path.name])
+            path.write_bytes(data := kept[path.name])
         else:
-            new[path.name] = (keys[path.name], tables.write_table(df, name, folder).read_bytes())
+            new[path.name] = (keys[path.name], data := tables.write_table(df, name, folder).read_bytes())
+        written[path] = digest(data)
     store.keep(new)
-    return [folder / f"{name}.csv" for name in t]
+    return written
 
 
 def _themes(t: dict[str, pd.DataFrame], project: Project, version: str) -> dict[str, pd.DataFrame]:
@@ -249,14 +251,15 @@ def run(root: Path | str = ".", progress: bool = True, reference: str | None = N
     remove_stale_staging(project.processed)
     staging = Path(tempfile.mkdtemp(prefix=f".staging-{os.getpid()}-", dir=project.processed))
     try:
-        staged = {path: project.processed / path.name for path in _write_tables(t, staging, project.cache, fingerprint)}
+        written = _write_tables(t, staging, project.cache, fingerprint)
+        staged = {path: project.processed / path.name for path in written}
         timings["tables"] = time.perf_counter() - start
         if charts:
             from .views import corpus, report
 
             start = time.perf_counter()
-            written = {path.stem: digest(path.read_bytes()) for path in staged}  # the tables as their files hold them
-            files = report.write(corpus.Corpus(t, project.processed), staging / "reports", progress, project.cache, written)
+            files = report.write(corpus.Corpus(t, project.processed), staging / "reports", progress, project.cache,
+                                 {path.stem: key for path, key in written.items()})
             staged |= {f: project.reports / f.relative_to(staging / "reports") for f in files}
             timings["charts"] = time.perf_counter() - start
         tables.replace_files(staged)
