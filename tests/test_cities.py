@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 
+import pandas as pd
 import pytest
 
 from ipcompare.reading import divisions
@@ -39,3 +41,24 @@ def test_english_labels_name_cities_in_pinyin():
     assert frames.province_name("贵阳市", "en") == "Guiyang (city, Guizhou)"  # targets_by_indicator's city rows
     assert frames.province_name("重庆", "en") == "Chongqing"
     assert frames.province_slug("山西", "吕梁市") == "shanxi-luliang"
+
+
+def test_a_city_profile_leaves_place_names_out(run_result):
+    """A city plan made from HB2025 (湖北 → 武汉, 省 → 市): its distinctive terms name no place and no 我市/全市."""
+    from ipcompare.views.corpus import Corpus
+    from variants import city_words
+
+    project, _ = run_result
+    t = dict(Corpus.load(project.processed))
+    wh = city_words("湖北", "武汉")
+    hb = t["tasks"][t["tasks"]["doc_id"] == "HB2025"]
+    city = hb.assign(doc_id="WH2026", task_id=hb["task_id"].str.replace("HB2025", "WH2026"), city="武汉市",
+                     content=hb["content"].map(wh))
+    docs = t["documents"]
+    t["tasks"] = pd.concat([t["tasks"], city], ignore_index=True)
+    t["documents"] = pd.concat([docs, docs[docs["doc_id"] == "HB2025"].assign(doc_id="WH2026", city="武汉市",
+                                                                                level="municipal")])
+    mine = Counter(frames.doc_term_counts(t)["WH2026"])
+    assert mine["武汉"] + mine["我市"] + mine["全市"] > 10  # the words are there, distinctive against Hubei
+    terms = frames.distinctive_terms(t, "武汉市", n=40)["term"]
+    assert len(terms) == 40 and not terms.str.contains("武汉|湖北|[我本全]市").any(), list(terms)

@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
@@ -296,12 +297,20 @@ def distinctive_terms(t: Tables, province: str, n: int = 15) -> pd.DataFrame:
     """The most distinctive terms of a place's plans (:func:`places`: a province's own, or a city's)
     against the other places' tasks (keyness on segmented content).
 
-    Place names of provinces (贵州省 ...) are left out: distinctive, but they say nothing about the plan.
+    Place names (贵州省, 武汉, 黔东南州 ...) and a plan's words for itself (我市, 全省 ...) are left out:
+    distinctive, but they say nothing about the plan.
     """
     counts = doc_term_counts(t)
     mine = sum((counts[d] for d in place_docs(t, province) if d in counts), Counter())
     terms = keyness(mine, counts[None] - mine)
-    return terms[~terms["term"].apply(lambda w: any(p in w for p in PROVINCES))].head(n).reset_index(drop=True)
+    return terms[~terms["term"].str.contains(_place_word())].head(n).reset_index(drop=True)
+
+
+@cache
+def _place_word() -> re.Pattern:
+    """A term naming a place: a province's or a city's name (two characters or more), or 我/本/全 + 省/市 ...."""
+    names = {*PROVINCES, *(n for d in divisions.table() for n in (d.name, d.short) if len(n) >= 2)}
+    return re.compile("|".join(map(re.escape, sorted(names, key=len, reverse=True))) + r"|^[我本全][省市区县州盟]$")
 
 
 def _unit(name: str) -> str:
