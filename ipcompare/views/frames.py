@@ -95,7 +95,7 @@ def order(t: Tables, key: str = "doc_id", cities: bool = False) -> list[str]:
     """Provinces (``key="province"``) in document order, or documents grouped under their province
     (in that order), a province's own documents before its cities'. ``cities``: the provinces
     followed each by the doc_ids of its city plans."""
-    docs = t["documents"]
+    docs = t["documents"][["doc_id", "province", "level"]]
     provinces_ = list(dict.fromkeys(docs["province"]))
     rank = docs["province"].map(provinces_.index) * 2 + (docs["level"] == "municipal")
     ranked = docs.assign(_rank=rank).sort_values("_rank", kind="stable")
@@ -117,7 +117,7 @@ def place_keys(frame: pd.DataFrame) -> pd.Series:
 def places(t: Tables, cities: bool = False) -> list[str]:
     """Places in document order (:func:`order`): each province (全国 too) with plans of its own, and
     with ``cities`` each city with a plan, after its province (key: the city's full name)."""
-    docs = t["documents"].set_index("doc_id").loc[order(t)]
+    docs = t["documents"][["doc_id", "province", "city", "level"]].set_index("doc_id").loc[order(t)]
     keys = place_keys(docs)
     return list(dict.fromkeys(keys if cities else keys[docs["level"] != "municipal"]))
 
@@ -162,7 +162,7 @@ def theme_matrix(t: Tables, value: str = "share", by: str = "province", cities: 
     frame = _by_place(t["theme_by_province"]) if by == "province" else t["theme_by_document"]
     key = "place" if by == "province" else "doc_id"
     order_ = places(t, cities) if by == "province" else order(t)
-    m = frame.pivot_table(index=key, columns="theme", values=value, aggfunc="sum", fill_value=0)
+    m = frame.groupby([key, "theme"])[value].sum().unstack(fill_value=0)
     return m.reindex(index=[k for k in order_ if k in m.index], columns=list(theme_names()), fill_value=0)
 
 
@@ -346,7 +346,7 @@ def profile(t: Tables, province: str) -> Profile:
     units of a place (:func:`profiled`: ``province``, or a city's full name)."""
     docs = t["documents"][t["documents"]["doc_id"].isin(place_docs(t, province))]
     shares = theme_matrix(t, cities=True).drop(index=NATIONAL, errors="ignore")
-    mean = theme_matrix(t).drop(index=NATIONAL, errors="ignore").mean()
+    mean = shares.loc[[p for p in places(t) if p in shares.index]].mean()  # provinces' own plans
     themes = pd.DataFrame({"share": shares.loc[province], "mean": mean})
     home, city = place_of(t, province)
     return Profile(home, docs, themes.assign(difference=themes["share"] - themes["mean"]),
