@@ -30,7 +30,9 @@ time); ``imports, other``: the rest of ``run()`` (scikit-learn and jieba importe
 cache keys); ``run()``: the call of ``pipeline.run``; ``process``: the whole process, Python
 start-up and imports included; peak RSS: ``ru_maxrss`` of that process. ``--charts`` adds the
 charts and report, in their own column (their number grows with the corpus: a profile chart per
-province; category axes are capped at 40 rows). ``IPCOMPARE_WORKERS=1`` runs everything
+province; category axes are capped at 40 rows; beyond ``report.STATIC_PLACES`` places, the per-place
+charts, profiles and what changed, are drawn interactive only, as a run does: their PNG and SVG are
+the ``figures`` command's, not timed here). ``IPCOMPARE_WORKERS=1`` runs everything
 in one process. Below the table, the cold run's CPU seconds (user and system, of the process and
 its workers) against jieba alone's: on a shared machine they move far less than the times.
 """

@@ -1,4 +1,4 @@
-"""Command line: ``python -m ipcompare run`` (and ``ipcompare run``), ``add FILE``, ``evaluate``, ``kwic``, ``search``.
+"""Command line: ``python -m ipcompare run`` (and ``ipcompare run``), ``add FILE``, ``figures``, ``evaluate``, ``kwic``, ``search``.
 
 Bad input ends the command with a one-line ``error: <file>: <problem>`` and exit status 2.
 """
@@ -18,7 +18,8 @@ def _run(args: argparse.Namespace) -> int:
 
     start = time.perf_counter()
     result = pipeline.run(args.root, progress=not args.quiet, reference=args.reference,
-                          body_measures=args.body_measures, charts=not args.no_charts)
+                          body_measures=args.body_measures, charts=not args.no_charts,
+                          figures=args.figures.split(",") if args.figures else ())
     docs = result.tables["documents"]
     print(f"{len(docs)} documents, {int(docs.n_tasks.sum())} tasks "
           f"(+{int(docs.n_preamble.sum())} preamble items) in {time.perf_counter() - start:.1f} s")
@@ -31,6 +32,21 @@ def _run(args: argparse.Namespace) -> int:
         print(f"charts and report written to {pipeline.Project(Path(args.root)).reports / 'index.html'}")
     if result.pdfs is not None:
         print("PDFs of the Word reports: LibreOffice is making them beside the .docx files (ready in a minute or so)")
+    return 0
+
+
+def _figures(args: argparse.Namespace) -> int:
+    from .project import Project
+    from .views import report
+
+    if not args.places and not args.all:
+        raise InputError("figures: name the places (湖北, hubei ...) or give --all")
+    project = Project(Path(args.root))
+    t = _corpus(args)
+    files, drawn = report.static_figures(t, project.reports, ["all"] if args.all else args.places, project.cache,
+                                         report.file_keys(project.processed), progress=not args.quiet)
+    n = len(files) // 3
+    print(f"{n} charts ({drawn} drawn, {n - drawn} from the cache) as PNG and SVG in {project.reports / 'figures'}")
     return 0
 
 
@@ -124,6 +140,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--body-measures", action="store_true",
                      help="also align to the reference's body measures assigned to local offices")
     run.add_argument("--no-charts", action="store_true", help="tables only: skip reports/ (charts, index.html)")
+    run.add_argument("--figures", metavar="all|PLACE,...",
+                     help="also draw these places' profile and what-changed charts as PNG and SVG (a run does "
+                          "for every place when the corpus has a few, report.STATIC_PLACES)")
     run.set_defaults(func=_run)
     add = sub.add_parser("add", help="copy a new plan (.txt .html .pdf .docx .doc, scans: .pdf .png .jpg .tif) into data/raw and "
                          "the manifest")
@@ -138,6 +157,12 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--source", help="where the file came from (URL ...), kept in the manifest")
     add.add_argument("--run", action="store_true", help="run the pipeline afterwards")
     add.set_defaults(func=_add)
+    figures = sub.add_parser("figures", help="draw places' profile and what-changed charts as PNG and SVG "
+                             "(a run draws them only for a corpus of a few places; the report has them all interactive)")
+    figures.add_argument("places", nargs="*", metavar="PLACE", help="province or city (湖北, 贵阳市) or its file name (hubei)")
+    figures.add_argument("--all", action="store_true", help="every place")
+    figures.add_argument("--quiet", action="store_true", help="no progress bar")
+    figures.set_defaults(func=_figures)
     evaluate = sub.add_parser("evaluate", help="score the pipeline against a gold CSV")
     evaluations = evaluate.add_subparsers(dest="what", required=True)  # one per evaluated stage
     for what, columns, gold, func, also in (

@@ -206,13 +206,15 @@ def remove_stale_staging(folder: Path) -> None:
 
 
 def run(root: Path | str = ".", progress: bool = True, reference: str | None = None,
-        body_measures: bool = False, charts: bool = False) -> RunResult:
+        body_measures: bool = False, charts: bool = False, figures=()) -> RunResult:
     """Run every stage on the project at ``root`` and replace its processed tables atomically.
 
     ``reference``: national document the coverage stage aligns every plan to (default: the
     guideline of each plan's year, see :func:`ipcompare.analysis.coverage.reference_documents`); ``body_measures``: also align to its body measures assigned to local offices;
     ``charts``: also write every chart and the HTML report to ``reports/`` (the CLI does, unless
-    ``--no-charts``), through the same staging. ``RunResult.timings`` has the seconds of each stage."""
+    ``--no-charts``), through the same staging; ``figures``: places (or ``["all"]``) whose per-place charts
+    get their PNG and SVG in a corpus of many places (:func:`ipcompare.views.report.write_figures`).
+    ``RunResult.timings`` has the seconds of each stage."""
     project = Project(Path(root))
     start = time.perf_counter()
     result = corpus_tables(project, progress)
@@ -259,10 +261,12 @@ def run(root: Path | str = ".", progress: bool = True, reference: str | None = N
 
             start = time.perf_counter()
             files = report.write(corpus.Corpus(t, project.processed), staging / "reports", progress, project.cache,
-                                 {path.stem: key for path, key in written.items()})
+                                 {path.stem: key for path, key in written.items()}, figures)
             staged |= {f: project.reports / f.relative_to(staging / "reports") for f in files}
             timings["charts"] = time.perf_counter() - start
         tables.replace_files(staged)
+        if charts:
+            report.remove_stale(project.reports, staged.values())
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     if charts:  # the PDFs of the Word reports, made by LibreOffice after the run (where it is installed)

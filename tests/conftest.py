@@ -65,3 +65,32 @@ def stage_with_overrides(stage, run_result, tmp_path, overrides: dict[str, str],
         proj.annotations.mkdir(parents=True, exist_ok=True)
         (proj.annotations / name).write_text(text, "utf-8")
     return stage(result.tables, proj, **options)
+
+
+@pytest.fixture(scope="session")
+def at_scale(reported, tmp_path_factory):
+    """The bundled corpus's report written as for a corpus of many places (``report.STATIC_PLACES``
+    1: per-place charts interactive only), from a copy of its tables and cache with the per-place
+    charts' static forms forgotten: (project, tables, the ``interactive`` flag of each profile drawn)."""
+    from ipcompare.cache import Store
+    from ipcompare.views import charts, report
+
+    source, _ = reported
+    project = ipcompare.Project(tmp_path_factory.mktemp("at_scale"))
+    for folder in ("processed", "cache"):
+        shutil.copytree(getattr(source, folder), getattr(project, folder))
+    t = ipcompare.Corpus.load(project.processed)
+    Store(project.cache, "charts").keep({f"{lang}/{stem}": ("0" * 64, b"") for lang in report.LANGS
+                                         for stem, name, _ in report.chart_list(t) if name in report.PER_PLACE})
+    calls, profile = [], charts.CHARTS["profile"]
+
+    def recorded(*args, interactive=False, **options):
+        calls.append(interactive)
+        return profile(*args, interactive=interactive, **options)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(report, "STATIC_PLACES", 1)
+        mp.setenv("IPCOMPARE_WORKERS", "1")  # the calls recorded in this process
+        mp.setitem(charts.CHARTS, "profile", recorded)
+        report.write(t, project.reports, cache_dir=project.cache, table_keys=report.file_keys(project.processed))
+    return project, t, calls

@@ -136,3 +136,40 @@ def test_each_chart_reads_only_what_it_declares(reported):
             assert all(len(frame) for frame in reads(declared, **options)[:2])
             reads = declared.seen
         assert drawn.seen <= set(reads), name
+
+
+def test_a_corpus_of_many_places_has_its_per_place_charts_interactive_only(at_scale):
+    """Beyond report.STATIC_PLACES places: no PNG or SVG of a profile (matplotlib never called for one),
+    every other chart in both forms, and the index pages still show every chart."""
+    project, t, calls = at_scale
+    stems = {stem: name for stem, name, _ in report.chart_list(t)}
+    assert calls == [True] * 6  # 3 profiles x 2 languages, interactive only; the rest came from the cache
+    for lang in report.LANGS:
+        folder = project.reports / "figures" / lang
+        for stem, name in stems.items():
+            static = name not in report.PER_PLACE
+            assert (folder / f"{stem}.html").is_file()
+            assert (folder / f"{stem}.png").is_file() == (folder / f"{stem}.svg").is_file() == static, stem
+        page = (project.reports / report.INDEX[lang]).read_text("utf-8")
+        assert page.count("Plotly.newPlot(") == len(stems)
+
+
+def test_the_static_files_of_a_chart_drawn_interactive_only_are_removed(tmp_path):
+    figures = tmp_path / "figures" / "en"
+    figures.mkdir(parents=True)
+    for name in ("profile_hubei.png", "profile_hubei.svg", "profile_hubei.html", "coverage.png", "coverage.html"):
+        (figures / name).write_text("x")
+    written = [figures / "profile_hubei.html", figures / "coverage.html", figures / "coverage.png"]
+    assert sorted(p.name for p in report.remove_stale(tmp_path, written)) == ["profile_hubei.png", "profile_hubei.svg"]
+    assert sorted(p.name for p in figures.iterdir()) == ["coverage.html", "coverage.png", "profile_hubei.html"]
+
+
+def test_workers_get_the_heaviest_charts_first(reported):
+    _, t = reported
+    jobs = [(lang, stem, name, options, name not in report.PER_PLACE or lang == "zh")
+            for lang in report.LANGS for stem, name, options in report.chart_list(t)]
+    order = [(job[2], job[4]) for job in sorted(jobs, key=report._weight)]
+    assert {name for name, _ in order[:4]} == set(report.HEAVY)
+    assert [name in report.PER_PLACE for name, static in order if static][-3:] == [True] * 3  # then per place
+    assert all(name in report.PER_PLACE for name, static in order if not static)  # interactive-only last
+    assert order.index(("profile", False)) == len(order) - 3

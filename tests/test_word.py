@@ -80,3 +80,14 @@ def test_pdfs_are_made_after_the_run_and_kept_in_the_cache(reported, tmp_path):
     making.wait(timeout=600)
     assert changed.with_suffix(".pdf").read_bytes() != reports[0].with_suffix(".pdf").read_bytes()
     assert word.pdfs_later([changed], tmp_path / "cache") is None  # now in the cache
+
+
+@pytest.mark.parametrize("lang", report.LANGS)
+def test_a_chart_drawn_interactive_only_is_a_line_naming_its_page_and_the_command(at_scale, lang):
+    project, t, _ = at_scale
+    doc = Document(project.reports / report.WORD[lang])
+    stems = [stem for stem, name, _ in report.chart_list(t) if name not in report.PER_PLACE]
+    assert len(doc.inline_shapes) == len(stems)
+    lines = [p.text for p in doc.paragraphs if "python -m ipcompare figures" in p.text]
+    assert [line.split("`")[1] for line in lines] == [f"python -m ipcompare figures {p}" for p in ("guizhou", "hubei", "shanxi")]
+    assert all(report.INDEX[lang] in line for line in lines)

@@ -8,6 +8,7 @@
     corpus.kwic("数据知识产权")          # words in context; corpus.search("质押融资"), corpus.cooccurrence("湖北")
     corpus.chart("theme_shares", lang="en")                     # matplotlib figure
     corpus.chart("coverage", interactive=True)                  # plotly figure
+    charts.save(corpus.chart("profile", province="湖北"), "hubei.png", "hubei.svg")  # views.charts.save
     diff("before/processed", "data/processed")                  # what changed between two runs
 """
 from __future__ import annotations
@@ -99,7 +100,8 @@ class Corpus(Mapping[str, pd.DataFrame]):
         return search.network(self["tasks"], province, top, cache_dir(self))
 
     def chart(self, name: str, lang: str = "zh", interactive: bool = False, **options):
-        """Chart ``name`` of :data:`ipcompare.views.charts.CHARTS` (matplotlib figure, or plotly when ``interactive``)."""
+        """Chart ``name`` of :data:`ipcompare.views.charts.CHARTS` (matplotlib figure, or plotly when
+        ``interactive``; :func:`ipcompare.views.charts.save` writes it as PNG, SVG or HTML)."""
         from .charts import CHARTS
 
         return CHARTS[name](self, lang=lang, interactive=interactive, **options)

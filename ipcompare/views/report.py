@@ -5,11 +5,17 @@ coverage gaps of each province and the evidence tables. Each is one offline file
 embedded once, every chart is interactive, the page carries the subset of its font it needs, and
 all document text is HTML-escaped: the pages are Jinja2 templates (``views/templates/``) with
 autoescape on. The chart pages share ``figures/plotly.min.js`` and the ``font.woff2`` beside them.
+
+In a corpus of more than :data:`STATIC_PLACES` places, the per-place charts (:data:`PER_PLACE`:
+profiles, what changed) are drawn interactive only (no matplotlib at all: their PNG and SVG are
+most of the charts' time, and a new plan changes every profile); :func:`static_figures` (the
+``figures`` command) draws a place's on demand, into the same cache, where later runs find them.
 """
 from __future__ import annotations
 
 import base64
 import datetime
+import html
 import io
 import pickle
 from functools import cache, partial
@@ -23,6 +29,7 @@ from tqdm import tqdm
 
 from .. import tables, workers
 from ..cache import Store, code_version, content_key, digest, value_key
+from ..errors import InputError
 from . import charts, frames, webfont, word
 from .frames import Tables, place_name, province_name, theme_names
 
@@ -30,6 +37,9 @@ LANGS = ("zh", "en")
 VIEW_DATA = ("themes.md", "instruments.md", "indicators.md", "divisions.csv")  # package data the charts and pages name
 INDEX = {"en": "index.html", "zh": "index.zh.html"}
 WORD = {"en": "report.en.docx", "zh": "report.zh.docx"}
+PER_PLACE = ("profile", "changes")  # charts drawn once per place (province or city)
+STATIC_PLACES = 12  # beyond this many places, a run draws per-place charts interactive only (`figures`: the rest)
+HEAVY = ("coverage", "targets_compared")  # the slowest charts: sent to the workers first
 TEXT = {
     "en": {
         "title": "IP policy plans compared", "other": "中文版", "made": "Made by ipcompare on {date}.",
@@ -107,34 +117,92 @@ vertical-align:top}th{background:#f3f3f3}.files{font-size:12px;color:#666}detail
 def chart_list(t: Tables) -> list[tuple[str, str, dict]]:
     """(file stem, chart name, options) of every chart the tables allow: each chart, and a profile per
     province and city (:func:`frames.profiled`) and what changed in each province whose latest plan has a predecessor."""
-    stems = [(name, name, {}) for name in charts.CHARTS if name not in ("profile", "changes")]
+    stems = [(name, name, {}) for name in charts.CHARTS if name not in PER_PLACE]
     stems += [(f"profile_{frames.place_slug(t, p)}", "profile", {"province": p}) for p in frames.profiled(t)]
     if "changes" in t:
         stems += [(f"changes_{frames.place_slug(t, p)}", "changes", {"province": p}) for p in frames.changed_provinces(t)]
     return [s for s in stems if all(n in t and len(t[n]) for n in charts.NEEDS.get(s[1], ()))]
 
 
+def chart_places(t: Tables) -> dict[str, str]:
+    """The places that have per-place charts (:data:`PER_PLACE`), in report order: place -> slug."""
+    return {o["province"]: frames.place_slug(t, o["province"]) for _, name, o in chart_list(t) if name in PER_PLACE}
+
+
+def resolve_places(t: Tables, names) -> list[str]:
+    """The places named (their name, 湖北 or 贵阳市, or their file slug, hubei; ``all``: every place);
+    an unknown one is an :class:`InputError` listing the known ones."""
+    known = chart_places(t)
+    if "all" in names:
+        return list(known)
+    by_slug = {slug: place for place, slug in known.items()}
+    for name in names:
+        if name not in known and name not in by_slug:
+            listed = ", ".join(f"{p} ({s})" for p, s in known.items()) or "none"
+            raise InputError(f"{name}: no such place with per-place charts; known: {listed}")
+    return list(dict.fromkeys(by_slug.get(n, n) for n in names))
+
+
+def static_places(t: Tables, asked=()) -> set[str]:
+    """Places whose per-place charts a run draws in static form too: every place when the corpus has at
+    most :data:`STATIC_PLACES`, else those ``asked`` (:func:`resolve_places`)."""
+    places = chart_places(t)
+    return set(places) if len(places) <= STATIC_PLACES else set(resolve_places(t, asked))
+
+
 class Drawing(NamedTuple):
-    """What the cache keeps of a chart: its PNG (256 colours) and SVG, the plotly div (its page is
-    made of it), and the static chart's title and source line (the Word reports' caption)."""
-    png: bytes
-    svg: bytes
+    """What the cache keeps of a chart: its PNG (256 colours) and SVG (None for an interactive-only
+    job), the plotly div (its page is made of it), and the chart's title and source line (the Word
+    reports' caption)."""
+    png: bytes | None
+    svg: bytes | None
     div: str
     title: str
     source: str
 
 
-def _draw(t: Tables, folder: Path, job: tuple[str, str, str, dict]) -> bytes:
-    """Draw chart ``job`` (lang, stem, name, options) as PNG, SVG and HTML in ``folder/figures/<lang>/``;
-    return its :class:`Drawing`, pickled."""
-    lang, stem, name, options = job
-    paths = [folder / "figures" / lang / f"{stem}.{ext}" for ext in ("png", "svg", "html")]
+Job = tuple[str, str, str, dict, bool]  # lang, stem, chart name, options, static (PNG and SVG too)
+
+
+def _slot(job: Job) -> str:
+    """A job's cache slot: ``lang/stem``, and ``lang/stem/interactive`` for the interactive form alone."""
+    return f"{job[0]}/{job[1]}" + ("" if job[4] else "/interactive")
+
+
+def _weight(job: Job) -> tuple:
+    """Sort key putting the heaviest jobs first (the workers end together): static before
+    interactive-only, cross-province before per-place charts, :data:`HEAVY` first."""
+    return not job[4], job[2] in PER_PLACE, job[2] not in HEAVY
+
+
+def _paths(folder: Path, lang: str, stem: str) -> list[Path]:
+    return [folder / "figures" / lang / f"{stem}.{ext}" for ext in ("png", "svg", "html")]
+
+
+def _draw(t: Tables, folder: Path, job: Job) -> bytes:
+    """Draw chart ``job`` in ``folder/figures/<lang>/``: its HTML, and when static its PNG and SVG
+    (an interactive-only job draws nothing with matplotlib); return its :class:`Drawing`, pickled."""
+    lang, stem, name, options, static = job
+    paths = _paths(folder, lang, stem)
+    interactive = charts.CHARTS[name](t, lang=lang, interactive=True, **options)
+    paths[2].write_text(charts.html_page(div := charts.html_div(interactive), shared=True), encoding="utf-8")
+    if not static:
+        return pickle.dumps(Drawing(None, None, div, html.unescape(interactive.layout.title.text or ""), ""))
     fig = charts.CHARTS[name](t, lang=lang, **options)
     paths[0].write_bytes(png := word.compact_png(charts.pixels(fig)))  # no PNG of full colour written and read
     charts.save(fig, paths[1])
-    div = charts.html_div(charts.CHARTS[name](t, lang=lang, interactive=True, **options))
-    paths[2].write_text(charts.html_page(div, shared=True), encoding="utf-8")
     return pickle.dumps(Drawing(png, paths[1].read_bytes(), div, *fig.caption))
+
+
+def _write(folder: Path, lang: str, stem: str, d: Drawing) -> list[Path]:
+    """Write a kept :class:`Drawing`'s files (its PNG and SVG only if it has them)."""
+    paths = _paths(folder, lang, stem)
+    paths[2].write_text(charts.html_page(d.div, shared=True), encoding="utf-8")
+    if d.png is None:
+        return paths[2:]
+    paths[0].write_bytes(d.png)
+    paths[1].write_bytes(d.svg)
+    return paths
 
 
 def table_keys_of(t: Tables, known: dict | None = None) -> dict[str, str]:
@@ -144,15 +212,21 @@ def table_keys_of(t: Tables, known: dict | None = None) -> dict[str, str]:
     return {name: known.get(name) or content_key(t[name]) for name in t}
 
 
-def chart_keys(t: Tables, jobs: list[tuple[str, str, str, dict]], table_keys: dict[str, str]) -> dict[str, str]:
-    """The cache key of each chart job (lang, stem, name, options) by ``lang/stem``: the charts' code,
-    the day (the source line has the date), the job, and only what the chart reads (:data:`charts.READS`:
-    its tables, or the rows and cross-document values a per-province chart shows). ``table_keys``:
-    each table's key (:func:`table_keys_of`)."""
+def file_keys(folder: Path) -> dict[str, str]:
+    """The key of each table file in ``folder`` as the pipeline gives it (the digest of its bytes)."""
+    return {path.stem: digest(path.read_bytes()) for path in Path(folder).glob("*.csv")}
+
+
+def chart_keys(t: Tables, jobs: list[Job], table_keys: dict[str, str]) -> dict[str, str]:
+    """The cache key of each chart job by its slot (``lang/stem``, ``/interactive`` for the
+    interactive form alone): the charts' code, the day (the source line has the date), the job, and
+    only what the chart reads (:data:`charts.READS`: its tables, or the rows and cross-document values
+    a per-province chart shows). ``table_keys``: each table's key (:func:`table_keys_of`)."""
     version = code_version(("views.report",), VIEW_DATA, ("matplotlib", "plotly", "pylopdf-fonts-zh-cn"))
     day, views = datetime.date.today().isoformat(), {}
     keys = {}
-    for lang, stem, name, options in jobs:
+    for job in jobs:
+        lang, stem, name, options, static = job
         reads = charts.READS.get(name, tuple(sorted(t)))
         if callable(reads):
             if stem not in views:
@@ -160,40 +234,79 @@ def chart_keys(t: Tables, jobs: list[tuple[str, str, str, dict]], table_keys: di
             parts = views[stem]
         else:
             parts = [part for n in reads for part in (n, table_keys.get(n, "absent"))]
-        keys[f"{lang}/{stem}"] = digest(version, day, lang, stem, repr(options), *parts)
+        keys[_slot(job)] = digest(version, day, lang, stem, repr(options), str(static), *parts)
     return keys
 
 
-def write_figures(t: Tables, folder: Path, progress: bool = False, cache_dir: Path | None = None,
-                  table_keys: dict | None = None) -> tuple[list[Path], dict[tuple[str, str], Drawing]]:
-    """Every chart in both languages as PNG, SVG and HTML under ``folder/figures/<lang>/``.
+def draw_jobs(t: Tables, folder: Path, jobs: list[Job], progress: bool = False, cache_dir: Path | None = None,
+              table_keys: dict | None = None) -> tuple[dict[tuple[str, str], Drawing], int]:
+    """Each job's :class:`Drawing` by (lang, stem), its files written under ``folder/figures/<lang>/``,
+    and how many were drawn (not in the cache).
 
-    Returns the files written and each chart's :class:`Drawing` by (lang, stem), for the index pages
-    and the Word reports. Charts are drawn by worker processes (:mod:`ipcompare.workers`). With a
-    ``cache_dir``, a chart whose :func:`chart_keys` key is that of its last drawing there is written
-    from what that drawing made, not drawn again.
+    With a ``cache_dir``, a job whose :func:`chart_keys` key is that of its last drawing there is
+    written from it, not drawn again; an interactive-only job takes the static drawing of the same
+    chart when there is one (a ``figures`` call made it). The rest is drawn by worker processes
+    (:mod:`ipcompare.workers`), heaviest first (:func:`_weight`).
     """
-    jobs = [(lang, *chart) for lang in LANGS for chart in chart_list(t)]
-    slots = chart_keys(t, jobs, table_keys_of(t, table_keys))
+    twins = [(*j[:4], True) for j in jobs if not j[4]]  # an interactive job's static form
+    keys = chart_keys(t, jobs + twins, table_keys_of(t, table_keys))
     store = Store(cache_dir, "charts")
-    kept, new, files, drawings = store.recall(slots), {}, [], {}
+    kept = store.recall(keys)
+    found = {s: kept.get(s.removesuffix("/interactive")) or kept.get(s) for s in map(_slot, jobs)}
     for lang in LANGS:
         (folder / "figures" / lang).mkdir(parents=True, exist_ok=True)
-    charts.use_cjk_font()  # here, not once in each worker
-    drawn = workers.imap(partial(_draw, t, folder), [j for j in jobs if f"{j[0]}/{j[1]}" not in kept], min_items=4)
-    for lang, stem, _, _ in tqdm(jobs, desc="charts", unit="chart", disable=not progress):
-        paths = [folder / "figures" / lang / f"{stem}.{ext}" for ext in ("png", "svg", "html")]
-        if (slot := f"{lang}/{stem}") in kept:
-            d = drawings[lang, stem] = pickle.loads(kept[slot])
-            paths[0].write_bytes(d.png)
-            paths[1].write_bytes(d.svg)
-            paths[2].write_text(charts.html_page(d.div, shared=True), encoding="utf-8")
-        else:
-            new[slot] = (slots[slot], next(drawn))
-            drawings[lang, stem] = pickle.loads(new[slot][1])
-        files += paths
-    store.keep(new)
-    return files, drawings
+    if any(j[4] for j in jobs if not found[_slot(j)]):
+        charts.use_cjk_font()  # here, not once in each worker
+    todo = sorted((j for j in jobs if not found[_slot(j)]), key=_weight)
+    made = workers.imap(partial(_draw, t, folder), todo, min_items=4)
+    made = dict(zip(map(_slot, todo), tqdm(made, desc="charts", unit="chart", total=len(todo), disable=not progress)))
+    store.keep({slot: (keys[slot], value) for slot, value in made.items()})
+    out = {}
+    for job in jobs:  # in the jobs' order
+        d = out[job[0], job[1]] = pickle.loads(found[_slot(job)] or made[_slot(job)])
+        if found[_slot(job)]:
+            _write(folder, job[0], job[1], d)
+    return out, len(todo)
+
+
+def write_figures(t: Tables, folder: Path, progress: bool = False, cache_dir: Path | None = None,
+                  table_keys: dict | None = None, figures=()) -> tuple[list[Path], dict[tuple[str, str], Drawing]]:
+    """Every chart in both languages under ``folder/figures/<lang>/``: its HTML, and its PNG and SVG
+    unless it is a per-place chart of a place outside :func:`static_places` (``figures``: places
+    asked for; the ``figures`` command draws the others on demand, :func:`static_figures`).
+
+    Returns the files written and each chart's :class:`Drawing` by (lang, stem), for the index pages
+    and the Word reports (:func:`draw_jobs`: the cache and the workers).
+    """
+    static = static_places(t, figures)
+    jobs = [(lang, stem, name, options, name not in PER_PLACE or options["province"] in static)
+            for lang in LANGS for stem, name, options in chart_list(t)]
+    made, _ = draw_jobs(t, folder, jobs, progress, cache_dir, table_keys)
+    files = [p for (lang, stem), d in made.items() for p in _paths(folder, lang, stem)[0 if d.png else 2:]]
+    return files, made
+
+
+def static_figures(t: Tables, folder: Path, places, cache_dir: Path | None = None,
+                   table_keys: dict | None = None, progress: bool = False) -> tuple[list[Path], int]:
+    """The PNG and SVG (and HTML) of the per-place charts of ``places`` (:func:`resolve_places`) in both
+    languages under ``folder/figures/<lang>/``, from the cache where they were drawn before; returns
+    the files written and how many charts were drawn (not from the cache)."""
+    places = set(resolve_places(t, places))
+    jobs = [(lang, stem, name, options, True) for lang in LANGS for stem, name, options in chart_list(t)
+            if name in PER_PLACE and options["province"] in places]
+    _, drawn = draw_jobs(t, folder, jobs, progress, cache_dir, table_keys)
+    return [p for j in jobs for p in _paths(folder, j[0], j[1])], drawn
+
+
+def remove_stale(folder: Path, written) -> list[Path]:
+    """Remove the PNG and SVG under ``folder/figures/`` of the charts whose HTML is among the files
+    ``written`` but not they (interactive only this run: the static files were of older tables)."""
+    written = set(map(Path, written))
+    stale = [p.with_suffix(ext) for p in written if p.suffix == ".html" and p.parent.parent == folder / "figures"
+             for ext in (".png", ".svg") if p.with_suffix(ext) not in written and p.with_suffix(ext).exists()]
+    for path in stale:
+        path.unlink()
+    return stale
 
 
 # ---------------------------------------------------------------- the index pages (Jinja2 templates)
@@ -369,14 +482,15 @@ def _made_from(t: Tables, drawings: dict, table_keys: dict[str, str]) -> dict[st
 
 
 def write(t: Tables, folder: Path, progress: bool = False, cache_dir: Path | None = None,
-          table_keys: dict | None = None) -> list[Path]:
+          table_keys: dict | None = None, figures=()) -> list[Path]:
     """Write the figures, the Word reports, the index pages and what the chart pages share
     (``figures/plotly.min.js``, each language's ``font.woff2``) under ``folder``; return the files
     written. With a ``cache_dir``, Word reports and index pages made of the same tables and charts as
     last time are taken from there (``table_keys``: :func:`table_keys_of`). Their PDFs: :func:`word.pdfs_later` (the pipeline starts it once
-    the reports are in place)."""
+    the reports are in place). ``figures``: places whose per-place charts get their PNG and SVG
+    however many places there are (:func:`write_figures`)."""
     table_keys = table_keys_of(t, table_keys)  # once, for the charts and the pages
-    files, drawings = write_figures(t, folder, progress, cache_dir, table_keys)
+    files, drawings = write_figures(t, folder, progress, cache_dir, table_keys, figures)
     divs = {key: d.div for key, d in drawings.items()}
     sections = cache(lambda lang: page_sections(t, lang, divs))  # made only for what is not in the cache
     made_from = _made_from(t, drawings, table_keys)

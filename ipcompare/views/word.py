@@ -2,7 +2,8 @@
 
 A title page (corpus, date), then the sections of the index page from the same contexts
 (:data:`~ipcompare.views.report.PAGE_SECTIONS`), walked generically: each chart as its 200 dpi PNG
-with a numbered caption and its source line, each table of a context as a real Word table. Text
+with a numbered caption and its source line (a chart drawn interactive only: one line naming the
+page that has it and the ``figures`` command that draws its PNG), each table of a context as a real Word table. Text
 is set in an East Asian font (``w:eastAsia``) so Word and WPS show the Chinese; pages are
 numbered; captions are Word ``SEQ`` fields (Word can list them as a table of figures).
 """
@@ -31,9 +32,11 @@ from ..cache import Store, digest
 FONTS = {"latin": "Calibri", "east_asia": "Microsoft YaHei"}  # on every Chinese Windows; WPS maps it
 WORDS = {
     "zh": {"figure": "图", "table": "表", "sep": "：", "none": "无。",
-           "long": "共 {n} 行，见 HTML 报告与 data/processed/ 中的表格。"},
+           "long": "共 {n} 行，见 HTML 报告与 data/processed/ 中的表格。",
+           "interactive": "{title}：交互式图表见 index.zh.html；其静态图（PNG、SVG）由 `{command}` 生成。"},
     "en": {"figure": "Figure", "table": "Table", "sep": ": ", "none": "None.",
-           "long": "{n} rows: see the HTML report and the tables in data/processed/."},
+           "long": "{n} rows: see the HTML report and the tables in data/processed/.",
+           "interactive": "{title}: the interactive chart is in index.html; `{command}` draws its PNG and SVG."},
 }
 MAX_ROWS = 200  # a longer table stays in the HTML report and the CSV files
 SKIP = {"evidence"}  # sections whose tables are only for the HTML report (every verdict, every task)
@@ -108,6 +111,10 @@ class _Writer:
     def chart(self, stem: str) -> None:
         drawing = self.drawings.get((self.lang, stem))
         if drawing is None:
+            return
+        if drawing.png is None:  # a per-place chart drawn interactive only (a corpus of many places)
+            command = f"python -m ipcompare figures {stem.split('_', 1)[1]}"
+            self.doc.add_paragraph(self.W["interactive"].format(title=drawing.title, command=command))
             return
         self.doc.add_picture(io.BytesIO(drawing.png), width=Cm(17))
         self.caption("figure", drawing.title)
