@@ -173,3 +173,14 @@ def test_workers_get_the_heaviest_charts_first(reported):
     assert [name in report.PER_PLACE for name, static in order if static][-3:] == [True] * 3  # then per place
     assert all(name in report.PER_PLACE for name, static in order if not static)  # interactive-only last
     assert order.index(("profile", False)) == len(order) - 3
+
+
+def test_places_drawn_static_all_in_a_small_corpus_else_those_asked(reported, monkeypatch):
+    _, t = reported
+    assert report.static_places(t) == {"贵州", "湖北", "山西"}  # 3 places: all, as ever
+    monkeypatch.setattr(report, "STATIC_PLACES", 1)
+    assert report.static_places(t) == set()
+    assert report.static_places(t, ["hubei", "山西"]) == {"湖北", "山西"}
+    assert report.static_places(t, ["all"]) == {"贵州", "湖北", "山西"}
+    with pytest.raises(ipcompare.InputError, match="河南: no such place"):
+        report.static_places(t, ["河南"])

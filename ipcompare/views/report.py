@@ -145,9 +145,9 @@ def resolve_places(t: Tables, names) -> list[str]:
 
 def static_places(t: Tables, asked=()) -> set[str]:
     """Places whose per-place charts a run draws in static form too: every place when the corpus has at
-    most :data:`STATIC_PLACES`, else those ``asked`` (:func:`resolve_places`)."""
-    places = chart_places(t)
-    return set(places) if len(places) <= STATIC_PLACES else set(resolve_places(t, asked))
+    most :data:`STATIC_PLACES`, else those ``asked`` (:func:`resolve_places`: an unknown one is an error either way)."""
+    places, asked = chart_places(t), set(resolve_places(t, asked))
+    return set(places) if len(places) <= STATIC_PLACES else asked
 
 
 class Drawing(NamedTuple):
