@@ -228,6 +228,7 @@ def table(runs: dict[str, dict], jieba: dict) -> str:
     lines.append(f"CPU seconds (the process and its workers; steadier than the time on a shared machine): cold run() "
                  f"{cold['cpu']:.2f} / jieba alone {jieba['cpu']:.2f} = {cold['cpu'] / jieba['cpu']:.2f}x"
                  f"{' (charts included)' if 'charts' in cold else ''}.")
+    lines.append("CPU seconds of each run(): " + ", ".join(f"{mode} {r['cpu']:.2f}" for mode, r in runs.items()) + ".")
     if "changes" in cold:
         lines.append(f"Changes (each plan aligned with its predecessor) / cold run(), charts excluded: "
                      f"{cold['changes'] / (cold['run'] - cold.get('charts', 0)):.1%}.")
