@@ -173,6 +173,9 @@ def test_coverage_rows_evidence_and_document_years(out):
     ((0.3, 0.0, 0, False, 2, 4), "partial"),   # broad, but its tasks belong to other national tasks
     ((0.05, 0.0, 0, False, 2, 6), "partial"),  # weak matches answering a third of it
     ((0.05, 0.0, 0, False, 1, 4), "absent"),
+    ((0.05, 0.0, 1, False, 1, 4), "partial"),  # one clause of four done
+    ((0.05, 0.0, 1, False, 1, 18), "absent"),  # one phrase of eighteen: shared wording, not work done
+    ((0.05, 0.0, 2, False, 2, 18), "partial"),
     ((0.05, 0.0, 0, True, 1, 4), "covered"),   # the plan itself is the work asked for
     ((0.3, 0.3, 0, False, 0, 0), "covered"),   # no requirements: similarity alone
 ])
@@ -186,7 +189,8 @@ def test_a_close_task_answering_a_minor_part_is_partial(out):
     cov = out["coverage"]
     narrow = (cov.own_score >= coverage.T_COVERED) & (cov.requirements_answered < cov.requirements_total / 3)
     rows = cov[narrow & ~cov.apply(coverage.plan_met, axis=1)]
-    related = rows.score.ge(coverage.T_PARTIAL) | rows.requirements_met.gt(0)
+    some_met = rows.requirements_met.gt(0) & rows.requirements_met.ge(coverage.R_MET_SHARE * rows.requirements_total)
+    related = rows.score.ge(coverage.T_PARTIAL) | some_met
     assert len(rows) >= 10 and (rows.verdict == related.map({True: "partial", False: "absent"})).all()
 
 
