@@ -91,3 +91,18 @@ def test_a_chart_drawn_interactive_only_is_a_line_naming_its_page_and_the_comman
     lines = [p.text for p in doc.paragraphs if "python -m ipcompare figures" in p.text]
     assert [line.split("`")[1] for line in lines] == [f"python -m ipcompare figures {p}" for p in ("guizhou", "hubei", "shanxi")]
     assert all(report.INDEX[lang] in line for line in lines)
+
+
+def test_a_tables_cells_read_back_as_written(tmp_path):
+    """Rows are copies of a model row (fast): line breaks, tabs, spaces, missing values and floats
+    read back as python-docx writes them, every cell in 8 pt."""
+    import pandas as pd
+
+    w = word._Writer("zh", report.TEXT["zh"], {})
+    w.table(pd.DataFrame({"任务": ["一\n二", "", " 湖北 "], "分数": [0.123456, float("nan"), 2.0], "词": ["a\tb", "专利", None]}), "表")
+    w.doc.save(tmp_path / "t.docx")
+    table = Document(tmp_path / "t.docx").tables[0]
+    assert [[c.text for c in r.cells] for r in table.rows] == [
+        ["任务", "分数", "词"], ["一\n二", "0.123", "a\tb"], ["", "", "专利"], [" 湖北 ", "2", ""]]
+    assert all(run.font.size.pt == 8 for r in table.rows for c in r.cells for run in c.paragraphs[0].runs)
+    assert all(run.bold for c in table.rows[0].cells for run in c.paragraphs[0].runs)

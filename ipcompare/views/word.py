@@ -9,6 +9,7 @@ numbered; captions are Word ``SEQ`` fields (Word can list them as a table of fig
 """
 from __future__ import annotations
 
+import copy
 import datetime
 import io
 import os
@@ -26,6 +27,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
+from docx.table import _Cell
 
 from ..cache import Store, digest
 
@@ -38,6 +40,8 @@ WORDS = {
            "long": "{n} rows: see the HTML report and the tables in data/processed/.",
            "interactive": "{title}: the interactive chart is in index.html; `{command}` draws its PNG and SVG."},
 }
+BREAKS = set("\n\r\t")
+W_P, W_R, W_T = qn("w:p"), qn("w:r"), qn("w:t")
 MAX_ROWS = 200  # a longer table stays in the HTML report and the CSV files
 SKIP = {"evidence"}  # sections whose tables are only for the HTML report (every verdict, every task)
 
@@ -129,16 +133,30 @@ class _Writer:
             self.doc.add_paragraph(self.W["long"].format(n=len(frame)))
             return
         self.caption("table", title)
-        table = self.doc.add_table(rows=1, cols=len(frame.columns), style="Table Grid")
-        for cell, name in zip(table.rows[0].cells, frame.columns):
+        table = self.doc.add_table(rows=2, cols=len(frame.columns), style="Table Grid")
+        header, model = table.rows
+        for cell, name in zip(header.cells, frame.columns):
             cell.text = str(name)
             cell.paragraphs[0].runs[0].bold = True
-        for row in frame.itertuples(index=False):
-            for cell, value in zip(table.add_row().cells, row):
-                cell.text = "" if pd.isna(value) else (f"{value:.3g}" if isinstance(value, float) else str(value))
-        for paragraph in (p for row in table.rows for cell in row.cells for p in cell.paragraphs):
-            for run in paragraph.runs:
-                run.font.size = Pt(8)
+        for cell in model.cells:
+            cell.text = "-"
+        for run in (r for row in table.rows for cell in row.cells for r in cell.paragraphs[0].runs):
+            run.font.size = Pt(8)
+        for row in frame.itertuples(index=False):  # each row a copy of the model row (python-docx per cell is slow)
+            tr = copy.deepcopy(model._tr)
+            for tc, value in zip(tr.tc_lst, row):
+                text = "" if pd.isna(value) else (f"{value:.3g}" if isinstance(value, float) else str(value))
+                if set(text) & BREAKS:  # line breaks and tabs: python-docx's own elements for them
+                    cell = _Cell(tc, table)
+                    cell.text = text
+                    for run in cell.paragraphs[0].runs:
+                        run.font.size = Pt(8)
+                else:
+                    (t := tc.find(f"{W_P}/{W_R}/{W_T}")).text = text
+                    if text != text.strip():
+                        t.set(qn("xml:space"), "preserve")
+            table._tbl.append(tr)
+        table._tbl.remove(model._tr)
 
     def walk(self, context: dict, title: str, level: int) -> None:
         """Charts and tables of a section's context, in its order; a dict with a ``name`` is a sub-section."""
