@@ -12,7 +12,7 @@ from matplotlib.colors import ListedColormap
 from ...analysis.coverage import VERDICTS
 from .. import frames
 from ..frames import Tables, province_name
-from ._style import Panel, bars, doc_label, finish, labels, layout, new_figure, shorten, source_line
+from ._style import Panel, bars, cells, doc_label, finish, labels, layout, new_figure, shorten, source_line, text_width
 
 LABELS = labels({
     "zh": {
@@ -39,6 +39,8 @@ LABELS = labels({
 VERDICT_COLORS = {"covered": "#0072B2", "partial": "#56B4E9", "absent": "#E69F00"}
 VERDICT_MARKS = {"covered": "●", "partial": "◐", "absent": "○"}
 REQUIREMENT_MARKS = {"met": "✓", "partly": "◐", "missing": "○"}  # glyphs of the bundled font
+MARK_FILL = {"covered": "full", "partial": "left", "absent": "none"}  # the marks drawn as markers in static charts
+COLUMN, NARROW, MAX_WIDTH = 1.3, 0.42, 16.0  # inches: a column with its label across, a column with it tilted, widest
 MAX_HOVER_REQUIREMENTS = 4  # lines of requirements in a cell's hover (the rest as …; all in the report's evidence table)
 
 
@@ -139,12 +141,14 @@ def coverage(t: Tables, lang: str = "zh", interactive: bool = False, by: str = "
         fig.update_xaxes(side="top", showgrid=False)
         return layout(fig, title + "  ·  " + L["manual"], height=len(grid) * 22 + 260, top=130,
                        legend={"orientation": "h", "y": -0.02, "yanchor": "top"})
-    fig = new_figure(3.6 + 1.3 * grid.shape[1], len(grid) * 0.24 + 2.2)
+    column, tilt = _columns(list(grid.columns))
+    longest = max(text_width(line) for c in grid.columns for line in c.split("\n")) * 8 / 72  # inches at 8 pt
+    fig = new_figure(3.6 + column * grid.shape[1], len(grid) * 0.24 + 2.2 + (longest * 0.87 if tilt else 0))
     ax = fig.subplots()
-    ax.imshow(code.to_numpy(), cmap=ListedColormap(colors), vmin=-0.5, vmax=2.5, aspect="auto", interpolation="nearest")
-    for (i, j), m in np.ndenumerate(marks.to_numpy()):
-        ax.text(j, i, m, ha="center", va="center", fontsize=8, color="white" if code.iat[i, j] == 0 else "black")
-    ax.set_xticks(range(grid.shape[1]), list(grid.columns), fontsize=8)
+    cells(ax, code.to_numpy(), cmap=ListedColormap(colors), vmin=-0.5, vmax=2.5)
+    _draw_marks(ax, grid, marks)
+    ax.set_xticks(range(grid.shape[1]), list(grid.columns), fontsize=8, rotation=60 if tilt else 0,
+                  ha="left" if tilt else "center", rotation_mode="anchor" if tilt else "default")
     ax.xaxis.tick_top()
     ax.set_yticks(range(len(grid)), list(grid.index), fontsize=8)
     ax.set_xticks(np.arange(-0.5, grid.shape[1]), minor=True)
@@ -155,6 +159,24 @@ def coverage(t: Tables, lang: str = "zh", interactive: bool = False, by: str = "
     handles = [matplotlib.patches.Patch(color=c) for c in colors] + [matplotlib.patches.Patch(color="none")]
     fig.legend(handles, legend, loc="outside right upper", fontsize=8, frameon=False)
     return finish(fig, title, source_line(t, list(dict.fromkeys(t["coverage"]["doc_id"])), lang))
+
+
+def _columns(names: list[str]) -> tuple[float, bool]:
+    """Width of a column of the static matrix, and whether the labels are tilted: across while they
+    fit a column of :data:`COLUMN` and the matrix :data:`MAX_WIDTH`; else narrow columns, tilted labels."""
+    fits = all(text_width(line) * 8 / 72 <= COLUMN - 0.1 for c in names for line in c.split("\n"))
+    return (COLUMN, False) if fits and len(names) * COLUMN <= MAX_WIDTH else (NARROW, True)
+
+
+def _draw_marks(ax, grid: pd.DataFrame, marks: pd.DataFrame) -> None:
+    """The cells' verdict marks (●, ◐, ○: :data:`VERDICT_MARKS`) as one set of markers per verdict,
+    white on covered; a * beside a manual verdict."""
+    for v in VERDICTS:
+        rows, cols = np.nonzero(grid.to_numpy() == v)
+        colour = "white" if v == "covered" else "black"
+        ax.plot(cols, rows, ls="", marker="o", ms=5, mew=0.8, color=colour, fillstyle=MARK_FILL[v])
+    for i, j in zip(*np.nonzero(marks.map(lambda m: m.endswith("*")).to_numpy())):
+        ax.text(j + 0.16, i, "*", va="center", fontsize=8, color="white" if grid.iat[i, j] == "covered" else "black")
 
 
 def gaps(t: Tables, lang: str = "zh", interactive: bool = False):

@@ -96,29 +96,39 @@ def theme_style(i: int) -> dict:
             "marker": MARKERS[k], "symbol": SYMBOLS[k]}
 
 
+@cache
+def _char_width(c: str) -> float:
+    return 1 if unicodedata.east_asian_width(c) in "WF" else 0.55
+
+
 def text_width(text: str) -> float:
     """Display width in ems (CJK characters 1, others about 0.55)."""
-    return sum(1 if unicodedata.east_asian_width(c) in "WF" else 0.55 for c in text)
+    return sum(map(_char_width, text))
 
 
 def shorten(text: str, width: float) -> str:
     """``text`` cut to ``width`` ems with an ellipsis."""
     if text_width(text) <= width:
         return text
-    while text_width(text) > width - 1:
-        text = text[:-1]
+    used = 0
+    for i, c in enumerate(text):  # the longest start of at most width - 1 ems
+        used += _char_width(c)
+        if used > width - 1:
+            return text[:i] + "…"
     return text + "…"
 
 
 def wrap(text: str, width: float) -> str:
     """``text`` broken into lines of at most ``width`` ems, at the line's last space where it has one."""
-    lines, line = [], ""
+    lines, line, used = [], "", 0
     for c in text:
-        if line and text_width(line + c) > width:
+        if line and used + _char_width(c) > width:
             cut = line.rfind(" ") if " " in line else len(line)
             lines.append(line[:cut])
             line = line[cut:].lstrip()
+            used = text_width(line)
         line += c
+        used += _char_width(c)
     return "\n".join(x.strip() for x in lines + [line])
 
 
@@ -335,6 +345,15 @@ def bars(panels: list[Panel], title: str, source: str, interactive: bool, ncols:
     return finish(fig, title, source)
 
 
+def cells(ax, values: np.ndarray, **style):
+    """A matrix of coloured cells, rows top to bottom, cell (i, j) centred at x=j, y=i (as ``imshow``
+    places them) but drawn as one mesh of quadrilaterals: no image resampled to the figure's pixels."""
+    n, m = values.shape
+    mesh = ax.pcolormesh(np.arange(m + 1) - 0.5, np.arange(n + 1) - 0.5, values, **style)
+    ax.set(xlim=(-0.5, m - 0.5), ylim=(n - 0.5, -0.5))
+    return mesh
+
+
 def heatmap(matrix: pd.DataFrame, title: str, source: str, interactive: bool, xlabel: str = "",
             ylabel: str = "", width: float = 9.0, text: pd.DataFrame | None = None, lang: str = "zh"):
     """Shares (rows top to bottom, capped to :data:`MAX_ROWS`), each written in its cell with a
@@ -356,7 +375,7 @@ def heatmap(matrix: pd.DataFrame, title: str, source: str, interactive: bool, xl
         return layout(fig, title, height=len(matrix) * 40 + 320)
     fig = new_figure(width, len(matrix) * 0.35 + 2.4)
     ax = fig.subplots()
-    im = ax.imshow(values, cmap=SEQUENTIAL, aspect="auto", vmin=0, vmax=max(values.max(), 1e-9), interpolation="nearest")
+    im = cells(ax, values, cmap=SEQUENTIAL, vmin=0, vmax=max(values.max(), 1e-9))
     for (i, j), v in np.ndenumerate(values):
         ax.text(j, i, text[i][j], ha="center", va="center", fontsize=7,
                 color="black" if v > 0.6 * values.max() else "white")
@@ -403,12 +422,25 @@ def html_page(div: str, shared: bool = False) -> str:
             f'<script src="../plotly.min.js"></script></head>\n<body>\n{div}\n</body>\n</html>\n')
 
 
+def lay_out(fig: Figure) -> Figure:
+    """Place the chart's parts once, at :data:`DPI` (its layout engine, then none): each format then
+    draws it once (savefig would otherwise draw it twice, a pass without output to lay it out)."""
+    engine = fig.get_layout_engine()
+    if engine is not None:
+        dpi = fig.dpi
+        fig.set_dpi(DPI)
+        engine.execute(fig)
+        fig.set_dpi(dpi)
+        with matplotlib.rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
+            fig.set_layout_engine(None)  # none at all ("none" keeps a placeholder, and savefig's extra pass)
+    return fig
+
+
 def pixels(fig: Figure) -> np.ndarray:
     """The static chart rendered at :data:`DPI` (the pixels of its PNG: height x width x RGBA), without
     encoding a PNG; its layout is kept for the next format."""
     buf = io.BytesIO()
-    fig.savefig(buf, format="rgba", dpi=DPI)
-    fig.set_layout_engine("none")
+    lay_out(fig).savefig(buf, format="rgba", dpi=DPI)
     width = int(fig.get_figwidth() * DPI)  # as Agg sizes its canvas
     return np.frombuffer(buf.getbuffer(), np.uint8).reshape(-1, width, 4)
 
@@ -418,6 +450,5 @@ def save(fig, *paths: Path | str) -> None:
     for path in map(Path, paths):
         if isinstance(fig, go.Figure):
             path.write_text(html_page(html_div(fig)), encoding="utf-8")
-        else:
-            fig.savefig(path, dpi=DPI, **SAVE_OPTIONS.get(path.suffix, {}))
-            fig.set_layout_engine("none")  # laid out once: the next format reuses the positions
+        else:  # laid out once: every format uses the same positions
+            lay_out(fig).savefig(path, dpi=DPI, **SAVE_OPTIONS.get(path.suffix, {}))

@@ -93,7 +93,9 @@ def task_map(t: Tables, lang: str = "zh", interactive: bool = False):
     names = theme_names(lang)
     if interactive:
         docs = t["documents"]
-        place = {d: place_name(*frames.place_of(t, k), lang) for d, k in zip(docs["doc_id"], frames.place_keys(docs))}
+        keys = frames.place_keys(docs)
+        names_of = {k: place_name(*frames.place_of(t, k), lang) for k in set(keys)}  # once per place, not per document
+        place = {d: names_of[k] for d, k in zip(docs["doc_id"], keys)}
         fig = go.Figure()
         for i, (theme, name) in enumerate(names.items()):
             p = points[points["theme"] == theme]
