@@ -8,7 +8,7 @@ import pandas as pd
 from ... import tables
 from .. import frames
 from ..frames import Tables
-from ._style import OKABE_ITO, SEQUENTIAL, Panel, bars, doc_label, heatmap, labels, source_line
+from ._style import OKABE_ITO, SEQUENTIAL, Panel, bars, heatmap, labels, row_labels, source_line
 
 LABELS = labels({
     "zh": {
@@ -33,7 +33,7 @@ def documents(t: Tables, lang: str = "zh", interactive: bool = False):
     L = LABELS[lang]
     docs = t["documents"]
     frame = pd.DataFrame({L["tasks"]: docs["n_tasks"].to_numpy(), L["preamble"]: docs["n_preamble"].to_numpy()},
-                         index=[doc_label(t, d, lang) for d in docs["doc_id"]])
+                         index=row_labels(t, docs["doc_id"], "document", lang))
     panel = Panel("", frame, [OKABE_ITO[4], OKABE_ITO[7]], xlabel=L["n_items"], annotate=True)
     return bars([panel], L["documents"], source_line(t, docs["doc_id"], lang), interactive, lang=lang)
 
@@ -51,7 +51,7 @@ def structure(t: Tables, lang: str = "zh", interactive: bool = False):
     counts = counts.reindex(order)
     hover = parts.assign(name=parts["part"] + " " + parts["title"]).drop_duplicates(["doc_id", "k"]).pivot(
         index="doc_id", columns="k", values="name").reindex(index=order, columns=counts.columns).fillna("")
-    frame = counts.set_axis([doc_label(t, d, lang) for d in order]).rename(columns=lambda k: f"{L['section']} {k + 1}")
+    frame = counts.set_axis(row_labels(t, order, "document", lang)).rename(columns=lambda k: f"{L['section']} {k + 1}")
     shades = matplotlib.colormaps[SEQUENTIAL](np.linspace(0.1, 0.9, max(len(frame.columns), 1)))
     colors = [matplotlib.colors.to_hex(c) for c in shades]
     panel = Panel("", frame, colors, xlabel=L["n_tasks"], annotate=True,
@@ -67,7 +67,7 @@ def fields(t: Tables, lang: str = "zh", interactive: bool = False):
             "has_target": "targets"}
     shares = pd.DataFrame({L[k]: tasks[c].ne("") for k, c in cols.items()}).groupby(tasks["doc_id"]).mean()
     order = [d for d in t["documents"]["doc_id"] if d in shares.index]
-    shares = shares.reindex(order).set_axis([doc_label(t, d, lang) for d in order])
+    shares = shares.reindex(order).set_axis(row_labels(t, order, "document", lang))
     return heatmap(shares, L["fields"], source_line(t, order, lang), interactive, lang=lang, width=7.5)
 
 
@@ -77,6 +77,6 @@ def targets(t: Tables, lang: str = "zh", interactive: bool = False):
     counts = pd.crosstab(t["targets"]["doc_id"], t["targets"]["scope"]).reindex(
         index=list(t["documents"]["doc_id"]), columns=["task", "document"], fill_value=0)
     frame = counts.set_axis([L["task_target"], L["document_target"]], axis=1).set_axis(
-        [doc_label(t, d, lang) for d in counts.index])
+        row_labels(t, counts.index, "document", lang))
     panel = Panel("", frame, [OKABE_ITO[2], OKABE_ITO[0]], xlabel=L["n_targets"], annotate=True)
     return bars([panel], L["targets"], source_line(t, counts.index, lang), interactive, lang=lang)

@@ -132,18 +132,25 @@ def wrap(text: str, width: float) -> str:
     return "\n".join(x.strip() for x in lines + [line])
 
 
+def doc_labels(t: Tables, doc_ids, lang: str) -> list[str]:
+    """``GZ2025 贵州 2025`` for each document; a city's plan under its province: ``GZM2025 贵州·贵阳市 2025``
+    (:func:`place_name`)."""
+    docs = t["documents"].set_index("doc_id").loc[list(doc_ids)]
+    cities = docs["city"] if "city" in docs else [""] * len(docs)
+    return [f"{d} {place_name(province, city, lang)} {first if first == last else f'{first}-{last}'}"
+            for d, province, city, first, last in zip(docs.index, docs["province"], cities, docs["first_year"], docs["last_year"])]
+
+
 def doc_label(t: Tables, doc_id: str, lang: str) -> str:
-    """``GZ2025 贵州 2025``; a city's plan under its province: ``GZM2025 贵州·贵阳市 2025`` (:func:`place_name`)."""
-    doc = t["documents"].set_index("doc_id").loc[doc_id]
-    years = str(doc["first_year"]) if doc["first_year"] == doc["last_year"] else f"{doc['first_year']}-{doc['last_year']}"
-    return f"{doc_id} {place_name(doc['province'], doc.get('city', ''), lang)} {years}"
+    """The :func:`doc_labels` of one document."""
+    return doc_labels(t, [doc_id], lang)[0]
 
 
 def source_line(t: Tables, doc_ids, lang: str = "zh") -> str:
     """The line under a static chart: which documents it shows, and when it was made."""
     L = COMMON_LABELS[lang]
     doc_ids = list(doc_ids)
-    docs = L["doc_sep"].join(doc_label(t, d, lang) for d in doc_ids[:MAX_SOURCES])
+    docs = L["doc_sep"].join(doc_labels(t, doc_ids[:MAX_SOURCES], lang))
     if len(doc_ids) > MAX_SOURCES:
         docs += L["doc_sep"] + L["more_docs"].format(n=len(doc_ids) - MAX_SOURCES)
     return L["source"].format(docs=docs, date=datetime.date.today().isoformat())
@@ -152,7 +159,7 @@ def source_line(t: Tables, doc_ids, lang: str = "zh") -> str:
 def row_labels(t: Tables, keys, by: str, lang: str) -> list[str]:
     """Names of places (``by="province"``: provinces, cities under theirs: :func:`place_name`) or
     labels of documents, for rows of a chart."""
-    return [place_name(*frames.place_of(t, k), lang) if by == "province" else doc_label(t, k, lang) for k in keys]
+    return [place_name(*frames.place_of(t, k), lang) for k in keys] if by == "province" else doc_labels(t, keys, lang)
 
 
 def docs_of(t: Tables, keys, by: str) -> list[str]:

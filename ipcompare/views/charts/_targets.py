@@ -80,12 +80,12 @@ def targets_compared(t: Tables, lang: str = "zh", interactive: bool = False, nco
         ax.scatter(rows["value"], y, s=40, color=OKABE_ITO[4], zorder=3)
         for yi, v, b in zip(y, rows["value"], rows["bound"]):
             ax.annotate(BOUNDS[b] + amount(v, lang), (v, yi), textcoords="offset points", xytext=(0, 7),
-                        ha="center", fontsize=8)
+                        ha="center", fontsize=8, in_layout=False)  # inside the axes: not measured for the layout
         top = max(rows["value"].max(), national if national == national else 0)
         if national == national:
             ax.axvline(national, ls="--", color=OKABE_ITO[5], lw=1)
             ax.annotate(f"{L['national']} {amount(national, lang)}", (national, len(rows) - 0.4), fontsize=7,
-                        color=OKABE_ITO[5], ha="right", rotation=90, va="top")
+                        color=OKABE_ITO[5], ha="right", rotation=90, va="top", in_layout=False)
         ax.set_xlim(0, top * 1.3 or 1)
         ax.set_ylim(-0.7, len(rows) - 0.2)
         ax.set_yticks(list(y), [province_name(p, lang) for p in rows["province"]], fontsize=8)
