@@ -44,11 +44,14 @@ COLUMN, NARROW, MAX_WIDTH = 1.3, 0.42, 16.0  # inches: a column with its label a
 MAX_HOVER_REQUIREMENTS = 4  # lines of requirements in a cell's hover (the rest as …; all in the report's evidence table)
 
 
-def requirement_hover(t: Tables, lang: str = "zh") -> dict[tuple[str, str], str]:
+def requirement_hover(t: Tables, lang: str = "zh", cells=None) -> dict[tuple[str, str], str]:
     """(nat_task, doc_id) -> hover lines (HTML-escaped, joined by <br>): requirements met and partly
-    met of how many, then each requirement met (with the provincial task), partly met or missing."""
+    met of how many, then each requirement met (with the provincial task), partly met or missing;
+    for those ``cells`` (nat_task, doc_id) only, when given."""
     L, out = LABELS[lang], {}
     for (nat, doc), group in frames.requirement_groups(t).items():
+        if cells is not None and (nat, doc) not in cells:
+            continue
         met, partly = (sum(r.status == s for r in group) for s in ("met", "partly"))
         lines = [L["requirements"].format(doc=doc, met=met, partly=partly, total=len(group))]
         for r in group[:MAX_HOVER_REQUIREMENTS]:
@@ -103,10 +106,11 @@ def coverage(t: Tables, lang: str = "zh", interactive: bool = False, by: str = "
     absent, duty level in the row label; by province, the hover lists each plan's verdict."""
     L = LABELS[lang]
     grid, marks = coverage_grid(t, lang, by)
-    plans = None
-    if by == "province":  # each plan's verdict, in the hover
+    plans = best = None
+    if by == "province":  # each plan's verdict, in the hover; the plan deciding each cell
         cov = t["coverage_by_province"]
-        plans = cov.set_index(["nat_task", "province"])["doc_verdicts"]
+        cells = list(zip(cov["nat_task"], cov["province"]))
+        plans, best = dict(zip(cells, cov["doc_verdicts"])), dict(zip(cells, cov["best_doc"]))
     code = grid.replace({v: i for i, v in enumerate(VERDICTS)}).replace("", np.nan).astype(float)
     colors = [VERDICT_COLORS[v] for v in VERDICTS]
     legend = [f"{VERDICT_MARKS[v]} {L[v]}" for v in VERDICTS] + [L["manual"]]
@@ -121,16 +125,15 @@ def coverage(t: Tables, lang: str = "zh", interactive: bool = False, by: str = "
         if plans is not None:
             for i, task in enumerate(grid.attrs["nat_tasks"]):
                 for j, key in enumerate(grid.attrs["keys"]):
-                    if task and (task, key) in plans.index:
+                    if task and (task, key) in plans:
                         detail = "<br>".join(html.escape(d) for d in plans[task, key].split("; "))
                         hover[i][j] += f"<br>{L['plans']}:<br>{detail}"
-        detail = requirement_hover(t, lang)  # the requirements of the document deciding each cell
-        best = t["coverage_by_province"].set_index(["nat_task", "province"])["best_doc"] if by == "province" else None
-        for i, task in enumerate(grid.attrs["nat_tasks"]):
-            for j, key in enumerate(grid.attrs["keys"]):
-                doc = best.get((task, key)) if best is not None else key
-                if task and (task, doc) in detail:
-                    hover[i][j] += f"<br>{detail[task, doc]}"
+        deciding = {(i, j): (task, best.get((task, key)) if best is not None else key)  # the document deciding each cell
+                    for i, task in enumerate(grid.attrs["nat_tasks"]) if task for j, key in enumerate(grid.attrs["keys"])}
+        detail = requirement_hover(t, lang, set(deciding.values()))  # its requirements
+        for (i, j), cell in deciding.items():
+            if cell in detail:
+                hover[i][j] += f"<br>{detail[cell]}"
         fig = go.Figure(go.Heatmap(z=code.to_numpy(), x=xlabels, y=ylabels, text=marks.to_numpy(),
                                    texttemplate="%{text}", customdata=hover, hovertemplate="%{customdata}<extra></extra>",
                                    colorscale=scale, zmin=-0.5, zmax=2.5, showscale=False, xgap=2, ygap=2))

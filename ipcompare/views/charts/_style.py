@@ -120,6 +120,9 @@ def shorten(text: str, width: float) -> str:
 
 def wrap(text: str, width: float) -> str:
     """``text`` broken into lines of at most ``width`` ems, at the line's last space where it has one."""
+    if " " not in text and all(_char_width(c) == 1 for c in text):  # CJK only: lines of as many characters
+        n = max(int(width), 1)
+        return "\n".join(text[i:i + n].strip() for i in range(0, len(text), n))
     lines, line, used = [], "", 0
     for c in text:
         if line and used + _char_width(c) > width:
