@@ -109,8 +109,8 @@ def coverage(t: Tables, lang: str = "zh", interactive: bool = False, by: str = "
     plans = best = None
     if by == "province":  # each plan's verdict, in the hover; the plan deciding each cell
         cov = t["coverage_by_province"]
-        cells = list(zip(cov["nat_task"], cov["province"]))
-        plans, best = dict(zip(cells, cov["doc_verdicts"])), dict(zip(cells, cov["best_doc"]))
+        pairs = list(zip(cov["nat_task"], cov["province"]))
+        plans, best = dict(zip(pairs, cov["doc_verdicts"])), dict(zip(pairs, cov["best_doc"]))
     code = grid.replace({v: i for i, v in enumerate(VERDICTS)}).replace("", np.nan).astype(float)
     colors = [VERDICT_COLORS[v] for v in VERDICTS]
     legend = [f"{VERDICT_MARKS[v]} {L[v]}" for v in VERDICTS] + [L["manual"]]
