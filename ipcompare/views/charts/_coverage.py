@@ -179,7 +179,8 @@ def _draw_marks(ax, grid: pd.DataFrame, marks: pd.DataFrame) -> None:
         colour = "white" if v == "covered" else "black"
         ax.plot(cols, rows, ls="", marker="o", ms=5, mew=0.8, color=colour, fillstyle=MARK_FILL[v])
     for i, j in zip(*np.nonzero(marks.map(lambda m: m.endswith("*")).to_numpy())):
-        ax.text(j + 0.16, i, "*", va="center", fontsize=8, color="white" if grid.iat[i, j] == "covered" else "black")
+        ax.text(j + 0.16, i, "*", va="center", fontsize=8, color="white" if grid.iat[i, j] == "covered" else "black",
+                in_layout=False)
 
 
 def gaps(t: Tables, lang: str = "zh", interactive: bool = False):

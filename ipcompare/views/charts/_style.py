@@ -125,13 +125,14 @@ def wrap(text: str, width: float) -> str:
         return "\n".join(text[i:i + n].strip() for i in range(0, len(text), n))
     lines, line, used = [], "", 0
     for c in text:
-        if line and used + _char_width(c) > width:
+        w = _char_width(c)
+        if line and used + w > width:
             cut = line.rfind(" ") if " " in line else len(line)
             lines.append(line[:cut])
             line = line[cut:].lstrip()
             used = text_width(line)
         line += c
-        used += _char_width(c)
+        used += w
     return "\n".join(x.strip() for x in lines + [line])
 
 
@@ -387,7 +388,7 @@ def heatmap(matrix: pd.DataFrame, title: str, source: str, interactive: bool, xl
     ax = fig.subplots()
     im = cells(ax, values, cmap=SEQUENTIAL, vmin=0, vmax=max(values.max(), 1e-9))
     for (i, j), v in np.ndenumerate(values):
-        ax.text(j, i, text[i][j], ha="center", va="center", fontsize=7,
+        ax.text(j, i, text[i][j], ha="center", va="center", fontsize=7, in_layout=False,  # inside its cell
                 color="black" if v > 0.6 * values.max() else "white")
     tilt = max(text_width(str(c)) for c in matrix.columns) > width * 6 / matrix.shape[1]  # ems a column holds at 8 pt
     ax.set_xticks(range(matrix.shape[1]), list(matrix.columns), rotation=40 if tilt else 0,
