@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from matplotlib import font_manager
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from plotly.subplots import make_subplots
 
@@ -219,8 +220,11 @@ class Chart(Figure):
 
 
 def new_figure(width: float, height: float) -> Chart:
+    """A chart drawn by Agg: one renderer lays it out and draws its pixels, text measured once."""
     use_cjk_font()
-    return Chart(figsize=(width, height), dpi=100, layout="constrained")
+    fig = Chart(figsize=(width, height), dpi=100, layout="constrained")
+    FigureCanvasAgg(fig)
+    return fig
 
 
 def finish(fig: Figure, title: str, source: str) -> Figure:
