@@ -148,16 +148,13 @@ def coverage(t: Tables, lang: str = "zh", interactive: bool = False, by: str = "
     longest = max(text_width(line) for c in grid.columns for line in c.split("\n")) * 8 / 72  # inches at 8 pt
     fig = new_figure(3.6 + column * grid.shape[1], len(grid) * 0.24 + 2.2 + (longest * 0.87 if tilt else 0))
     ax = fig.subplots()
-    cells(ax, code.to_numpy(), cmap=ListedColormap(colors), vmin=-0.5, vmax=2.5)
+    cells(ax, code.to_numpy(), cmap=ListedColormap(colors), vmin=-0.5, vmax=2.5, edgecolors="white", linewidth=1.5)
     _draw_marks(ax, grid, marks)
     ax.set_xticks(range(grid.shape[1]), list(grid.columns), fontsize=8, rotation=60 if tilt else 0,
                   ha="left" if tilt else "center", rotation_mode="anchor" if tilt else "default")
     ax.xaxis.tick_top()
     ax.set_yticks(range(len(grid)), list(grid.index), fontsize=8)
-    ax.set_xticks(np.arange(-0.5, grid.shape[1]), minor=True)
-    ax.set_yticks(np.arange(-0.5, len(grid)), minor=True)
-    ax.grid(which="minor", color="white", linewidth=1.5)
-    ax.tick_params(which="both", length=0)
+    ax.tick_params(length=0)
     ax.spines[:].set_visible(False)
     handles = [matplotlib.patches.Patch(color=c) for c in colors] + [matplotlib.patches.Patch(color="none")]
     fig.legend(handles, legend, loc="outside right upper", fontsize=8, frameon=False)
