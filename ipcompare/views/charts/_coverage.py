@@ -12,7 +12,7 @@ from matplotlib.colors import ListedColormap
 from ...analysis.coverage import VERDICTS
 from .. import frames
 from ..frames import Tables, province_name
-from ._style import Panel, bars, cells, doc_label, finish, labels, layout, new_figure, shorten, source_line, text_width
+from ._style import Panel, bars, cells, doc_label, finish, labels, layout, new_figure, pin_labels, shorten, source_line, text_width
 
 LABELS = labels({
     "zh": {
@@ -156,6 +156,7 @@ def coverage(t: Tables, lang: str = "zh", interactive: bool = False, by: str = "
     ax.set_yticks(range(len(grid)), list(grid.index), fontsize=8)
     ax.tick_params(length=0)
     ax.spines[:].set_visible(False)
+    pin_labels(ax)
     handles = [matplotlib.patches.Patch(color=c) for c in colors] + [matplotlib.patches.Patch(color="none")]
     fig.legend(handles, legend, loc="outside right upper", fontsize=8, frameon=False)
     return finish(fig, title, source_line(t, list(dict.fromkeys(t["coverage"]["doc_id"])), lang))

@@ -227,6 +227,16 @@ def new_figure(width: float, height: float) -> Chart:
     return fig
 
 
+def pin_labels(ax) -> None:
+    """Empty axis labels of ``ax`` left where they are. matplotlib measures every tick label again, at
+    each layout pass and draw, to move an axis label clear of them, and a title (unless given its
+    ``y``) clear of ticks above the axes: none of which shows for an empty label, or for a title over
+    axes without ticks on top (the charts pass ``y=1.0``, where it would go)."""
+    for axis in (ax.xaxis, ax.yaxis):
+        if not axis.label.get_text():
+            axis.set_label_coords(0.5, 0.5)
+
+
 def finish(fig: Figure, title: str, source: str) -> Figure:
     """Title on top, source line below (both wrapped to the figure width); ``fig.caption`` keeps
     both unwrapped (the Word report's caption and source line)."""
@@ -246,7 +256,7 @@ def layout(fig: go.Figure, title: str, height: int, top: int = 60, **kw) -> go.F
 
 
 def _bars_static(ax, p: Panel) -> None:
-    ax.set_title(p.title, loc="left", fontsize=10)
+    ax.set_title(p.title, loc="left", fontsize=10, y=1.0)  # pinned: see pin_labels
     if p.frame.empty:
         ax.text(0.5, 0.5, p.empty, transform=ax.transAxes, ha="center", color="#777777")
         ax.set_axis_off()
@@ -272,6 +282,7 @@ def _bars_static(ax, p: Panel) -> None:
     if p.percent:
         ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0, decimals=0))
     ax.spines[["top", "right"]].set_visible(False)
+    pin_labels(ax)
 
 
 def _bars_plotly(fig: go.Figure, p: Panel, row: int, col: int, legend: bool) -> None:
@@ -402,6 +413,7 @@ def heatmap(matrix: pd.DataFrame, title: str, source: str, interactive: bool, xl
     ax.set_ylabel(ylabel, fontsize=8)
     ax.tick_params(length=0)
     ax.spines[:].set_visible(False)
+    pin_labels(ax)
     if scale:
         bar = fig.colorbar(im, ax=ax, shrink=0.8, pad=0.01)
         bar.ax.tick_params(labelsize=7)

@@ -9,7 +9,7 @@ from plotly.subplots import make_subplots
 
 from ...extraction.indicators import indicators
 from ..frames import NATIONAL, Tables, province_name
-from ._style import OKABE_ITO, finish, labels, layout, new_figure, source_line, wrap
+from ._style import OKABE_ITO, finish, labels, layout, new_figure, pin_labels, source_line, wrap
 
 LABELS = labels({
     "zh": {"targets_compared": "目标比较：各省最新文件的量化目标（虚线：全国文件）", "national": "全国",
@@ -91,8 +91,9 @@ def targets_compared(t: Tables, lang: str = "zh", interactive: bool = False, nco
         ax.set_yticks(list(y), [province_name(p, lang) for p in rows["province"]], fontsize=8)
         ax.xaxis.set_major_formatter(lambda v, _: amount(v, lang))
         ax.tick_params(axis="x", labelsize=7)
-        ax.set_title(wrap(title, 22), loc="left", fontsize=9)
+        ax.set_title(wrap(title, 22), loc="left", fontsize=9, y=1.0)  # pinned (pin_labels)
         ax.spines[["top", "right"]].set_visible(False)
+        pin_labels(ax)
     for ax in axes[len(panels):]:
         ax.set_visible(False)
     if not panels:
