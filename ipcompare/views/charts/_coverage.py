@@ -165,7 +165,7 @@ def coverage(t: Tables, lang: str = "zh", interactive: bool = False, by: str = "
 def _columns(names: list[str]) -> tuple[float, bool]:
     """Width of a column of the static matrix, and whether the labels are tilted: across while they
     fit a column of :data:`COLUMN` and the matrix :data:`MAX_WIDTH`; else narrow columns, tilted labels."""
-    fits = all(text_width(line) * 8 / 72 <= COLUMN - 0.1 for c in names for line in c.split("\n"))
+    fits = all(text_width(line) * 8 / 72 <= COLUMN for c in names for line in c.split("\n"))
     return (COLUMN, False) if fits and len(names) * COLUMN <= MAX_WIDTH else (NARROW, True)
 
 
@@ -175,7 +175,7 @@ def _draw_marks(ax, grid: pd.DataFrame, marks: pd.DataFrame) -> None:
     for v in VERDICTS:
         rows, cols = np.nonzero(grid.to_numpy() == v)
         colour = "white" if v == "covered" else "black"
-        ax.plot(cols, rows, ls="", marker="o", ms=5, mew=0.8, color=colour, fillstyle=MARK_FILL[v])
+        ax.plot(cols, rows, ls="", marker="o", ms=6.5, mew=0.6, color=colour, fillstyle=MARK_FILL[v])  # as the 8 pt glyphs
     for i, j in zip(*np.nonzero(marks.map(lambda m: m.endswith("*")).to_numpy())):
         ax.text(j + 0.16, i, "*", va="center", fontsize=8, color="white" if grid.iat[i, j] == "covered" else "black",
                 in_layout=False)
