@@ -255,6 +255,17 @@ def layout(fig: go.Figure, title: str, height: int, top: int = 60, **kw) -> go.F
     return fig
 
 
+def _barh(ax, y: np.ndarray, values: np.ndarray, left: np.ndarray, **style) -> None:
+    """Horizontal bars (0.8 high about each ``y``) as one collection: as ``ax.barh`` draws them, without
+    a patch per bar (each one a costly update of the axes' limits)."""
+    x0, x1 = left, left + values
+    boxes = np.stack([np.column_stack([x0, y - 0.4]), np.column_stack([x0, y + 0.4]),
+                      np.column_stack([x1, y + 0.4]), np.column_stack([x1, y - 0.4])], axis=1)
+    bars = matplotlib.collections.PolyCollection(boxes, closed=True, **style)
+    bars.sticky_edges.x.extend(left)  # as barh: no margin beyond a bar's base
+    ax.add_collection(bars)
+
+
 def _bars_static(ax, p: Panel) -> None:
     ax.set_title(p.title, loc="left", fontsize=10, y=1.0)  # pinned: see pin_labels
     if p.frame.empty:
@@ -263,14 +274,14 @@ def _bars_static(ax, p: Panel) -> None:
         return
     y = np.arange(len(p.frame))
     left = np.zeros(len(p.frame))
+    if p.marks is not None:  # first: the legend lists it first (drawn above the bars all the same)
+        ax.scatter(p.marks.to_numpy(float), y, marker="D", s=22, color="black", zorder=3, label=p.mark_label)
     for j, col in enumerate(p.frame.columns):
         values = p.frame[col].to_numpy(float)
         hatch = p.hatches[j] if p.hatches else ""
-        ax.barh(y, values, left=left, color=p.colors[j], hatch=hatch, edgecolor="#333333" if hatch else "white",
-                linewidth=0.5, label=str(col))
+        _barh(ax, y, values, left, facecolor=p.colors[j], hatch=hatch, edgecolor="#333333" if hatch else "white",
+              linewidth=0.5, label=str(col))
         left += values
-    if p.marks is not None:
-        ax.scatter(p.marks.to_numpy(float), y, marker="D", s=22, color="black", zorder=3, label=p.mark_label)
     if p.annotate:
         for yi, total in zip(y, left):
             ax.text(total, yi, f" {total:.0f}", va="center", fontsize=8)
