@@ -213,7 +213,8 @@ def run(root: Path | str = ".", progress: bool = True, reference: str | None = N
     guideline of each plan's year, see :func:`ipcompare.analysis.coverage.reference_documents`); ``body_measures``: also align to its body measures assigned to local offices;
     ``charts``: also write every chart and the HTML report to ``reports/`` (the CLI does, unless
     ``--no-charts``), through the same staging; ``figures``: places (or ``["all"]``) whose per-place charts
-    get their PNG and SVG in a corpus of many places (:func:`ipcompare.views.report.write_figures`).
+    get their PNG and SVG in a corpus of many places (:func:`ipcompare.views.report.write_figures`), as do
+    those whose PNG is in ``reports/`` already (:func:`~ipcompare.views.report.places_drawn`).
     ``RunResult.timings`` has the seconds of each stage."""
     project = Project(Path(root))
     start = time.perf_counter()
@@ -260,6 +261,7 @@ def run(root: Path | str = ".", progress: bool = True, reference: str | None = N
             from .views import corpus, report
 
             start = time.perf_counter()
+            figures = [*figures, *report.places_drawn(t, project.reports)]  # those drawn before, kept up to date
             files = report.write(corpus.Corpus(t, project.processed), staging / "reports", progress, project.cache,
                                  {path.stem: key for path, key in written.items()}, figures)
             staged |= {f: project.reports / f.relative_to(staging / "reports") for f in files}

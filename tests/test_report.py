@@ -9,6 +9,7 @@ from fontTools.ttLib import TTFont
 from plotly.offline import get_plotlyjs
 
 import ipcompare
+from ipcompare.cache import Store
 from ipcompare.views import charts, report, webfont
 
 
@@ -184,3 +185,24 @@ def test_places_drawn_static_all_in_a_small_corpus_else_those_asked(reported, mo
     assert report.static_places(t, ["all"]) == {"贵州", "湖北", "山西"}
     with pytest.raises(ipcompare.InputError, match="河南: no such place"):
         report.static_places(t, ["河南"])
+
+
+def test_a_run_keeps_drawing_the_places_drawn_before(reported, tmp_path, monkeypatch):
+    """In a corpus of many places, a run draws the static charts of the places whose PNG is in reports/
+    (asked for with `figures` before), with its own tables, and no other place's."""
+    source, _ = reported
+    root = tmp_path / "project"
+    shutil.copytree(source.root, root)
+    figures = root / "reports" / "figures"
+    for path in [*figures.glob("*/profile_guizhou.*"), *figures.glob("*/profile_shanxi.*")]:
+        path.unlink()
+    (figures / "zh" / "profile_hubei.png").write_bytes(b"an earlier drawing")
+    monkeypatch.setattr(report, "STATIC_PLACES", 1)
+    t = ipcompare.Corpus.load(root / "data" / "processed")
+    Store(root / "data" / "cache", "charts").keep({f"{lang}/{stem}": ("0" * 64, b"") for lang in report.LANGS  # forgotten
+                                                  for stem, name, _ in report.chart_list(t) if name in report.PER_PLACE})
+    assert report.places_drawn(t, root / "reports") == ["湖北"]
+    ipcompare.run(root, progress=False, charts=True)
+    assert (figures / "zh" / "profile_hubei.png").read_bytes().startswith(b"\x89PNG")  # drawn again
+    assert (figures / "en" / "profile_hubei.svg").exists()
+    assert not (figures / "zh" / "profile_guizhou.png").exists() and (figures / "zh" / "profile_guizhou.html").exists()

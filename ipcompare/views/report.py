@@ -298,6 +298,13 @@ def static_figures(t: Tables, folder: Path, places, cache_dir: Path | None = Non
     return [p for j in jobs for p in _paths(folder, j[0], j[1])], drawn
 
 
+def places_drawn(t: Tables, folder: Path) -> list[str]:
+    """Places whose per-place charts have a PNG under ``folder/figures/`` (drawn on demand before): a
+    run draws them again with its tables, so a chart once asked for stays up to date."""
+    return [place for place, slug in chart_places(t).items()
+            if any((folder / "figures" / lang / f"{name}_{slug}.png").exists() for lang in LANGS for name in PER_PLACE)]
+
+
 def remove_stale(folder: Path, written) -> list[Path]:
     """Remove the PNG and SVG under ``folder/figures/`` of the charts whose HTML is among the files
     ``written`` but not they (interactive only this run: the static files were of older tables)."""
