@@ -11,7 +11,7 @@ import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, wraps
 from pathlib import Path
 
 import pandas as pd
@@ -274,23 +274,32 @@ def keyness(target: Counter, reference: Counter, min_freq: int = MIN_KEY_FREQ) -
     return out.sort_values(["g2", "term"], ascending=[False, True], ignore_index=True)
 
 
-_TERM_COUNTS: list = [None, {}]  # the tasks table last counted (the same object), its counts
+def per_tasks_table(fn):
+    """``fn(t)`` made once per tasks table (the same ``t["tasks"]`` object; the last one's result
+    is kept): every profile, or a chart's static and interactive forms, share it."""
+    last: list = [None, None]
+
+    @wraps(fn)
+    def remembered(t: Tables):
+        if last[0] is not t["tasks"]:
+            last[:] = [t["tasks"], fn(t)]
+        return last[1]
+    return remembered
 
 
+@per_tasks_table
 def doc_term_counts(t: Tables) -> dict[str | None, Counter]:
     """Words of each document's work tasks (segmented content, national documents left out) and of
-    all (key None), counted once per tasks table: every profile compares a place's with the others'."""
+    all (key None): every profile compares a place's with the others'."""
     from ..analysis.segment import tokenize
 
-    if _TERM_COUNTS[0] is not t["tasks"]:
-        tasks = work_tasks(t)
-        tasks = tasks[tasks["province"] != NATIONAL]
-        counts: dict[str | None, Counter] = {}
-        for doc, toks in zip(tasks["doc_id"], tokenize(tasks["content"].tolist(), cache_dir(t))):
-            counts.setdefault(doc, Counter()).update(toks)
-        counts[None] = sum(counts.values(), Counter())  # all documents
-        _TERM_COUNTS[:] = [t["tasks"], counts]
-    return _TERM_COUNTS[1]
+    tasks = work_tasks(t)
+    tasks = tasks[tasks["province"] != NATIONAL]
+    counts: dict[str | None, Counter] = {}
+    for doc, toks in zip(tasks["doc_id"], tokenize(tasks["content"].tolist(), cache_dir(t))):
+        counts.setdefault(doc, Counter()).update(toks)
+    counts[None] = sum(counts.values(), Counter())  # all documents
+    return counts
 
 
 def distinctive_terms(t: Tables, province: str, n: int = 15) -> pd.DataFrame:

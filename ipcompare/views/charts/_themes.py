@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import html
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -72,23 +73,22 @@ def theme_terms(t: Tables, lang: str = "zh", interactive: bool = False, n: int =
                    xlabel=L["rank"], width=11.0, text=terms)
 
 
-_LAST_PROJECTION: dict = {}  # digest of the tasks -> their 2-D places: the static and interactive maps share it
-
-
-def task_projection(t: Tables) -> pd.DataFrame:
-    """Tasks placed in 2-D: TF-IDF vectors (:mod:`ipcompare.analysis.vectorize`) reduced by TruncatedSVD (fixed seed)."""
+@frames.per_tasks_table
+def _task_places(t: Tables) -> np.ndarray:
+    """Each work task's 2-D place (:func:`task_projection`), made once for a chart's two forms."""
     from sklearn.decomposition import TruncatedSVD
 
     from ...analysis import vectorize
 
+    tokens = vectorize.field_tokens(frames.work_tasks(t).reset_index(drop=True), frames.cache_dir(t))
+    X = vectorize.task_matrix(vectorize.fit_vectorizer(vectorize.task_documents(tokens)), tokens)
+    return TruncatedSVD(n_components=2, random_state=0).fit_transform(X)
+
+
+def task_projection(t: Tables) -> pd.DataFrame:
+    """Tasks placed in 2-D: TF-IDF vectors (:mod:`ipcompare.analysis.vectorize`) reduced by TruncatedSVD (fixed seed)."""
     work = frames.work_tasks(t).reset_index(drop=True)
-    key = (int(pd.util.hash_pandas_object(work).sum()), len(work), frames.cache_dir(t))
-    if key not in _LAST_PROJECTION:
-        tokens = vectorize.field_tokens(work, frames.cache_dir(t))
-        X = vectorize.task_matrix(vectorize.fit_vectorizer(vectorize.task_documents(tokens)), tokens)
-        _LAST_PROJECTION.clear()
-        _LAST_PROJECTION[key] = TruncatedSVD(n_components=2, random_state=0).fit_transform(X)
-    xy = _LAST_PROJECTION[key]
+    xy = _task_places(t)
     theme = work["task_id"].map(t["themes"].set_index("task_id")["theme"])
     return work.assign(x=xy[:, 0], y=xy[:, 1], theme=theme)
 
