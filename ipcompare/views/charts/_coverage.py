@@ -9,9 +9,9 @@ import pandas as pd
 import plotly.graph_objects as go
 from matplotlib.colors import ListedColormap
 
-from ...analysis.coverage import VERDICTS
+from ...analysis.coverage import VERDICTS, province_table
 from .. import frames
-from ..frames import Tables, province_name
+from ..frames import Tables, place_name, province_name
 from ._style import Panel, bars, cells, doc_label, finish, labels, layout, new_figure, pin_labels, shorten, source_line, text_width
 
 LABELS = labels({
@@ -20,7 +20,8 @@ LABELS = labels({
         "absent": "未覆盖", "manual": "* 人工校订", "duty": {"必做": "必做", "选做": "选做", "条件": "条件", "none": "无"},
         "predates": "早于指引", "gaps": "必做国家任务的缺口（未覆盖或部分覆盖）", "n_required": "必做任务数",
         "gap_label": "{province}（共 {n} 项必做{predates}）", "gap_predates": "，早于指引",
-        "by_province": "（按省份：取其各文件中最好的判断）", "plans": "各文件",
+        "by_province": "（按省份：取其各文件中最好的判断）", "by_place": "（按省份与城市：取其各文件中最好的判断）",
+        "plans": "各文件",
         "requirements": "{doc} 满足要求 {met} 项、部分满足 {partly} 项 / 共 {total} 项", "via": "见", "the_plan": "本文件本身",
     },
     "en": {
@@ -30,7 +31,8 @@ LABELS = labels({
         "predates": "predates guideline", "gaps": "Gaps in required national tasks (absent or partial)",
         "n_required": "required tasks", "gap_label": "{province} (of {n} required{predates})",
         "gap_predates": ", predates guideline",
-        "by_province": " (per province: the best verdict over its plans)", "plans": "its plans",
+        "by_province": " (per province: the best verdict over its plans)",
+        "by_place": " (per province and city: the best verdict over its plans)", "plans": "its plans",
         "requirements": "{doc}: requirements met {met}, partly {partly}, of {total}", "via": "by", "the_plan": "the plan itself",
     },
 })
@@ -70,17 +72,14 @@ def coverage_grid(t: Tables, lang: str = "zh", by: str = "document") -> tuple[pd
     Returns (verdict grid with "" on header rows, cell marks: verdict symbol, * when manual).
     """
     L = LABELS[lang]
-    cov = t["coverage_by_province"] if by == "province" else t["coverage"]
+    cov = by_place(t) if by == "province" else t["coverage"]
     key = "province" if by == "province" else "doc_id"
-    cities = frames.city_plans(t)
-    if by == "province" and cities:  # a city's plan is not its province's: a column of its own, beside it
-        rows = t["coverage"][t["coverage"]["doc_id"].isin(cities)]
-        cov = pd.concat([cov, rows.assign(province=rows["doc_id"], all_predate=rows["predates"])], ignore_index=True)
     nat = frames.national_units(t).set_index("task_id")
     duty = cov.drop_duplicates("nat_task").set_index("nat_task")["duty_level"]
     verdict = cov.pivot(index="nat_task", columns=key, values="verdict")
     manual = cov.pivot(index="nat_task", columns=key, values="source") == "manual"
-    keys = [k for k in frames.order(t, key, cities=True) if k in verdict.columns]  # a city's plan beside its province's
+    order = frames.places(t, cities=True) if by == "province" else frames.order(t)  # a city beside its province
+    keys = [k for k in order if k in verdict.columns]
     rows, labels = [], []
     for section, group in nat[nat.index.isin(verdict.index)].groupby("section", sort=False):
         rows.append(None)
@@ -94,11 +93,21 @@ def coverage_grid(t: Tables, lang: str = "zh", by: str = "document") -> tuple[pd
     stars = pd.DataFrame([manual.loc[r, keys] if r else [False] * len(keys) for r in rows], columns=keys)
     marks = marks + stars.replace({True: "*", False: ""})
     predates = cov.drop_duplicates(key).set_index(key)["all_predate" if by == "province" else "predates"]
-    cols = [(province_name(k, lang) if by == "province" and k not in cities else doc_label(t, k, lang))
+    cols = [(place_name(*frames.place_of(t, k), lang) if by == "province" else doc_label(t, k, lang))
             + (f"\n({L['predates']})" if predates[k] else "") for k in keys]
     grid = grid.set_axis(labels).set_axis(cols, axis=1)
     grid.attrs = {"nat_tasks": rows, "keys": keys}  # what each row and column is
     return grid, marks.set_axis(labels).set_axis(cols, axis=1)
+
+
+def by_place(t: Tables) -> pd.DataFrame:
+    """``coverage_by_province``, and the same for each city with plans (``province``: the city's full
+    name): the best verdict over its plans, as a province's."""
+    rows = t["coverage"][t["coverage"]["doc_id"].isin(frames.city_plans(t))]
+    if rows.empty:
+        return t["coverage_by_province"]
+    city = rows["doc_id"].map(t["documents"].set_index("doc_id")["city"])
+    return pd.concat([t["coverage_by_province"], province_table(rows.assign(province=city))], ignore_index=True)
 
 
 def coverage(t: Tables, lang: str = "zh", interactive: bool = False, by: str = "province"):
@@ -108,13 +117,13 @@ def coverage(t: Tables, lang: str = "zh", interactive: bool = False, by: str = "
     grid, marks = coverage_grid(t, lang, by)
     plans = best = None
     if by == "province":  # each plan's verdict, in the hover; the plan deciding each cell
-        cov = t["coverage_by_province"]
+        cov = by_place(t)
         pairs = list(zip(cov["nat_task"], cov["province"]))
         plans, best = dict(zip(pairs, cov["doc_verdicts"])), dict(zip(pairs, cov["best_doc"]))
     code = grid.replace({v: i for i, v in enumerate(VERDICTS)}).replace("", np.nan).astype(float)
     colors = [VERDICT_COLORS[v] for v in VERDICTS]
     legend = [f"{VERDICT_MARKS[v]} {L[v]}" for v in VERDICTS] + [L["manual"]]
-    title = L["coverage"] + (L["by_province"] if by == "province" else "")
+    title = L["coverage"] + ((L["by_place"] if frames.city_plans(t) else L["by_province"]) if by == "province" else "")
     if interactive:
         scale = [[k / 3, c] for i, c in enumerate(colors) for k in (i, i + 1)]
         header = [lbl.startswith("【") for lbl in grid.index]
