@@ -214,7 +214,7 @@ def run(root: Path | str = ".", progress: bool = True, reference: str | None = N
     ``charts``: also write every chart and the HTML report to ``reports/`` (the CLI does, unless
     ``--no-charts``), through the same staging; ``figures``: places (or ``["all"]``) whose per-place charts
     get their PNG and SVG in a corpus of many places (:func:`ipcompare.views.report.write_figures`), as do
-    those whose PNG is in ``reports/`` already (:func:`~ipcompare.views.report.places_drawn`).
+    those the ``figures`` command drew before (:func:`~ipcompare.views.report.places_asked`).
     ``RunResult.timings`` has the seconds of each stage."""
     project = Project(Path(root))
     start = time.perf_counter()
@@ -261,7 +261,7 @@ def run(root: Path | str = ".", progress: bool = True, reference: str | None = N
             from .views import corpus, report
 
             start = time.perf_counter()
-            figures = [*figures, *report.places_drawn(t, project.reports)]  # those drawn before, kept up to date
+            figures = [*figures, *report.places_asked(t, project.reports)]  # drawn with `figures` before: kept up to date
             files = report.write(corpus.Corpus(t, project.processed), staging / "reports", progress, project.cache,
                                  {path.stem: key for path, key in written.items()}, figures)
             staged |= {f: project.reports / f.relative_to(staging / "reports") for f in files}

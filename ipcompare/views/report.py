@@ -39,6 +39,7 @@ INDEX = {"en": "index.html", "zh": "index.zh.html"}
 WORD = {"en": "report.en.docx", "zh": "report.zh.docx"}
 PER_PLACE = ("profile", "changes")  # charts drawn once per place (province or city)
 STATIC_PLACES = 12  # beyond this many places, a run draws per-place charts interactive only (`figures`: the rest)
+ASKED = Path("figures") / "places.txt"  # under reports/: the places `figures` drew (a run keeps them drawn)
 HEAVY = ("coverage", "targets_compared")  # the slowest charts: sent to the workers first
 TEXT = {
     "en": {
@@ -289,20 +290,29 @@ def write_figures(t: Tables, folder: Path, progress: bool = False, cache_dir: Pa
 def static_figures(t: Tables, folder: Path, places, cache_dir: Path | None = None,
                    table_keys: dict | None = None, progress: bool = False) -> tuple[list[Path], int]:
     """The PNG and SVG (and HTML) of the per-place charts of ``places`` (:func:`resolve_places`) in both
-    languages under ``folder/figures/<lang>/``, from the cache where they were drawn before; returns
-    the files written and how many charts were drawn (not from the cache)."""
-    places = set(resolve_places(t, places))
+    languages under ``folder/figures/<lang>/``, from the cache where they were drawn before, and the
+    places added to the :data:`ASKED` list (:func:`places_asked`); returns the files written and how
+    many charts were drawn (not from the cache)."""
+    names = resolve_places(t, places)
     jobs = [(lang, stem, name, options, True) for lang in LANGS for stem, name, options in chart_list(t)
-            if name in PER_PLACE and options["province"] in places]
+            if name in PER_PLACE and options["province"] in names]
     _, drawn = draw_jobs(t, folder, jobs, progress, cache_dir, table_keys)
+    asked = _asked(folder) + (["all"] if "all" in places else names)
+    (folder / ASKED).write_text("\n".join(dict.fromkeys(asked)) + "\n", encoding="utf-8")
     return [p for j in jobs for p in _paths(folder, j[0], j[1])], drawn
 
 
-def places_drawn(t: Tables, folder: Path) -> list[str]:
-    """Places whose per-place charts have a PNG under ``folder/figures/`` (drawn on demand before): a
-    run draws them again with its tables, so a chart once asked for stays up to date."""
-    return [place for place, slug in chart_places(t).items()
-            if any((folder / "figures" / lang / f"{name}_{slug}.png").exists() for lang in LANGS for name in PER_PLACE)]
+def places_asked(t: Tables, folder: Path) -> list[str]:
+    """The places :func:`static_figures` drew under ``folder`` (its :data:`ASKED` list; ``all`` for
+    every place) that still have per-place charts: a run draws their static charts again with its
+    tables, so a chart once asked for stays up to date."""
+    known = chart_places(t)
+    return [name for name in _asked(folder) if name == "all" or name in known]
+
+
+def _asked(folder: Path) -> list[str]:
+    """The :data:`ASKED` list under ``folder``, as written."""
+    return (folder / ASKED).read_text("utf-8").split() if (folder / ASKED).exists() else []
 
 
 def remove_stale(folder: Path, written) -> list[Path]:
