@@ -4,8 +4,10 @@ import json
 import pandas as pd
 import pytest
 
-from conftest import GOLD, REPO, stage_with_overrides
+import variants
+from conftest import GOLD, REPO, copy_project, stage_with_overrides
 from quality import assert_measured
+import ipcompare
 from ipcompare import cli, tables
 from ipcompare.analysis import coverage, evaluate, requirements
 from ipcompare.errors import InputError
@@ -205,6 +207,31 @@ def test_a_plans_rows_depend_on_it_and_the_reference_alone(run_result, out):
     local = out["local_initiatives"]
     pd.testing.assert_frame_equal(got["local_initiatives"], local[local.doc_id == "HB2025"].reset_index(drop=True),
                                   check_dtype=False)
+
+
+def test_a_web_copy_reads_as_the_original(run_result, out, tmp_path):
+    """HB2025 as a web copy (ASCII punctuation, traditional characters): the same verdicts, scores,
+    evidence and requirements met, and the same themes."""
+    project = copy_project(tmp_path)
+    path = project.raw / "hubei_2025_work_points.txt"
+    path.write_text(variants.traditional(variants.ascii_punct(path.read_text(encoding="utf-8"))), encoding="utf-8")
+    copy = ipcompare.run(project.root, progress=False).tables
+    cols = ["nat_task", "verdict", "score", "own_score", "evidence_ids", "assigned_ids", "requirements_answered",
+            "met_requirements", "partly_met_requirements", "missing_requirements"]
+    pd.testing.assert_frame_equal(*(c.loc[c.doc_id == "HB2025", cols].reset_index(drop=True) for c in (copy["coverage"], out["coverage"])),
+                                  check_dtype=False)
+    theme = [t.loc[t.task_id.str.startswith("HB2025-"), ["task_id", "theme"]].reset_index(drop=True)
+             for t in (copy["themes"], run_result[1].tables["themes"])]
+    pd.testing.assert_frame_equal(*theme)
+
+
+def test_a_synonym_counts_as_the_requirements_word(run_result, out):
+    """HB2025-13 carries out the province's 条例, a synonym of 立法 (data/synonyms.txt): it meets NAT2024-4.2
+    (探索开展知识产权立法实践) without the word 立法."""
+    content = run_result[1].tables["tasks"].set_index("task_id").content["HB2025-13"]
+    assert "条例" in content and "立法" not in content and "立法" in requirements.with_synonyms(["条例"])
+    row = out["coverage"].set_index(["nat_task", "doc_id"]).loc[("NAT2024-4", "HB2025")]
+    assert "NAT2024-4.2: HB2025-13" in tables.split_list(row.met_requirements)
 
 
 def test_a_plan_without_tasks_covers_nothing(run_result):

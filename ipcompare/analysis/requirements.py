@@ -8,7 +8,8 @@ as its duty scope.
 
 Its **key terms** are its heaviest words in the guideline's TF-IDF weights (the coverage stage's
 vectorizer); a key term is *found* in a text when it, or a synonym of ``data/synonyms.txt``,
-appears in it (:func:`found`). A requirement *asks for the plan itself* when it asks to draw up the
+appears in it (:func:`found`); a requirement's word counts as in a task that has a synonym of it
+(:func:`with_synonyms`). A requirement *asks for the plan itself* when it asks to draw up the
 annual plan (制定印发本地区年度工作计划, :data:`ASKS_PLAN`): a provincial annual plan or work
 points (a year and 计划 / 要点 in its title, :func:`is_annual_plan`) is that plan.
 """
@@ -87,6 +88,13 @@ def synonyms() -> dict[str, frozenset[str]]:
 def found(term: str, text: str) -> bool:
     """``term`` or one of its synonyms is in ``text`` (already normalised)."""
     return any(w in text for w in synonyms().get(term, (term,)))
+
+
+def with_synonyms(tokens: list[str]) -> list[str]:
+    """``tokens`` followed by the synonyms of each that are not among them (first seen first)."""
+    table = synonyms()
+    extra = (w for t in tokens for w in sorted(table.get(t, ())))
+    return tokens + list(dict.fromkeys(w for w in extra if w not in set(tokens)))
 
 
 def is_annual_plan(title: str) -> bool:

@@ -18,14 +18,10 @@ import pandas as pd
 
 from ..errors import InputError
 from ..reading.clean import normalize, remove_stray_spaces, t2s
-from .segment import tokenize
+from .segment import PUNCTUATION_VARIANTS, tokenize
 
-_VARIANTS = {
-    "“": '"', "”": '"', "„": '"', "「": '"', "」": '"', "『": '"', "』": '"', "‘": "'", "’": "'",
-    "〔": "(", "〕": ")", "【": "(", "】": ")",
-}
-_FOLD = str.maketrans(_VARIANTS)
-_FOLD_REGEX = str.maketrans({k: re.escape(v) for k, v in _VARIANTS.items()})  # 【 in a regex: a bracket
+_FOLD = str.maketrans(PUNCTUATION_VARIANTS)
+_FOLD_REGEX = str.maketrans({k: re.escape(v) for k, v in PUNCTUATION_VARIANTS.items()})  # 【 in a regex: a bracket
 KWIC_COLUMNS = ["doc_id", "province", "task_id", "left", "match", "right", "offset"]
 
 

@@ -1,9 +1,10 @@
 """Word segmentation of policy text: simplified Chinese, IP domain words kept whole, boilerplate dropped.
 
 Text is NFKC-normalised (full-width digits and letters), converted from traditional to simplified
-characters (OpenCC ``t2s``) and cut by a private ``jieba.Tokenizer`` that knows the domain words of
-``data/ip_dictionary.txt`` (HMM off: dictionary words only, no guessed ones, so tokens are
-predictable). Stopwords (``data/stopwords.txt``: function words, policy boilerplate such as
+characters (OpenCC ``t2s``), its punctuation variants folded (:data:`PUNCTUATION_VARIANTS`: a web
+copy with ASCII punctuation reads as the original) and cut by a private ``jieba.Tokenizer`` that
+knows the domain words of ``data/ip_dictionary.txt`` (HMM off: dictionary words only, no guessed
+ones, so tokens are predictable). Stopwords (``data/stopwords.txt``: function words, policy boilerplate such as
 加强/推进/做好, and unit names, which are fields rather than theme words), single characters and
 tokens without a letter are dropped.
 
@@ -34,6 +35,14 @@ from ..reading.clean import t2s
 
 _DATA = resources.files("ipcompare") / "data"
 _WORD = re.compile(r"[\u4e00-\u9fffA-Za-z]")
+
+# One form for each punctuation mark written in several (CJK or ASCII, straight or curly quotes): the
+# same length, so offsets into a folded text are offsets into the original.
+PUNCTUATION_VARIANTS = {
+    "“": '"', "”": '"', "„": '"', "「": '"', "」": '"', "『": '"', "』": '"', "‘": "'", "’": "'",
+    "〔": "(", "〕": ")", "【": "(", "】": ")", "、": ",", "《": "<", "》": ">",
+}
+_FOLD = str.maketrans(PUNCTUATION_VARIANTS | {"[": "(", "]": ")"})  # search keeps [ ] for its regular expressions
 
 
 def _lines(name: str) -> list[str]:
@@ -94,8 +103,8 @@ def _tokenizer() -> jieba.Tokenizer:
 
 
 def normalize(text: str) -> str:
-    """NFKC, traditional -> simplified characters."""
-    return t2s().convert(unicodedata.normalize("NFKC", text))
+    """NFKC, traditional -> simplified characters, punctuation variants folded."""
+    return t2s().convert(unicodedata.normalize("NFKC", text)).translate(_FOLD)
 
 
 def words(text: str) -> list[str]:
