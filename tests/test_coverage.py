@@ -229,7 +229,7 @@ def test_a_synonym_counts_as_the_requirements_word(run_result, out):
     """HB2025-13 carries out the province's 条例, a synonym of 立法 (data/synonyms.txt): it meets NAT2024-4.2
     (探索开展知识产权立法实践) without the word 立法."""
     content = run_result[1].tables["tasks"].set_index("task_id").content["HB2025-13"]
-    assert "条例" in content and "立法" not in content and "立法" in requirements.with_synonyms(["条例"])
+    assert "条例" in content and "立法" not in content and "立法" in requirements.synonyms()["条例"]
     row = out["coverage"].set_index(["nat_task", "doc_id"]).loc[("NAT2024-4", "HB2025")]
     assert "NAT2024-4.2: HB2025-13" in tables.split_list(row.met_requirements)
 

@@ -246,8 +246,9 @@ def similarity(units: pd.DataFrame, work: pd.DataFrame, reference: pd.DataFrame,
     req_sim = np.zeros((0, len(work)))
     if reqs is not None and len(reqs):
         r_words = vectorize.transform(words, segment.tokenize(reqs["text"].tolist(), cache_dir))
-        has = {f: [requirements.with_synonyms(t) for t in w_fields[f]] for f in ("content", "title")}
-        w_has = vectorize.task_matrix(words, has, {"content": 1.0, "title": 1.0})  # > 0: the task has the word or a synonym
+        w_has = vectorize.task_matrix(words, w_fields, {"content": 1.0, "title": 1.0})  # > 0: the task has the word
+        w_has = w_has + requirements.synonym_presence(vectorize.task_documents(
+            {f: w_fields[f] for f in ("content", "title")}), words.vocabulary_)  # ... or a synonym of it
         r_chars = vectorize.transform(chars, reqs["text"].map(normalize))
         req_sim = (containment(r_words, w_has) + containment(r_chars, w_chars)) / 2
     return np.round(sim, 6), terms, keys, np.round(req_sim, 6)  # rounded: decisions never depend on float noise

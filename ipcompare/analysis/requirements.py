@@ -9,7 +9,7 @@ as its duty scope.
 Its **key terms** are its heaviest words in the guideline's TF-IDF weights (the coverage stage's
 vectorizer); a key term is *found* in a text when it, or a synonym of ``data/synonyms.txt``,
 appears in it (:func:`found`); a requirement's word counts as in a task that has a synonym of it
-(:func:`with_synonyms`). A requirement *asks for the plan itself* when it asks to draw up the
+(:func:`synonym_presence`). A requirement *asks for the plan itself* when it asks to draw up the
 annual plan (制定印发本地区年度工作计划, :data:`ASKS_PLAN`): a provincial annual plan or work
 points (a year and 计划 / 要点 in its title, :func:`is_annual_plan`) is that plan.
 """
@@ -20,6 +20,7 @@ from functools import cache
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
 from .segment import _lines, normalize
 
@@ -90,11 +91,15 @@ def found(term: str, text: str) -> bool:
     return any(w in text for w in synonyms().get(term, (term,)))
 
 
-def with_synonyms(tokens: list[str]) -> list[str]:
-    """``tokens`` followed by the synonyms of each that are not among them (first seen first)."""
-    table = synonyms()
-    extra = (w for t in tokens for w in sorted(table.get(t, ())))
-    return tokens + list(dict.fromkeys(w for w in extra if w not in set(tokens)))
+def synonym_presence(token_lists: list[list[str]], vocabulary: dict[str, int]) -> sparse.csr_matrix:
+    """rows x ``vocabulary`` (word -> column): 1 where the row's tokens hold a synonym of the word."""
+    table, rows, cols = synonyms(), [], []
+    columns = {w: [vocabulary[s] for s in sorted(table[w]) if s in vocabulary] for w in table}
+    for i, tokens in enumerate(token_lists):
+        found = {c for t in set(tokens) & columns.keys() for c in columns[t]}
+        rows += [i] * len(found)
+        cols += sorted(found)
+    return sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(token_lists), len(vocabulary)))
 
 
 def is_annual_plan(title: str) -> bool:
