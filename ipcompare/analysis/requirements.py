@@ -96,9 +96,9 @@ def synonym_presence(token_lists: list[list[str]], vocabulary: dict[str, int]) -
     table, rows, cols = synonyms(), [], []
     columns = {w: [vocabulary[s] for s in sorted(table[w]) if s in vocabulary] for w in table}
     for i, tokens in enumerate(token_lists):
-        found = {c for t in set(tokens) & columns.keys() for c in columns[t]}
-        rows += [i] * len(found)
-        cols += sorted(found)
+        marked = {c for t in set(tokens) & columns.keys() for c in columns[t]}
+        rows += [i] * len(marked)
+        cols += sorted(marked)
     return sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(token_lists), len(vocabulary)))
 
 

@@ -4,9 +4,9 @@ Text is NFKC-normalised (full-width digits and letters), converted from traditio
 characters (OpenCC ``t2s``), its punctuation variants folded (:data:`PUNCTUATION_VARIANTS`: a web
 copy with ASCII punctuation reads as the original) and cut by a private ``jieba.Tokenizer`` that
 knows the domain words of ``data/ip_dictionary.txt`` (HMM off: dictionary words only, no guessed
-ones, so tokens are predictable). Stopwords (``data/stopwords.txt``: function words, policy boilerplate such as
-加强/推进/做好, and unit names, which are fields rather than theme words), single characters and
-tokens without a letter are dropped.
+ones, so tokens are predictable). Stopwords (``data/stopwords.txt``: function words, policy
+boilerplate such as 加强/推进/做好, and unit names, which are fields rather than theme words), single
+characters and tokens without a letter are dropped.
 
 Tokens are cached by content: ``tokenize(texts, cache_dir)`` keeps them by text hash in a
 :class:`ipcompare.cache.Store` versioned by this module's code, the dictionary, the stopwords and
