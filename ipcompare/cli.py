@@ -88,6 +88,26 @@ def _evaluate_coverage(args: argparse.Namespace) -> int:
     return 0
 
 
+def _evaluate_calibration(args: argparse.Namespace) -> int:
+    import json
+
+    from .analysis import calibration, evaluate
+    from .project import Project
+
+    if args.write_labels:
+        labels = evaluate.calibration_labels(Project(Path(args.root)).processed, Path(args.root) / "tests" / "gold")
+        print(f"written {calibration.write_labels(labels, Path(calibration.__file__).parent.parent / 'data' / calibration.LABELS)}")
+    result = {k: evaluate.calibration_leave_one_out(k) for k in calibration.KINDS}
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+    for kind, r in result.items() if not args.json else ():
+        print(f"{kind}: {r['n']} labels, accuracy {r['accuracy']}, flagged {r['flagged_share']:.1%} "
+              f"(aim at most {calibration.MAX_FLAGGED[kind]:.0%}), accuracy of the rest {r['unflagged_accuracy']} "
+              f"(aim {calibration.TARGET[kind]}); by document: "
+              + ", ".join(f"{d} {s['flagged_share']:.0%} / {s['unflagged_accuracy']}" for d, s in r["per_document"].items()))
+    return 0
+
+
 def _add(args: argparse.Namespace) -> int:
     from . import add
 
@@ -177,6 +197,12 @@ def build_parser() -> argparse.ArgumentParser:
         stage.add_argument("--json", action="store_true", help="print the scores as JSON")
         stage.add_argument(also[0], action="store_true", help=also[1])
         stage.set_defaults(func=func)
+    calibrated = evaluations.add_parser("calibration", help="leave-one-document-out check of the calibrated "
+                                        "confidence and review flags on the bundled labels")
+    calibrated.add_argument("--json", action="store_true", help="print the scores as JSON")
+    calibrated.add_argument("--write-labels", action="store_true", help="first make the bundled labels table "
+                            "(ipcompare/data/calibration_labels.csv) again from data/processed and tests/gold")
+    calibrated.set_defaults(func=_evaluate_calibration)
     kwic = sub.add_parser("kwic", help="every occurrence of a word in the processed corpus, in context")
     kwic.add_argument("word", help="word or phrase (traditional characters and punctuation variants folded)")
     kwic.add_argument("--window", type=int, default=20, help="characters either side (default: 20)")

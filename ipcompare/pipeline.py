@@ -41,7 +41,8 @@ from .reading.manifest import read_manifest
 # data files, and the libraries whose version changes the result.
 DOCUMENT_CODE = (("extraction.document",), ("indicators.md", "divisions.csv"),
                  ("opencc", "charset-normalizer", "trafilatura", "pdfplumber", "python-docx"))
-STAGE_DATA = ("themes.md", "theme_lexicon.txt", "ip_dictionary.txt", "stopwords.txt", "synonyms.txt")
+STAGE_DATA = ("themes.md", "theme_lexicon.txt", "ip_dictionary.txt", "stopwords.txt", "synonyms.txt",
+              "calibration_labels.csv")
 INSTRUMENT_DATA = (*STAGE_DATA, "instruments.md", "instrument_lexicon.txt")
 STAGE_LIBRARIES = ("jieba", "opencc", "numpy", "scipy", "scikit-learn", "pandas")
 

@@ -70,6 +70,10 @@ def _bool(doc: str) -> pa.Column:
 # province's own plans (provincial; 全国: the national ones) or one city's plans (municipal), never both.
 PLACE_CITY = ("Empty: the province's own plans; a city's full name (贵阳市): that city's plans, which are "
               "not counted in its province's rows")
+# Calibrated confidence of an automatic decision and the review flag (ipcompare.analysis.calibration).
+CALIBRATED = ("Estimated probability, 0-1, that the automatic decision is right (logistic calibration of its "
+              "margins on the bundled hand labels; 1 for manual decisions and preamble items)")
+REVIEW = "True when p_correct is below the kind's review cut: a person should check this decision"
 
 
 SCHEMAS: dict[str, pa.DataFrameSchema] = {
@@ -226,6 +230,8 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "evidence": _text("List: the words that decided the automatic theme"),
             "note": _text("Note of the manual override, if any"),
             "representative": _int("1-3 for the most representative tasks of their theme (1 = most), else 0"),
+            "p_correct": _float(CALIBRATED),
+            "review": _bool(REVIEW),
         },
         strict=True, ordered=True,
     ),
@@ -286,6 +292,8 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
                             checks=pa.Check.isin(["auto", "manual"])),
             "auto_subtype": _text("The automatic sub-type (kept when a manual override applies)"),
             "note": _text("Note of the manual override, if any"),
+            "p_correct": _float(CALIBRATED + " (of the instrument type)"),
+            "review": _bool(REVIEW),
         },
         strict=True, ordered=True,
     ),
@@ -364,6 +372,8 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
                             checks=pa.Check.isin(["auto", "manual"])),
             "auto_verdict": _text("The automatic verdict (kept when a manual override applies)"),
             "note": _text("Note of the manual override, if any"),
+            "p_correct": _float(CALIBRATED),
+            "review": _bool(REVIEW),
         },
         strict=True, ordered=True,
     ),

@@ -73,7 +73,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from .. import tables, workers
 from ..cache import Store, digest, frame_key, group_keys
 from ..errors import InputError
-from . import requirements, segment, vectorize
+from . import calibration, requirements, segment, vectorize
 from .segment import normalize
 
 VERDICTS = ("covered", "partial", "absent")  # best first
@@ -500,6 +500,9 @@ def stage(tbls: dict[str, pd.DataFrame], project, reference: str | None = None, 
     all_units = pd.concat([g[1] for g in guides.values()], ignore_index=True)
     overrides = read_overrides(project.annotations / "coverage_overrides.csv", all_units, docs)
     coverage = apply_overrides(tables.join((p[0] for p in parts), list(tables.SCHEMAS["coverage"].columns)), overrides)
+    coverage["p_correct"], coverage["review"] = calibration.assess(
+        coverage.assign(predicted=coverage["auto_verdict"]), coverage["source"] == "manual",
+        calibration.shipped("coverage", (T_COVERED, T_PARTIAL, R_BREADTH)))
     provincial = set(docs.loc[docs["level"] == "provincial", "doc_id"])  # a city's plan is not its province's
     by_province = province_table(coverage[coverage["doc_id"].isin(provincial)])
     latest = by_province.groupby("province", sort=False)["ref_doc"].agg(lambda r: max(r, key=order.index))

@@ -8,6 +8,7 @@ import pandas as pd
 
 from .. import tables
 from ..errors import InputError
+from . import calibration
 
 THEME_GOLD_COLUMNS = ["task_id", "primary", "secondary"]
 
@@ -71,9 +72,20 @@ def themes(gold_path: Path, processed: Path, leave_one_out: bool = False) -> dic
     if scored.empty:
         raise InputError(f"{gold_path}: no gold task is in the corpus")
     result = {"gold": str(gold_path), "missing": missing, **theme_scores(scored, predicted)}
+    if not leave_one_out:
+        result |= flag_scores(scored["task_id"], predicted.loc[scored["task_id"]].to_numpy() == scored["primary"].to_numpy(),
+                              "themes", processed)
     if leave_one_out:
         result["per_document"] = {d: theme_scores(g, predicted)["accuracy"] for d, g in _by_document(scored, tasks)}
     return result
+
+
+def flag_scores(task_ids, right, table: str, processed: Path) -> dict:
+    """Share of the scored decisions (``task_ids``, ``right`` against the labels) the table flags for
+    review, and the accuracy of the others (:mod:`ipcompare.analysis.calibration`)."""
+    review = tables.read_table(table, processed).set_index("task_id")["review"].loc[task_ids].to_numpy(dtype=bool)
+    scores = calibration.shares(right, review)
+    return {k: scores[k] for k in ("flagged_share", "unflagged_accuracy")}
 
 
 def _by_document(gold: pd.DataFrame, tasks: pd.DataFrame):
@@ -146,6 +158,9 @@ def instruments(gold_path: Path, processed: Path, leave_one_out: bool = False) -
     if scored.empty:
         raise InputError(f"{gold_path}: no gold task is in the corpus")
     result = {"gold": str(gold_path), "missing": missing, **instrument_scores(scored, predicted)}
+    if not leave_one_out:
+        result |= flag_scores(scored["task_id"], predicted.loc[scored["task_id"], "type"].to_numpy() == scored["type"].to_numpy(),
+                              "instruments", processed)
     for d, g in _by_document(scored, tasks) if leave_one_out else ():
         scores = instrument_scores(g, predicted)
         for level in ("type", "subtype"):
@@ -247,6 +262,9 @@ def coverage(gold_path: Path, processed: Path, calibrate: bool = False) -> dict:
     the thresholds that would fit this gold best (:func:`calibrate_coverage`)."""
     scored, predicted, missing = _coverage_rows(gold_path, processed)
     result = {"gold": str(gold_path), "missing": missing, **coverage_scores(scored, predicted)}
+    scores = calibration.shares(predicted["verdict"].to_numpy() == scored["label"].to_numpy(),
+                                predicted["review"].to_numpy(dtype=bool))
+    result |= {k: scores[k] for k in ("flagged_share", "unflagged_accuracy")}
     if calibrate:
         result["calibration"] = calibrate_coverage(scored, predicted)
     return result
@@ -270,3 +288,63 @@ def coverage_leave_one_out(gold_paths: list[Path], processed: Path) -> dict:
         per_document[doc] = {"accuracy": coverage_scores(gold[out], held[out])["accuracy"],
                              "T_COVERED": fit["T_COVERED"], "T_PARTIAL": fit["T_PARTIAL"]}
     return {"per_document": per_document, **coverage_scores(gold, held)}
+
+
+def calibration_labels(processed: Path, gold_dir: Path) -> pd.DataFrame:
+    """The labels table of :mod:`ipcompare.analysis.calibration` from a run of the bundled corpus
+    (``processed``) and its gold files (``gold_dir``): each label with the decision and its margins."""
+    from .calibration import GOLD, LABEL_COLUMNS
+    from .instruments import type_of
+
+    parts = []
+    for name in GOLD["coverage"]:
+        gold, predicted, _ = _coverage_rows(Path(gold_dir) / f"{name}.csv", processed)
+        parts.append(predicted.assign(kind="coverage", item=predicted["nat_task"], gold=gold["label"].to_numpy(),
+                                      predicted=predicted["verdict"]))
+    doc = tables.read_table("tasks", processed).set_index("task_id")["doc_id"]
+    for kind, table, gold_column, decided in (("themes", "themes", "primary", lambda r: r["auto_theme"]),
+                                               ("instruments", "instruments", "type",
+                                                lambda r: r["auto_subtype"].map(type_of()))):
+        rows = tables.read_table(table, processed).set_index("task_id")
+        for name in GOLD[kind]:
+            gold = tables.read_user_csv(Path(gold_dir) / f"{name}.csv", THEME_GOLD_COLUMNS if kind == "themes"
+                                        else INSTRUMENT_GOLD_COLUMNS)
+            mine = rows.loc[gold["task_id"]]
+            parts.append(pd.DataFrame({"kind": kind, "doc_id": gold["task_id"].map(doc).to_numpy(),
+                                       "item": gold["task_id"], "gold": gold[gold_column],
+                                       "predicted": decided(mine).to_numpy(), "margin": mine["confidence"].to_numpy()}))
+    return pd.concat(parts, ignore_index=True).reindex(columns=LABEL_COLUMNS)
+
+
+def coverage_bounds(t_covered: float | None = None, t_partial: float | None = None) -> tuple[float, float, float]:
+    """The coverage rule's constants the calibration reads margins from (default: the shipped thresholds)."""
+    from . import coverage
+
+    return (coverage.T_COVERED if t_covered is None else t_covered,
+            coverage.T_PARTIAL if t_partial is None else t_partial, coverage.R_BREADTH)
+
+
+def calibration_leave_one_out(kind: str, labels: pd.DataFrame | None = None) -> dict:
+    """Leave-one-document-out check of :mod:`ipcompare.analysis.calibration`: each labelled document's
+    decisions get the probability and review cut fitted on the other documents' labels (coverage: also
+    the thresholds, :func:`calibrate_coverage`, and the verdicts they give); the flagged share and the
+    accuracy of the decisions not flagged, pooled and per document."""
+    from .coverage import row_verdict
+
+    labels = calibration.read_labels() if labels is None else labels
+    labels = labels[labels["kind"] == kind].reset_index(drop=True)
+    right, flagged, per_document = np.zeros(len(labels), bool), np.zeros(len(labels), bool), {}
+    for doc in sorted(set(labels["doc_id"])):
+        out = (labels["doc_id"] == doc).to_numpy()
+        fold, bounds = labels, ()
+        if kind == "coverage":
+            fit = calibrate_coverage(labels[~out].rename(columns={"gold": "label"}).reset_index(drop=True),
+                                     labels[~out].reset_index(drop=True))
+            bounds = coverage_bounds(fit["T_COVERED"], fit["T_PARTIAL"])
+            fold = labels.assign(predicted=[row_verdict(r, *bounds[:2]) for r in labels.itertuples()])
+        fitted = calibration.fit(kind, fold[~out].reset_index(drop=True), bounds)
+        held = fold[out].reset_index(drop=True)
+        right[out] = (held["predicted"] == held["gold"]).to_numpy()
+        flagged[out] = fitted.p(held) < fitted.cut
+        per_document[doc] = calibration.shares(right[out], flagged[out])
+    return {"kind": kind, **calibration.shares(right, flagged), "per_document": per_document}

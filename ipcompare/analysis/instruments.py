@@ -36,7 +36,7 @@ import pandas as pd
 from ..cache import Store
 from ..project import Project
 from ..tables import SCHEMAS, join_list
-from . import themes
+from . import calibration, themes
 from .segment import normalize
 from .themes import find_seeds
 
@@ -192,6 +192,8 @@ def stage(tables: dict[str, pd.DataFrame], project: Project, store: Store | None
     out["clauses"] = auto["clauses"]
     out["evidence"] = auto["evidence"]
     out["source"] = np.where(is_manual, "manual", "auto")
+    out["p_correct"], out["review"] = calibration.assess(auto.assign(margin=auto["confidence"]), is_manual,
+                                                         calibration.shipped("instruments"))
 
     pairs = [(t.id, f.id) for t in taxonomy()["types"] for f in taxonomy()["fields"]]
     grid = pd.DataFrame({"type": [t for t, _ in pairs], "field": [f for _, f in pairs]})

@@ -46,7 +46,7 @@ from ..cache import Store, digest, frame_key, group_keys
 from ..errors import InputError
 from ..project import Project
 from ..tables import SCHEMAS, join, join_list, read_user_csv, split
-from . import vectorize
+from . import calibration, vectorize
 from .segment import normalize
 
 NON_TASK = "non_task"
@@ -471,6 +471,9 @@ def stage(tables: dict[str, pd.DataFrame], project: Project, store: Store | None
     out["evidence"] = auto["evidence"]
     out["note"] = notes
     out["representative"] = representatives(auto).where(out.theme == out.auto_theme, 0)
+    out["p_correct"], out["review"] = calibration.assess(auto.assign(margin=auto["confidence"]),
+                                                         is_manual | (out.auto_theme == NON_TASK),
+                                                         calibration.shipped("themes"))
 
     work = _work_tasks(tasks)
     documents = vectorize.task_documents(vectorize.field_tokens(work, cache_dir))

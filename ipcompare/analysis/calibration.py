@@ -1,0 +1,156 @@
+"""Calibrated confidence: for every automatic decision, the estimated probability that it is right,
+and whether a person should review it.
+
+**Labels.** ``data/calibration_labels.csv`` (package data) holds every hand label bundled with the
+project (tests/gold: coverage_dev, coverage_extra and coverage_more, 92 verdicts of 4 plans;
+themes_dev, themes_extra and themes_unseen, 130 themes of 5 documents; instruments_dev, 62
+instrument types of 2 plans) with what the bundled run decided and the margins it decided on.
+:func:`ipcompare.analysis.evaluate.calibration_labels` makes it again from a run of the bundled
+corpus (``python -m ipcompare evaluate calibration --write-labels``, in the repository, after
+``python -m ipcompare run``).
+
+**Margins.** Themes and instruments: ``confidence`` of themes.csv / instruments.csv, the margin between
+the best and the second class score. Coverage: the verdict and its distance to the rule's
+boundaries (:func:`features`): for a covered verdict the log-ratio of the assigned task's similarity
+to ``T_COVERED`` and the share of requirements answered beyond ``R_BREADTH``; for partial the
+log-ratio of the best similarity to ``T_PARTIAL`` and how far the answered share is from ``R_BREADTH``;
+for absent that log-ratio (log-ratios clipped to [-2, 3]: a similarity of 0 says no more than a small one).
+
+**Calibration.** A logistic regression (scikit-learn, C = 1, on standardised features) of "the
+decision equals the label" on those features: ``p_correct``. **Review cut**: the lowest probability at which the labelled decisions
+at or above it are right at least :data:`TARGET` of the time (the issue's aims: 0.93 coverage, 0.97
+themes, 0.95 instrument types); when that would flag more than :data:`MAX_FLAGGED` of them, the cut
+flags that share instead (the least confident first): a person's time is the budget. ``review`` is
+true below the cut. Manual decisions are right by definition (``p_correct`` 1, not flagged).
+
+**Measured** by leave-one-document-out (:func:`ipcompare.analysis.evaluate.calibration_leave_one_out`): each labelled document's decisions get
+the probability and cut fitted on the other documents' labels (for coverage also the thresholds,
+``evaluate.calibrate_coverage``); the flagged share and the accuracy of the decisions not flagged
+are pooled over the documents (tests/gold/README.md gives the figures).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline, make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+
+KINDS = ("coverage", "themes", "instruments")
+TARGET = {"coverage": 0.93, "themes": 0.97, "instruments": 0.95}  # accuracy aimed at among decisions not flagged
+MAX_FLAGGED = {"coverage": 0.35, "themes": 0.20, "instruments": 0.25}  # share of decisions a person reviews at most
+LABELS = "calibration_labels.csv"
+LABEL_COLUMNS = ["kind", "doc_id", "item", "gold", "predicted", "margin", "score", "own_score", "requirements_met",
+                 "requirements_answered", "requirements_total", "met_requirements"]
+GOLD = {"coverage": ["coverage_dev", "coverage_extra", "coverage_more"],
+        "themes": ["themes_dev", "themes_extra", "themes_unseen"], "instruments": ["instruments_dev"]}
+NUMBERS = ["margin", "score", "own_score", "requirements_met", "requirements_answered", "requirements_total"]
+
+
+def _log_ratio(x, t) -> np.ndarray:
+    return np.clip(np.log((np.asarray(x, dtype=float) + 1e-3) / t), -2, 3)
+
+
+def features(kind: str, rows: pd.DataFrame, bounds: tuple[float, ...] = ()) -> np.ndarray:
+    """The calibration features of decisions (``margin`` for themes and instruments; for coverage
+    rows with their ``predicted`` verdict, scores and requirement counts, and ``bounds``: the rule's
+    T_COVERED, T_PARTIAL and R_BREADTH): see the module docstring."""
+    if kind != "coverage":
+        return rows[["margin"]].to_numpy(dtype=float)
+    t_covered, t_partial, r_breadth = bounds
+    v = rows["predicted"].to_numpy()
+    a, b = _log_ratio(rows["own_score"], t_covered), _log_ratio(rows["score"], t_partial)
+    breadth = rows["requirements_answered"].to_numpy(float) / np.maximum(rows["requirements_total"].to_numpy(float), 1)
+    breadth -= r_breadth
+    covered, partial, absent = (v == "covered"), (v == "partial"), (v == "absent")
+    return np.column_stack([covered, partial, covered * a, partial * b, absent * b, covered * breadth,
+                            partial * np.abs(breadth)]).astype(float)
+
+
+@dataclass
+class Calibration:
+    """A fitted calibration of one kind: ``p(rows)`` the probability each decision is right, ``cut``
+    the review cut, ``bounds`` coverage's rule constants, ``n`` labels and ``documents`` it was fitted on."""
+
+    kind: str
+    model: Pipeline
+    cut: float
+    bounds: tuple[float, ...]
+    n: int
+    documents: tuple[str, ...]
+
+    def p(self, rows: pd.DataFrame) -> np.ndarray:
+        if rows.empty:
+            return np.zeros(0)
+        return np.round(self.model.predict_proba(features(self.kind, rows, self.bounds))[:, 1], 4)
+
+
+def review_cut(p: np.ndarray, right: np.ndarray, target: float, max_flagged: float) -> float:
+    """The lowest cut at which the decisions at or above it are right at least ``target`` of the time,
+    unless it flags more than ``max_flagged`` of them: then the cut flagging at most that share."""
+    order = np.sort(np.unique(p))
+    cap = order[0]
+    for c in order:
+        if (p < c).mean() > max_flagged:
+            break
+        cap = c
+        if right[p >= c].mean() >= target:
+            return float(c)
+    return float(cap)
+
+
+def fit(kind: str, labels: pd.DataFrame, bounds: tuple[float, ...] = ()) -> Calibration:
+    """Calibrate ``kind`` on labelled decisions (rows of the labels table: ``predicted``, ``gold``,
+    the margins; coverage: ``predicted`` by the rule with ``bounds``)."""
+    right = labels["predicted"].to_numpy() == labels["gold"].to_numpy()
+    model = make_pipeline(StandardScaler(), LogisticRegression(C=1.0)).fit(features(kind, labels, bounds), right)
+    calibration = Calibration(kind, model, 0.0, bounds, len(labels), tuple(sorted(set(labels["doc_id"]))))
+    calibration.cut = review_cut(calibration.p(labels), right, TARGET[kind], MAX_FLAGGED[kind])
+    return calibration
+
+
+def read_labels(path: Path | None = None) -> pd.DataFrame:
+    """The labels table (default: the bundled ``data/calibration_labels.csv``), numbers as numbers."""
+    source = path or resources.files("ipcompare") / "data" / LABELS
+    with source.open("rb") as f:
+        df = pd.read_csv(f, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    for c in NUMBERS:
+        df[c] = pd.to_numeric(df[c])
+    return df
+
+
+@cache
+def shipped(kind: str, bounds: tuple[float, ...] = ()) -> Calibration:
+    """The calibration of ``kind`` on the bundled labels (coverage: ``bounds`` are the shipped rule's,
+    with which the labels' verdicts were made)."""
+    labels = read_labels()
+    return fit(kind, labels[labels["kind"] == kind].reset_index(drop=True), bounds)
+
+
+def assess(rows: pd.DataFrame, manual, calibration: Calibration) -> tuple[np.ndarray, np.ndarray]:
+    """``p_correct`` and ``review`` of the decisions ``rows`` (see :func:`features`); ``manual``
+    (booleans) decisions are 1 and not flagged."""
+    manual = np.asarray(manual, dtype=bool)
+    p = np.where(manual, 1.0, calibration.p(rows)) if len(rows) else np.zeros(0)
+    return p, (p < calibration.cut) & ~manual
+
+
+def shares(right: np.ndarray, flagged: np.ndarray) -> dict:
+    """n, accuracy, flagged share and accuracy of the decisions not flagged."""
+    right, kept = np.asarray(right, bool), ~np.asarray(flagged, bool)
+    return {"n": int(len(right)), "accuracy": round(float(right.mean()), 4) if len(right) else float("nan"),
+            "flagged_share": round(float((~kept).mean()), 4) if len(right) else float("nan"),
+            "unflagged_accuracy": round(float(right[kept].mean()), 4) if kept.any() else float("nan")}
+
+
+def write_labels(labels: pd.DataFrame, path: Path) -> Path:
+    """A labels table written to ``path`` (UTF-8 with BOM, as every table)."""
+    labels.reindex(columns=LABEL_COLUMNS).to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n",
+                                                 float_format="%.6g")
+    return path
