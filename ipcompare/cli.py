@@ -108,6 +108,19 @@ def _evaluate_calibration(args: argparse.Namespace) -> int:
     return 0
 
 
+def _review(args: argparse.Namespace) -> int:
+    from .project import Project
+    from .views import review
+
+    project = Project(Path(args.root))
+    if args.import_file:
+        print("\n".join(review.import_workbook(project, args.import_file, replace=args.replace)))
+        return 0
+    path = review.export(project, sample=args.sample, seed=args.seed, date=args.date)
+    print(f"review workbook written to {path}: answer it, then `python -m ipcompare review --import {path}`")
+    return 0
+
+
 def _add(args: argparse.Namespace) -> int:
     from . import add
 
@@ -203,6 +216,16 @@ def build_parser() -> argparse.ArgumentParser:
     calibrated.add_argument("--write-labels", action="store_true", help="first make the bundled labels table "
                             "(ipcompare/data/calibration_labels.csv) again from data/processed and tests/gold")
     calibrated.set_defaults(func=_evaluate_calibration)
+    review = sub.add_parser("review", help="write a review workbook (flagged decisions and a blind sample), "
+                            "or --import a filled one")
+    review.add_argument("--sample", type=int, default=20, help="blind sample size per kind (default: 20)")
+    review.add_argument("--seed", type=int, default=0, help="seed of the blind sample (default: 0)")
+    review.add_argument("--date", help="the workbook's date, YYYY-MM-DD (default: SOURCE_DATE_EPOCH, else today)")
+    review.add_argument("--import", dest="import_file", type=Path, metavar="FILE.xlsx",
+                        help="import the answers of a filled workbook into data/annotations")
+    review.add_argument("--replace", action="store_true",
+                        help="with --import: an answer replaces an earlier override of the same decision")
+    review.set_defaults(func=_review)
     kwic = sub.add_parser("kwic", help="every occurrence of a word in the processed corpus, in context")
     kwic.add_argument("word", help="word or phrase (traditional characters and punctuation variants folded)")
     kwic.add_argument("--window", type=int, default=20, help="characters either side (default: 20)")
