@@ -250,6 +250,9 @@ def run(root: Path | str = ".", progress: bool = True, reference: str | None = N
     t |= _stage(project, "network", digest(version, fingerprint("tasks")),
                 lambda: search.gephi_tables(search.network(t["tasks"], cache_dir=project.cache)), prepare, timings,
                 progress)
+    from .analysis import validation  # the blind answers of review workbooks (data/annotations/validation.csv)
+
+    t |= validation.stage(project)
     start = time.perf_counter()
     project.processed.mkdir(parents=True, exist_ok=True)
     remove_stale_staging(project.processed)

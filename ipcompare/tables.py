@@ -477,6 +477,21 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
 }
 
 
+# Validation (ipcompare.analysis.validation): the blind answers of review workbooks, data/annotations/validation.csv.
+SCHEMAS["validation"] = pa.DataFrameSchema(
+    {
+        "kind": _text("coverage, themes or instruments", checks=pa.Check.isin(["coverage", "themes", "instruments"])),
+        "id": _text("The decision: '<nat_task> x <doc_id>' for coverage, else the task id"),
+        "doc_id": _text("Its document"),
+        "person": _text("The person's answer, coded blind (a verdict, theme id or instrument sub-type id)"),
+        "machine": _text("The automatic decision when the workbook was imported"),
+        "workbook": _text("The review workbook the answer came from (reviews/review-<date>.xlsx)"),
+        "notes": _text("The person's notes"),
+    },
+    strict=True, ordered=True,
+)
+
+
 def validate(df: pd.DataFrame, name: str) -> pd.DataFrame:
     """Validate ``df`` against the schema of table ``name`` (raises pandera errors on a bug)."""
     return SCHEMAS[name].validate(df, lazy=True)

@@ -103,7 +103,8 @@ def test_coverage_grid_follows_the_guideline_sections(tables):
     assert len(headers) == 7 and headers[0] == 0  # the task list's seven sections, each a header row
     assert len(grid) - len(headers) == 23 and list(grid.columns)[0].startswith("GZ2025")
     assert grid.index[1].startswith("1. ") and grid.index[1].endswith("必做")
-    assert set(marks.to_numpy().ravel()) - {""} <= {"●", "◐", "○", "●*", "◐*", "○*"}
+    assert set(marks.to_numpy().ravel()) - {""} <= {m + s for m in "●◐○" for s in ("", "*", "?")}
+    assert marks.map(lambda m: m.endswith("?")).to_numpy().sum() == tables.coverage["review"].sum()  # flagged: ?
 
 
 def test_keyness_log_likelihood():

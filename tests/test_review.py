@@ -130,3 +130,22 @@ def test_an_earlier_override_is_kept_unless_replace(proj, capsys):
     assert cli.main(["--root", str(proj.root), "review", "--import", str(path), "--replace"]) == 0
     rows = tables.read_user_csv(proj.annotations / "theme_overrides.csv", ["task_id", "theme", "note"])
     assert rows.iloc[0].theme == gold_answers()["themes"][item] and len(rows) == len(set(rows.task_id))
+
+
+def test_the_report_states_the_last_import(run_result, proj):
+    from ipcompare.analysis import validation
+    from ipcompare.views import methods
+
+    bundled = methods.validation_section(run_result[1].tables, "en", {})
+    assert "No decision has been validated by a person yet" in bundled["method"]
+    assert "尚无任何判断经人工验证" in methods.validation_section(run_result[1].tables, "zh", {})["method"]
+    path = fill(review.export(proj, sample=15, date="2026-12-08"), gold_answers())
+    review.import_workbook(proj, path)
+    t = dict(run_result[1].tables, validation=validation.read(proj))
+    section = methods.validation_section(t, "en", {})
+    figures = review.agreement(t["validation"])
+    lo, hi = figures["coverage"]["interval"]
+    assert f"coverage verdicts {figures['coverage']['accuracy']:.2f} (95% CI {lo:.2f}-{hi:.2f}" in section["method"]
+    row = section["agreement"].set_index("decisions").loc["coverage verdicts"]
+    assert row["coded blind"] == figures["coverage"]["n"] > 0 and row["flagged for review"] == t["coverage"]["review"].sum()
+    assert "Krippendorff's α" in methods.validation_section(t, "zh", {})["method"]

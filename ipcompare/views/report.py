@@ -31,6 +31,7 @@ from .. import tables, workers
 from ..cache import Store, code_version, content_key, digest, value_key
 from ..errors import InputError
 from . import charts, frames, webfont, word
+from . import methods
 from .frames import Tables, place_name, province_name, theme_names
 
 LANGS = ("zh", "en")
@@ -454,6 +455,13 @@ def evidence_section(t: Tables, lang: str, divs: dict) -> dict:
 PAGE_SECTIONS = {"corpus": corpus_section, "themes": themes_section, "instruments": instruments_section,
                  "coverage": coverage_section, "provinces": provinces_section, "changes": changes_section,
                  "explore": explore_section, "evidence": evidence_section}
+
+
+# The "Method and validation" section (ipcompare.views.methods): its texts and context.
+for _lang in LANGS:
+    TEXT[_lang] |= methods.TEXT[_lang]
+PAGE_SECTIONS["validation"] = methods.validation_section
+VIEW_DATA += ("calibration_labels.csv",)  # the calibration's figures the section quotes
 
 
 def page_sections(t: Tables, lang: str, divs: dict) -> list[dict]:

@@ -36,7 +36,7 @@ import pandas as pd
 
 from .. import tables
 from ..analysis import coverage as cov
-from ..analysis import instruments, themes
+from ..analysis import instruments, themes, validation
 from ..errors import InputError
 from ..project import Project
 
@@ -45,8 +45,7 @@ PARTS = {"a": "a: flagged for review", "b": "b: blind sample (machine answer hid
 OVERRIDES = {"coverage": ("coverage_overrides.csv", ["nat_task", "doc_id", "verdict", "note"]),
              "themes": (themes.OVERRIDES, ["task_id", "theme", "note"]),
              "instruments": (instruments.OVERRIDES, ["task_id", "subtype", "note"])}
-VALIDATION = "validation.csv"
-VALIDATION_COLUMNS = ["kind", "id", "doc_id", "person", "machine", "workbook", "notes"]
+VALIDATION, VALIDATION_COLUMNS = validation.VALIDATION, validation.COLUMNS
 TAIL = ["machine", "p_correct", "answer", "notes"]  # the last columns of every sheet
 EVIDENCE = {"coverage": ["doc_id", "duty_level", "nat_title", "requirements", "matched_tasks", "met_requirements",
                          "missing_requirements"],
@@ -272,7 +271,7 @@ def import_workbook(project: Project, path: Path, replace: bool = False) -> list
     t = {name: tables.read_table(name, project.processed) for name in ("tasks", "requirements", *KINDS)}
     answers = read_workbook(path, t)
     workbook, report, writes = Path(path).name, [], {}
-    validation = _read_csv(project.annotations / VALIDATION, VALIDATION_COLUMNS)
+    answered = validation.read(project)
     new_validation = []
     for kind in KINDS:
         rows = answers[kind]
@@ -304,16 +303,16 @@ def import_workbook(project: Project, path: Path, replace: bool = False) -> list
         report.append(f"{kind}: {len(rows)} answers, {added} overrides added, {replaced} replaced, {kept} conflicts kept")
         machine = machine_labels(kind, t)
         for r in rows[rows["part"] == PARTS["b"]].itertuples():
-            seen = (validation["kind"] == kind) & (validation["id"] == r.id) & (validation["workbook"] == workbook)
+            seen = (answered["kind"] == kind) & (answered["id"] == r.id) & (answered["workbook"] == workbook)
             if not seen.any():
                 new_validation.append([kind, r.id, r.doc_id, r.answer, machine[r.id], workbook, r.notes])
     if new_validation:
-        validation = pd.concat([validation, pd.DataFrame(new_validation, columns=VALIDATION_COLUMNS)], ignore_index=True)
-        writes[project.annotations / VALIDATION] = validation
+        answered = pd.concat([answered, pd.DataFrame(new_validation, columns=VALIDATION_COLUMNS)], ignore_index=True)
+        writes[project.annotations / VALIDATION] = answered
     for target, df in writes.items():
         _write_csv(df, target)
     report.append(f"blind answers: {len(new_validation)} added to {project.annotations / VALIDATION}")
-    return report + [format_agreement(agreement(validation))]
+    return report + [format_agreement(agreement(answered))]
 
 
 # -- agreement ---------------------------------------------------------------------------------
@@ -345,13 +344,13 @@ def label_agreement(person, machine) -> dict:
             "confusion": {g: {p: int(c) for p, c in row.items() if c} for g, row in confusion.iterrows()}}
 
 
-def agreement(validation: pd.DataFrame) -> dict[str, dict]:
+def agreement(answers: pd.DataFrame) -> dict[str, dict]:
     """:func:`label_agreement` of person and machine on the blind answers, per kind (instruments: on
     the type, and ``instruments_subtype``); kinds without answers are left out."""
     out = {}
     kinds = instruments.type_of()
     for kind in KINDS:
-        rows = validation[validation["kind"] == kind]
+        rows = answers[answers["kind"] == kind]
         if rows.empty:
             continue
         if kind == "instruments":

@@ -17,7 +17,7 @@ from ._style import Panel, bars, cells, doc_label, finish, labels, layout, new_f
 LABELS = labels({
     "zh": {
         "coverage": "国家年度工作指引任务的覆盖情况", "national_task": "国家任务", "covered": "覆盖", "partial": "部分覆盖",
-        "absent": "未覆盖", "manual": "* 人工校订", "duty": {"必做": "必做", "选做": "选做", "条件": "条件", "none": "无"},
+        "absent": "未覆盖", "manual": "* 人工校订", "review": "? 待人工核查", "duty": {"必做": "必做", "选做": "选做", "条件": "条件", "none": "无"},
         "predates": "早于指引", "gaps": "必做国家任务的缺口（未覆盖或部分覆盖）", "n_required": "必做任务数",
         "gap_label": "{province}（共 {n} 项必做{predates}）", "gap_predates": "，早于指引",
         "by_province": "（按省份：取其各文件中最好的判断）", "by_place": "（按省份与城市：取其各文件中最好的判断）",
@@ -27,6 +27,7 @@ LABELS = labels({
     "en": {
         "coverage": "Coverage of the national annual guideline's tasks", "national_task": "national task",
         "covered": "covered", "partial": "partial", "absent": "absent", "manual": "* manual override",
+        "review": "? to review",
         "duty": {"必做": "required", "选做": "optional", "条件": "conditional", "none": "none"},
         "predates": "predates guideline", "gaps": "Gaps in required national tasks (absent or partial)",
         "n_required": "required tasks", "gap_label": "{province} (of {n} required{predates})",
@@ -69,7 +70,8 @@ def requirement_hover(t: Tables, lang: str = "zh", cells=None) -> dict[tuple[str
 def coverage_grid(t: Tables, lang: str = "zh", by: str = "document") -> tuple[pd.DataFrame, pd.DataFrame]:
     """Verdicts, national task x document (or province), rows grouped under section header rows.
 
-    Returns (verdict grid with "" on header rows, cell marks: verdict symbol, * when manual).
+    Returns (verdict grid with "" on header rows, cell marks: verdict symbol, * when manual, ? when
+    flagged for review: by province, the verdict of the plan deciding the cell).
     """
     L = LABELS[lang]
     cov = by_place(t) if by == "province" else t["coverage"]
@@ -92,6 +94,12 @@ def coverage_grid(t: Tables, lang: str = "zh", by: str = "document") -> tuple[pd
     marks = grid.apply(lambda c: c.map(lambda v: VERDICT_MARKS.get(v, "")))
     stars = pd.DataFrame([manual.loc[r, keys] if r else [False] * len(keys) for r in rows], columns=keys)
     marks = marks + stars.replace({True: "*", False: ""})
+    review = t["coverage"].set_index(["nat_task", "doc_id"])["review"]
+    deciding = cov["best_doc"] if by == "province" else cov["doc_id"]
+    flagged = cov.assign(_review=[bool(review.get(pair, False)) for pair in zip(cov["nat_task"], deciding)])
+    flagged = flagged.pivot(index="nat_task", columns=key, values="_review")
+    asks = pd.DataFrame([flagged.loc[r, keys] if r else [False] * len(keys) for r in rows], columns=keys)
+    marks = marks + asks.astype(bool).replace({True: "?", False: ""})
     predates = cov.drop_duplicates(key).set_index(key)["all_predate" if by == "province" else "predates"]
     cols = [(place_name(*frames.place_of(t, k), lang) if by == "province" else doc_label(t, k, lang))
             + (f"\n({L['predates']})" if predates[k] else "") for k in keys]
@@ -122,7 +130,7 @@ def coverage(t: Tables, lang: str = "zh", interactive: bool = False, by: str = "
         plans, best = dict(zip(pairs, cov["doc_verdicts"])), dict(zip(pairs, cov["best_doc"]))
     code = grid.replace({v: i for i, v in enumerate(VERDICTS)}).replace("", np.nan).astype(float)
     colors = [VERDICT_COLORS[v] for v in VERDICTS]
-    legend = [f"{VERDICT_MARKS[v]} {L[v]}" for v in VERDICTS] + [L["manual"]]
+    legend = [f"{VERDICT_MARKS[v]} {L[v]}" for v in VERDICTS] + [L["manual"], L["review"]]
     title = L["coverage"] + ((L["by_place"] if frames.city_plans(t) else L["by_province"]) if by == "province" else "")
     if interactive:
         scale = [[k / 3, c] for i, c in enumerate(colors) for k in (i, i + 1)]
@@ -151,7 +159,7 @@ def coverage(t: Tables, lang: str = "zh", interactive: bool = False, by: str = "
                                      marker={"color": c, "symbol": "square", "size": 12}))
         fig.update_yaxes(autorange="reversed", showgrid=False)
         fig.update_xaxes(side="top", showgrid=False)
-        return layout(fig, title + "  ·  " + L["manual"], height=len(grid) * 22 + 260, top=130,
+        return layout(fig, title + "  ·  " + L["manual"] + "  ·  " + L["review"], height=len(grid) * 22 + 260, top=130,
                        legend={"orientation": "h", "y": -0.02, "yanchor": "top"})
     column, tilt = _columns(list(grid.columns))
     longest = max(text_width(line) for c in grid.columns for line in c.split("\n")) * 8 / 72  # inches at 8 pt
@@ -166,7 +174,7 @@ def coverage(t: Tables, lang: str = "zh", interactive: bool = False, by: str = "
     ax.tick_params(length=0)
     ax.spines[:].set_visible(False)
     pin_labels(ax)
-    handles = [matplotlib.patches.Patch(color=c) for c in colors] + [matplotlib.patches.Patch(color="none")]
+    handles = [matplotlib.patches.Patch(color=c) for c in colors] + [matplotlib.patches.Patch(color="none")] * 2
     fig.legend(handles, legend, loc="outside right upper", fontsize=8, frameon=False)
     return finish(fig, title, source_line(t, list(dict.fromkeys(t["coverage"]["doc_id"])), lang))
 
@@ -180,14 +188,15 @@ def _columns(names: list[str]) -> tuple[float, bool]:
 
 def _draw_marks(ax, grid: pd.DataFrame, marks: pd.DataFrame) -> None:
     """The cells' verdict marks (●, ◐, ○: :data:`VERDICT_MARKS`) as one set of markers per verdict,
-    white on covered; a * beside a manual verdict."""
+    white on covered; a * beside a manual verdict, a ? beside one flagged for review."""
     for v in VERDICTS:
         rows, cols = np.nonzero(grid.to_numpy() == v)
         colour = "white" if v == "covered" else "black"
         ax.plot(cols, rows, ls="", marker="o", ms=6.5, mew=0.6, color=colour, fillstyle=MARK_FILL[v])  # as the 8 pt glyphs
-    for i, j in zip(*np.nonzero(marks.map(lambda m: m.endswith("*")).to_numpy())):
-        ax.text(j + 0.16, i, "*", va="center", fontsize=8, color="white" if grid.iat[i, j] == "covered" else "black",
-                in_layout=False)
+    for flag in ("*", "?"):
+        for i, j in zip(*np.nonzero(marks.map(lambda m: m.endswith(flag)).to_numpy())):
+            ax.text(j + 0.16, i, flag, va="center", fontsize=8,
+                    color="white" if grid.iat[i, j] == "covered" else "black", in_layout=False)
 
 
 def gaps(t: Tables, lang: str = "zh", interactive: bool = False):
