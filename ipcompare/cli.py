@@ -19,7 +19,7 @@ def _run(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     result = pipeline.run(args.root, progress=not args.quiet, reference=args.reference,
                           body_measures=args.body_measures, charts=not args.no_charts,
-                          figures=args.figures.split(",") if args.figures else ())
+                          figures=args.figures.split(",") if args.figures else (), learn=not args.no_learn)
     docs = result.tables["documents"]
     print(f"{len(docs)} documents, {int(docs.n_tasks.sum())} tasks "
           f"(+{int(docs.n_preamble.sum())} preamble items) in {time.perf_counter() - start:.1f} s")
@@ -27,12 +27,27 @@ def _run(args: argparse.Namespace) -> int:
         print(f"  {d.doc_id:<12} {d.province:<4} {d.first_year}-{d.last_year}  {d.n_tasks:>3} tasks  {d.title}")
     for w in result.warnings:
         print(f"warning: {w}")
+    _print_learning(result.tables.get("calibration"), args.no_learn)
     print(f"tables written to {pipeline.Project(Path(args.root)).processed}")
     if not args.no_charts:
         print(f"charts and report written to {pipeline.Project(Path(args.root)).reports / 'index.html'}")
     if result.pdfs is not None:
         print("PDFs of the Word reports: LibreOffice is making them beside the .docx files (ready in a minute or so)")
     return 0
+
+
+def _print_learning(summary, no_learn: bool) -> None:
+    """What the project's validated decisions taught the run (the calibration table)."""
+    from .analysis.calibration import MIN_LEARN
+
+    for r in [] if summary is None else summary.itertuples():
+        if r.learned:
+            detail = f" (T_COVERED {r.t_covered:.4g}, T_PARTIAL {r.t_partial:.4g})" if r.kind == "coverage" else ""
+            print(f"learned: {r.kind} recalibrated on {r.bundled_labels} bundled and {r.project_labels} of the "
+                  f"project's validated decisions (which replace bundled labels of the same decisions){detail}")
+        elif r.project_labels:
+            why = "--no-learn" if no_learn else f"fewer than {MIN_LEARN}"
+            print(f"{r.kind}: {r.project_labels} validated decisions ({why}): the shipped calibration")
 
 
 def _figures(args: argparse.Namespace) -> int:
@@ -176,6 +191,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--figures", metavar="all|PLACE,...",
                      help="also draw these places' profile and what-changed charts as PNG and SVG (a run does "
                           "for every place when the corpus has a few, report.STATIC_PLACES)")
+    run.add_argument("--no-learn", action="store_true",
+                     help="keep the shipped calibration even when the project holds enough validated decisions")
     run.set_defaults(func=_run)
     add = sub.add_parser("add", help="copy a new plan (.txt .html .pdf .docx .doc, scans: .pdf .png .jpg .tif) into data/raw and "
                          "the manifest")

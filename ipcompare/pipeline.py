@@ -207,7 +207,7 @@ def remove_stale_staging(folder: Path) -> None:
 
 
 def run(root: Path | str = ".", progress: bool = True, reference: str | None = None,
-        body_measures: bool = False, charts: bool = False, figures=()) -> RunResult:
+        body_measures: bool = False, charts: bool = False, figures=(), learn: bool = True) -> RunResult:
     """Run every stage on the project at ``root`` and replace its processed tables atomically.
 
     ``reference``: national document the coverage stage aligns every plan to (default: the
@@ -215,14 +215,15 @@ def run(root: Path | str = ".", progress: bool = True, reference: str | None = N
     ``charts``: also write every chart and the HTML report to ``reports/`` (the CLI does, unless
     ``--no-charts``), through the same staging; ``figures``: places (or ``["all"]``) whose per-place charts
     get their PNG and SVG in a corpus of many places (:func:`ipcompare.views.report.write_figures`), as do
-    those the ``figures`` command drew before (:func:`~ipcompare.views.report.places_asked`).
+    those the ``figures`` command drew before (:func:`~ipcompare.views.report.places_asked`); ``learn``: False
+    keeps the shipped calibration whatever the project's validated decisions (:mod:`ipcompare.analysis.calibration`).
     ``RunResult.timings`` has the seconds of each stage."""
-    project = Project(Path(root))
+    project = Project(Path(root), learn)
     start = time.perf_counter()
     result = corpus_tables(project, progress)
     t, timings = result.tables, result.timings
     timings["documents"] = time.perf_counter() - start
-    annotations, fingerprints = _folder_key(project.annotations), {}
+    annotations, fingerprints = digest(_folder_key(project.annotations), str(learn)), {}
 
     def fingerprint(name: str) -> str:  # each table hashed once a run (stages add tables, never replace one)
         if name not in fingerprints:
@@ -252,7 +253,7 @@ def run(root: Path | str = ".", progress: bool = True, reference: str | None = N
                 progress)
     from .analysis import validation  # the blind answers of review workbooks (data/annotations/validation.csv)
 
-    t |= validation.stage(project)
+    t |= validation.stage(t, project)
     start = time.perf_counter()
     project.processed.mkdir(parents=True, exist_ok=True)
     remove_stale_staging(project.processed)

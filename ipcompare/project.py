@@ -10,6 +10,7 @@ class Project:
     """Folder layout of a project (the repository by default)."""
 
     root: Path = Path(".")
+    learn: bool = True  # the project's validated decisions recalibrate the confidence (analysis.calibration)
 
     @property
     def raw(self) -> Path:

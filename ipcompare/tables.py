@@ -492,6 +492,20 @@ SCHEMAS["validation"] = pa.DataFrameSchema(
 )
 
 
+SCHEMAS["calibration"] = pa.DataFrameSchema(
+    {
+        "kind": _text("coverage, themes or instruments"),
+        "bundled_labels": _int("Hand labels bundled with ipcompare the confidence is calibrated on"),
+        "project_labels": _int("The project's blind answers (validation.csv) of decisions in the tables"),
+        "learned": _bool("True when the project's answers recalibrated the kind (at least "
+                         "calibration.MIN_LEARN of them, run without --no-learn)"),
+        "t_covered": _float("Coverage's T_COVERED in force (learned or shipped); empty for other kinds", nullable=True),
+        "t_partial": _float("Coverage's T_PARTIAL in force; empty for other kinds", nullable=True),
+    },
+    strict=True, ordered=True,
+)
+
+
 def validate(df: pd.DataFrame, name: str) -> pd.DataFrame:
     """Validate ``df`` against the schema of table ``name`` (raises pandera errors on a bug)."""
     return SCHEMAS[name].validate(df, lazy=True)

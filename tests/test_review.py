@@ -133,7 +133,7 @@ def test_an_earlier_override_is_kept_unless_replace(proj, capsys):
 
 
 def test_the_report_states_the_last_import(run_result, proj):
-    from ipcompare.analysis import validation
+    from ipcompare.analysis import calibration
     from ipcompare.views import methods
 
     bundled = methods.validation_section(run_result[1].tables, "en", {})
@@ -141,7 +141,7 @@ def test_the_report_states_the_last_import(run_result, proj):
     assert "尚无任何判断经人工验证" in methods.validation_section(run_result[1].tables, "zh", {})["method"]
     path = fill(review.export(proj, sample=15, date="2026-12-08"), gold_answers())
     review.import_workbook(proj, path)
-    t = dict(run_result[1].tables, validation=validation.read(proj))
+    t = dict(run_result[1].tables, validation=calibration.read_answers(proj.annotations))
     section = methods.validation_section(t, "en", {})
     figures = review.agreement(t["validation"])
     lo, hi = figures["coverage"]["interval"]

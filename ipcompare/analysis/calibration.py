@@ -42,6 +42,9 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 
+from .. import tables
+from ..errors import InputError
+
 
 KINDS = ("coverage", "themes", "instruments")
 TARGET = {"coverage": 0.93, "themes": 0.97, "instruments": 0.95}  # accuracy aimed at among decisions not flagged
@@ -51,6 +54,12 @@ LABEL_COLUMNS = ["kind", "doc_id", "item", "gold", "predicted", "margin", "score
                  "requirements_answered", "requirements_total", "met_requirements"]
 GOLD = {"coverage": ["coverage_dev", "coverage_extra", "coverage_more"],
         "themes": ["themes_dev", "themes_extra", "themes_unseen"], "instruments": ["instruments_dev"]}
+VALIDATION = "validation.csv"  # of data/annotations: the blind answers of review workbooks
+# A kind is recalibrated on the bundled labels plus the project's own once the project holds at least
+# this many blind answers of it: a document's worth (the bundled labels hold 18 to 34 per document),
+# and enough to know the accuracy of the rest within about 0.15 (Wilson 95% interval at 30); with
+# fewer, one answer moves a threshold or the cut.
+MIN_LEARN = 30
 NUMBERS = ["margin", "score", "own_score", "requirements_met", "requirements_answered", "requirements_total"]
 
 
@@ -149,3 +158,48 @@ def write_labels(labels: pd.DataFrame, path: Path) -> Path:
     labels.reindex(columns=LABEL_COLUMNS).to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n",
                                                  float_format="%.6g")
     return path
+
+
+def read_answers(annotations: Path) -> pd.DataFrame:
+    """``validation.csv`` of a project's ``annotations`` (empty when there is none); a row of an unknown
+    kind or without both answers raises InputError."""
+    path = Path(annotations) / VALIDATION
+    if not path.exists():
+        return tables.empty("validation")
+    df = tables.read_user_csv(path, list(tables.SCHEMAS["validation"].columns))
+    for line, row in zip(df.index + 2, df.itertuples()):
+        if row.kind not in KINDS or not row.person or not row.machine:
+            raise InputError(f"{path}: line {line}: kind must be one of {', '.join(KINDS)}, with both answers")
+    return df if len(df) else tables.empty("validation")
+
+
+def project_labels(kind: str, rows: pd.DataFrame, answers: pd.DataFrame, gold_of: dict | None = None) -> pd.DataFrame:
+    """Rows of the labels table for the project's blind ``answers`` of ``kind`` (the latest answer of a
+    decision): ``rows``, the kind's automatic decisions indexed by their id (``doc_id``, ``item``,
+    ``predicted`` and the margins :func:`features` reads); ``gold_of`` maps an answer to the
+    calibrated level (an instrument sub-type to its type)."""
+    mine = answers[(answers["kind"] == kind) & answers["id"].isin(rows.index)].drop_duplicates("id", keep="last")
+    gold = mine["person"].map(gold_of) if gold_of else mine["person"]
+    return rows.loc[mine["id"]].assign(kind=kind, gold=gold.to_numpy()).reset_index(drop=True).reindex(columns=LABEL_COLUMNS)
+
+
+def with_bundled(kind: str, own: pd.DataFrame) -> pd.DataFrame:
+    """The bundled labels of ``kind`` (less the decisions the project labelled itself) and ``own``."""
+    bundled = read_labels()
+    bundled = bundled[bundled["kind"] == kind]
+    mine = set(zip(own["doc_id"], own["item"]))
+    bundled = bundled[[pair not in mine for pair in zip(bundled["doc_id"], bundled["item"])]]
+    return pd.concat([bundled, own], ignore_index=True)
+
+
+def learns(own: pd.DataFrame, learn: bool) -> bool:
+    """Whether a kind is recalibrated: learning is on and the project holds :data:`MIN_LEARN` labels of it."""
+    return learn and len(own) >= MIN_LEARN
+
+
+def for_project(kind: str, rows: pd.DataFrame, answers: pd.DataFrame, learn: bool, gold_of: dict | None = None
+                ) -> Calibration:
+    """The calibration of ``kind`` for a project: fitted on the bundled labels plus its own blind answers
+    when it holds enough of them (:func:`learns`), else the shipped one (themes and instruments)."""
+    own = project_labels(kind, rows, answers, gold_of)
+    return fit(kind, with_bundled(kind, own)) if learns(own, learn) else shipped(kind)

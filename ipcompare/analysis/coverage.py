@@ -295,6 +295,39 @@ def row_verdict(row, t_covered: float = T_COVERED, t_partial: float = T_PARTIAL)
                    row.requirements_total, t_covered, t_partial)
 
 
+def verdict_scores(y_true: np.ndarray, y_pred: np.ndarray) -> tuple[float, float]:
+    """3-way accuracy and F1 of addressed (covered or partial) vs absent."""
+    addressed_true, addressed_pred = y_true != "absent", y_pred != "absent"
+    both = (addressed_true & addressed_pred).sum()
+    return float((y_true == y_pred).mean()), float(2 * both / max(addressed_true.sum() + addressed_pred.sum(), 1))
+
+
+def calibrate_coverage(gold: pd.DataFrame, predicted: pd.DataFrame) -> dict:
+    """Thresholds of :func:`ipcompare.analysis.coverage.verdict` that fit ``gold`` best: candidates are the
+    midpoints between adjacent observed ``own_score`` (T_COVERED) and ``score`` (T_PARTIAL) values;
+    the pair with the highest accuracy, then addressed F1, then the widest gap to the nearest
+    observed scores wins."""
+    labels, score, own = gold["label"].to_numpy(), predicted["score"].to_numpy(), predicted["own_score"].to_numpy()
+    n_met, plan = predicted["requirements_met"].to_numpy(), predicted.apply(plan_met, axis=1).to_numpy()
+    answered, total = predicted["requirements_answered"].to_numpy(), predicted["requirements_total"].to_numpy()
+
+    def midpoints(values):
+        v = np.unique(np.round(values, 6))
+        return np.r_[v[0] / 2, (v[1:] + v[:-1]) / 2, v[-1] + 0.01]
+
+    best = None
+    for t_cov in midpoints(own):
+        for t_par in midpoints(score):
+            pred = np.array([verdict(*row, t_cov, t_par) for row in zip(score, own, n_met, plan, answered, total)])
+            gap = min(np.abs(own - t_cov).min(), np.abs(score - t_par).min())
+            key = (*(round(x, 4) for x in verdict_scores(labels, pred)), gap)
+            if best is None or key > best[0]:
+                best = (key, t_cov, t_par)
+    (accuracy, f1, margin), t_cov, t_par = best
+    return {"T_COVERED": round(float(t_cov), 4), "T_PARTIAL": round(float(t_par), 4),
+            "accuracy": accuracy, "addressed_f1": f1, "margin": round(float(margin), 4)}
+
+
 def requirement_status(req_sim: np.ndarray, keys: list[list[str]], asks_plan: np.ndarray, texts, plan: bool
                        ) -> tuple[np.ndarray, np.ndarray]:
     """Status of each requirement (rows of ``req_sim``: its match with each of one document's tasks):
@@ -411,6 +444,47 @@ def apply_overrides(coverage: pd.DataFrame, overrides: pd.DataFrame) -> pd.DataF
     return out.reset_index()[coverage.columns]
 
 
+# -- confidence and learning ----------------------------------------------------------------
+
+def label_rows(coverage: pd.DataFrame) -> pd.DataFrame:
+    """Coverage rows as decisions of the calibration's labels table, by id '<nat_task> x <doc_id>'."""
+    rows = coverage.assign(item=coverage["nat_task"], predicted=coverage["auto_verdict"])
+    return rows.set_axis(coverage["nat_task"] + " x " + coverage["doc_id"])
+
+
+def learned_thresholds(coverage: pd.DataFrame, answers: pd.DataFrame, learn: bool = True) -> tuple[float, float]:
+    """T_COVERED and T_PARTIAL fitted (:func:`calibrate_coverage`) on the bundled labels plus the
+    project's blind answers when it holds enough (``calibration.learns``), else the shipped ones."""
+    own = calibration.project_labels("coverage", label_rows(coverage), answers)
+    if not calibration.learns(own, learn):
+        return T_COVERED, T_PARTIAL
+    labels = calibration.with_bundled("coverage", own)
+    fit = calibrate_coverage(labels.rename(columns={"gold": "label"}), labels)
+    return fit["T_COVERED"], fit["T_PARTIAL"]
+
+
+def with_confidence(coverage: pd.DataFrame, answers: pd.DataFrame, learn: bool = True) -> pd.DataFrame:
+    """Coverage rows with p_correct and review; with enough blind answers of the project (``learn``),
+    the automatic verdicts are those of the thresholds learned on them (:func:`learned_thresholds`)
+    and the calibration is fitted on the bundled labels plus them."""
+    thresholds = learned_thresholds(coverage, answers, learn)
+    out = coverage.copy()
+    if thresholds != (T_COVERED, T_PARTIAL):
+        out["auto_verdict"] = [row_verdict(r, *thresholds) for r in out.itertuples()]
+        out["verdict"] = out["verdict"].where(out["source"] == "manual", out["auto_verdict"])
+    bounds = (*thresholds, R_BREADTH)
+    own = calibration.project_labels("coverage", label_rows(out), answers)
+    if calibration.learns(own, learn):
+        labels = calibration.with_bundled("coverage", own)
+        fitted = calibration.fit("coverage", labels.assign(predicted=[row_verdict(r, *thresholds) for r in labels.itertuples()]),
+                                 bounds)
+    else:
+        fitted = calibration.shipped("coverage", bounds)
+    out["p_correct"], out["review"] = calibration.assess(label_rows(out).reset_index(drop=True), out["source"] == "manual",
+                                                         fitted)
+    return out
+
+
 # -- province views --------------------------------------------------------------------------
 
 def province_table(coverage: pd.DataFrame) -> pd.DataFrame:
@@ -500,9 +574,7 @@ def stage(tbls: dict[str, pd.DataFrame], project, reference: str | None = None, 
     all_units = pd.concat([g[1] for g in guides.values()], ignore_index=True)
     overrides = read_overrides(project.annotations / "coverage_overrides.csv", all_units, docs)
     coverage = apply_overrides(tables.join((p[0] for p in parts), list(tables.SCHEMAS["coverage"].columns)), overrides)
-    coverage["p_correct"], coverage["review"] = calibration.assess(
-        coverage.assign(predicted=coverage["auto_verdict"]), coverage["source"] == "manual",
-        calibration.shipped("coverage", (T_COVERED, T_PARTIAL, R_BREADTH)))
+    coverage = with_confidence(coverage, calibration.read_answers(project.annotations), project.learn)
     provincial = set(docs.loc[docs["level"] == "provincial", "doc_id"])  # a city's plan is not its province's
     by_province = province_table(coverage[coverage["doc_id"].isin(provincial)])
     latest = by_province.groupby("province", sort=False)["ref_doc"].agg(lambda r: max(r, key=order.index))

@@ -9,6 +9,7 @@ import pandas as pd
 from .. import tables
 from ..errors import InputError
 from . import calibration
+from .coverage import calibrate_coverage, verdict_scores
 
 THEME_GOLD_COLUMNS = ["task_id", "primary", "secondary"]
 
@@ -176,20 +177,13 @@ def format_levels(result: dict, levels=("type", "subtype")) -> str:
 COVERAGE_GOLD_COLUMNS = ["nat_task", "doc", "label", "evidence"]  # evidence is optional
 
 
-def _verdict_scores(y_true: np.ndarray, y_pred: np.ndarray) -> tuple[float, float]:
-    """3-way accuracy and F1 of addressed (covered or partial) vs absent."""
-    addressed_true, addressed_pred = y_true != "absent", y_pred != "absent"
-    both = (addressed_true & addressed_pred).sum()
-    return float((y_true == y_pred).mean()), float(2 * both / max(addressed_true.sum() + addressed_pred.sum(), 1))
-
-
 def coverage_scores(gold: pd.DataFrame, predicted: pd.DataFrame) -> dict:
     """Scores of predicted verdicts (rows in gold order: ``verdict``, ``evidence_ids``) against gold
     rows (label, evidence): 3-way accuracy, F1 of addressed (covered or partial) vs absent,
     ``evidence_top3`` (share of addressed gold rows with evidence where a gold evidence task is
     among the top-3 matches), confusion counts (gold rows x predicted columns)."""
     y_true, y_pred = gold["label"].to_numpy(), predicted["verdict"].to_numpy()
-    accuracy, f1 = _verdict_scores(y_true, y_pred)
+    accuracy, f1 = verdict_scores(y_true, y_pred)
     with_evidence = (y_true != "absent") & (gold["evidence"] != "").to_numpy()
     hits = [bool(set(tables.split_list(g)) & set(tables.split_list(p)))
             for g, p in zip(gold["evidence"][with_evidence], predicted["evidence_ids"][with_evidence])]
@@ -204,34 +198,6 @@ def coverage_scores(gold: pd.DataFrame, predicted: pd.DataFrame) -> dict:
         else 0.0,
         "confusion": {g: {p: int(c) for p, c in row.items() if c} for g, row in confusion.iterrows()},
     }
-
-
-def calibrate_coverage(gold: pd.DataFrame, predicted: pd.DataFrame) -> dict:
-    """Thresholds of :func:`ipcompare.analysis.coverage.verdict` that fit ``gold`` best: candidates are the
-    midpoints between adjacent observed ``own_score`` (T_COVERED) and ``score`` (T_PARTIAL) values;
-    the pair with the highest accuracy, then addressed F1, then the widest gap to the nearest
-    observed scores wins."""
-    from .coverage import plan_met, verdict
-
-    labels, score, own = gold["label"].to_numpy(), predicted["score"].to_numpy(), predicted["own_score"].to_numpy()
-    n_met, plan = predicted["requirements_met"].to_numpy(), predicted.apply(plan_met, axis=1).to_numpy()
-    answered, total = predicted["requirements_answered"].to_numpy(), predicted["requirements_total"].to_numpy()
-
-    def midpoints(values):
-        v = np.unique(np.round(values, 6))
-        return np.r_[v[0] / 2, (v[1:] + v[:-1]) / 2, v[-1] + 0.01]
-
-    best = None
-    for t_cov in midpoints(own):
-        for t_par in midpoints(score):
-            pred = np.array([verdict(*row, t_cov, t_par) for row in zip(score, own, n_met, plan, answered, total)])
-            gap = min(np.abs(own - t_cov).min(), np.abs(score - t_par).min())
-            key = (*(round(x, 4) for x in _verdict_scores(labels, pred)), gap)
-            if best is None or key > best[0]:
-                best = (key, t_cov, t_par)
-    (accuracy, f1, margin), t_cov, t_par = best
-    return {"T_COVERED": round(float(t_cov), 4), "T_PARTIAL": round(float(t_par), 4),
-            "accuracy": accuracy, "addressed_f1": f1, "margin": round(float(margin), 4)}
 
 
 def _coverage_rows(gold_path: Path, processed: Path) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:

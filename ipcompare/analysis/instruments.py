@@ -192,8 +192,11 @@ def stage(tables: dict[str, pd.DataFrame], project: Project, store: Store | None
     out["clauses"] = auto["clauses"]
     out["evidence"] = auto["evidence"]
     out["source"] = np.where(is_manual, "manual", "auto")
-    out["p_correct"], out["review"] = calibration.assess(auto.assign(margin=auto["confidence"]), is_manual,
-                                                         calibration.shipped("instruments"))
+    decided = auto.assign(margin=auto["confidence"], predicted=auto["theme"].map(kinds), item=auto["task_id"],
+                          doc_id=work["doc_id"])
+    fitted = calibration.for_project("instruments", decided.set_axis(auto["task_id"]),
+                                     calibration.read_answers(project.annotations), project.learn, kinds)
+    out["p_correct"], out["review"] = calibration.assess(decided, is_manual, fitted)
 
     pairs = [(t.id, f.id) for t in taxonomy()["types"] for f in taxonomy()["fields"]]
     grid = pd.DataFrame({"type": [t for t, _ in pairs], "field": [f for _, f in pairs]})

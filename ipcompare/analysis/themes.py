@@ -471,9 +471,10 @@ def stage(tables: dict[str, pd.DataFrame], project: Project, store: Store | None
     out["evidence"] = auto["evidence"]
     out["note"] = notes
     out["representative"] = representatives(auto).where(out.theme == out.auto_theme, 0)
-    out["p_correct"], out["review"] = calibration.assess(auto.assign(margin=auto["confidence"]),
-                                                         is_manual | (out.auto_theme == NON_TASK),
-                                                         calibration.shipped("themes"))
+    decided = auto.assign(margin=auto["confidence"], predicted=auto["theme"], item=auto["task_id"], doc_id=tasks["doc_id"])
+    fitted = calibration.for_project("themes", decided.set_axis(auto["task_id"]), calibration.read_answers(project.annotations),
+                                     project.learn)
+    out["p_correct"], out["review"] = calibration.assess(decided, is_manual | (out.auto_theme == NON_TASK), fitted)
 
     work = _work_tasks(tasks)
     documents = vectorize.task_documents(vectorize.field_tokens(work, cache_dir))

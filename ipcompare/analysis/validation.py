@@ -1,33 +1,36 @@
-"""The project's validated decisions: the blind answers ``review --import`` keeps in
-``data/annotations/validation.csv`` (one row per decision a person coded without seeing the machine's
-answer: its kind, id, document, the person's and the machine's answer, the workbook and notes),
-read and checked for the ``validation`` table."""
+"""The project's validated decisions and what they taught: the blind answers ``review --import``
+keeps in ``data/annotations/validation.csv`` (``validation`` table) and, per kind, the labels the
+confidence is calibrated on (``calibration`` table: bundled and the project's own, whether the
+project's taught it, :data:`ipcompare.analysis.calibration.MIN_LEARN`, and coverage's thresholds)."""
 from __future__ import annotations
 
 import pandas as pd
 
-from .. import tables
-from ..errors import InputError
 from ..project import Project
-
-VALIDATION = "validation.csv"
-COLUMNS = list(tables.SCHEMAS["validation"].columns)
-KINDS = ("coverage", "themes", "instruments")
+from . import calibration, coverage
 
 
-def read(project: Project) -> pd.DataFrame:
-    """``validation.csv`` of the project's annotations (empty when there is none); a row of an unknown
-    kind or without answers raises InputError."""
-    path = project.annotations / VALIDATION
-    if not path.exists():
-        return tables.empty("validation")
-    df = tables.read_user_csv(path, COLUMNS)
-    for line, row in zip(df.index + 2, df.itertuples()):
-        if row.kind not in KINDS or not row.person or not row.machine:
-            raise InputError(f"{path}: line {line}: kind must be one of {', '.join(KINDS)}, with both answers")
-    return df if len(df) else tables.empty("validation")
+def decision_ids(kind: str, t: dict[str, pd.DataFrame]) -> pd.Series:
+    """The ids of the kind's decisions in the tables (coverage: '<nat_task> x <doc_id>')."""
+    if kind == "coverage":
+        return t["coverage"]["nat_task"] + " x " + t["coverage"]["doc_id"]
+    return t[kind]["task_id"]
 
 
-def stage(project: Project) -> dict[str, pd.DataFrame]:
-    """The validation table (see :mod:`ipcompare.tables`)."""
-    return {"validation": read(project)}
+def stage(t: dict[str, pd.DataFrame], project: Project) -> dict[str, pd.DataFrame]:
+    """The validation and calibration tables (see :mod:`ipcompare.tables`)."""
+    answers = calibration.read_answers(project.annotations)
+    bundled = calibration.read_labels()["kind"].value_counts()
+    rows = []
+    for kind in calibration.KINDS:
+        if kind not in t:
+            continue
+        known = set(decision_ids(kind, t))
+        own = answers[(answers["kind"] == kind) & answers["id"].isin(known)].drop_duplicates("id", keep="last")
+        learned = calibration.learns(own, project.learn)
+        t_covered, t_partial = coverage.learned_thresholds(t["coverage"], answers, project.learn) \
+            if kind == "coverage" else (float("nan"), float("nan"))
+        rows.append({"kind": kind, "bundled_labels": int(bundled.get(kind, 0)), "project_labels": len(own),
+                     "learned": learned, "t_covered": t_covered, "t_partial": t_partial})
+    return {"validation": answers, "calibration": pd.DataFrame(rows, columns=["kind", "bundled_labels", "project_labels",
+                                                                            "learned", "t_covered", "t_partial"])}

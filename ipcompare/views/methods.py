@@ -24,8 +24,11 @@ TEXT = {
                   "that it is right: a logistic calibration of the margins the method decided on, fitted on {n_labels} "
                   "hand labels bundled with ipcompare (ipcompare/analysis/calibration.py). A decision less likely "
                   "right than the aim ({aims}) is flagged for review, at most {budgets} of the labelled decisions. "
-                  "Leave one document out on those labels: {loo}. In this corpus, {flagged}; {manual}. {validated}",
+                  "Leave one document out on those labels: {loo}. In this corpus, {flagged}; {manual}. {validated}{learned}",
         "loo": "{kind} {flagged:.0%} flagged, accuracy of the rest {rest:.2f}",
+        "learned": " The project's own validated decisions taught this run ({n} or more of a kind, "
+                   "ipcompare.analysis.calibration.MIN_LEARN): {kinds} recalibrated on the bundled labels plus {own}.",
+        "thresholds": " (coverage thresholds T_COVERED {t_covered:.4g}, T_PARTIAL {t_partial:.4g})",
         "flagged": "{n} of {total} {kind} are flagged",
         "manual": "{n} decisions were set by a person (overrides in data/annotations)",
         "none": "No decision has been validated by a person yet (python -m ipcompare review writes a workbook with "
@@ -44,8 +47,11 @@ TEXT = {
                   "（themes.py、instruments.py）。每项自动判断附有 p_correct，即判断正确的估计概率：以判断所依据的"
                   "差值，在 ipcompare 附带的 {n_labels} 条人工标注上做逻辑回归校准（ipcompare/analysis/calibration.py）。"
                   "正确概率低于目标（{aims}）的判断标记为待核查，至多占已标注判断的 {budgets}。在这些标注上逐文件留一检验："
-                  "{loo}。本语料中，{flagged}；{manual}。{validated}",
+                  "{loo}。本语料中，{flagged}；{manual}。{validated}{learned}",
         "loo": "{kind}标记 {flagged:.0%}，其余准确率 {rest:.2f}",
+        "learned": "本次运行已据本项目的人工验证结果重新校准（某类达到 {n} 项即校准，ipcompare.analysis.calibration.MIN_LEARN）："
+                   "{kinds}以附带标注加上本项目的 {own} 项重新校准。",
+        "thresholds": "（覆盖阈值 T_COVERED {t_covered:.4g}、T_PARTIAL {t_partial:.4g}）",
         "flagged": "{total} 项{kind}中 {n} 项待核查",
         "manual": "{n} 项判断由人工确定（data/annotations 中的校订）",
         "none": "尚无任何判断经人工验证（python -m ipcompare review 生成含盲样随机抽样的核查表；review --import 读回）。",
@@ -77,6 +83,18 @@ def _counts(t: Tables) -> pd.DataFrame:
     return pd.DataFrame(rows).T
 
 
+def _learned(t: Tables, lang: str) -> str:
+    """The sentence saying which kinds the project's validated decisions recalibrated (empty if none)."""
+    L = TEXT[lang]
+    summary = t["calibration"] if "calibration" in t else pd.DataFrame(columns=["learned"])
+    learned = summary[summary["learned"].astype(bool)]
+    if learned.empty:
+        return ""
+    kinds = _LIST[lang].join(L["kinds"][r.kind] + (L["thresholds"].format(t_covered=r.t_covered, t_partial=r.t_partial)
+                                                   if r.kind == "coverage" else "") for r in learned.itertuples())
+    return L["learned"].format(n=calibration.MIN_LEARN, kinds=kinds, own=int(learned["project_labels"].sum()))
+
+
 def validation_section(t: Tables, lang: str, divs: dict) -> dict:
     """The section's context: ``method`` (the paragraph) and ``agreement`` (a table per kind)."""
     L, sep = TEXT[lang], _SEP[lang]
@@ -94,7 +112,8 @@ def validation_section(t: Tables, lang: str, divs: dict) -> dict:
                      for k, r in loo.items()),
         flagged=sep.join(L["flagged"].format(n=r["flagged"], total=r["decisions"], kind=L["kinds"][k]) for k, r in counts.iterrows()),
         manual=L["manual"].format(n=int(counts["manual"].sum())),
-        validated=L["validated"].format(n=len(answers), figures=figures) if agree else L["none"])
+        validated=L["validated"].format(n=len(answers), figures=figures) if agree else L["none"],
+        learned=_learned(t, lang))
     rows = []
     for kind in (*calibration.KINDS, "instruments_subtype"):
         c = counts.loc[kind] if kind in counts.index else None

@@ -36,7 +36,7 @@ import pandas as pd
 
 from .. import tables
 from ..analysis import coverage as cov
-from ..analysis import instruments, themes, validation
+from ..analysis import calibration, instruments, themes
 from ..errors import InputError
 from ..project import Project
 
@@ -45,7 +45,7 @@ PARTS = {"a": "a: flagged for review", "b": "b: blind sample (machine answer hid
 OVERRIDES = {"coverage": ("coverage_overrides.csv", ["nat_task", "doc_id", "verdict", "note"]),
              "themes": (themes.OVERRIDES, ["task_id", "theme", "note"]),
              "instruments": (instruments.OVERRIDES, ["task_id", "subtype", "note"])}
-VALIDATION, VALIDATION_COLUMNS = validation.VALIDATION, validation.COLUMNS
+VALIDATION, VALIDATION_COLUMNS = calibration.VALIDATION, list(tables.SCHEMAS["validation"].columns)
 TAIL = ["machine", "p_correct", "answer", "notes"]  # the last columns of every sheet
 EVIDENCE = {"coverage": ["doc_id", "duty_level", "nat_title", "requirements", "matched_tasks", "met_requirements",
                          "missing_requirements"],
@@ -271,7 +271,7 @@ def import_workbook(project: Project, path: Path, replace: bool = False) -> list
     t = {name: tables.read_table(name, project.processed) for name in ("tasks", "requirements", *KINDS)}
     answers = read_workbook(path, t)
     workbook, report, writes = Path(path).name, [], {}
-    answered = validation.read(project)
+    answered = calibration.read_answers(project.annotations)
     new_validation = []
     for kind in KINDS:
         rows = answers[kind]
