@@ -474,36 +474,33 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
         },
         strict=True, ordered=True,
     ),
+    # Validation (ipcompare.analysis.validation): the blind answers of review workbooks (data/annotations/validation.csv)
+    # and, per kind, the labels the confidence is calibrated on.
+    "validation": pa.DataFrameSchema(
+        {
+            "kind": _text("coverage, themes or instruments", checks=pa.Check.isin(["coverage", "themes", "instruments"])),
+            "id": _text("The decision: '<nat_task> x <doc_id>' for coverage, else the task id"),
+            "doc_id": _text("Its document"),
+            "person": _text("The person's answer, coded blind (a verdict, theme id or instrument sub-type id)"),
+            "machine": _text("The automatic decision when the workbook was imported"),
+            "workbook": _text("The review workbook the answer came from (reviews/review-<date>.xlsx)"),
+            "notes": _text("The person's notes"),
+        },
+        strict=True, ordered=True,
+    ),
+    "calibration": pa.DataFrameSchema(
+        {
+            "kind": _text("coverage, themes or instruments"),
+            "bundled_labels": _int("Hand labels bundled with ipcompare the confidence is calibrated on"),
+            "project_labels": _int("The project's blind answers (validation.csv) of decisions in the tables"),
+            "learned": _bool("True when the project's answers recalibrated the kind (at least "
+                             "calibration.MIN_LEARN of them, run without --no-learn)"),
+            "t_covered": _float("Coverage's T_COVERED in force (learned or shipped); empty for other kinds", nullable=True),
+            "t_partial": _float("Coverage's T_PARTIAL in force; empty for other kinds", nullable=True),
+        },
+        strict=True, ordered=True,
+    ),
 }
-
-
-# Validation (ipcompare.analysis.validation): the blind answers of review workbooks, data/annotations/validation.csv.
-SCHEMAS["validation"] = pa.DataFrameSchema(
-    {
-        "kind": _text("coverage, themes or instruments", checks=pa.Check.isin(["coverage", "themes", "instruments"])),
-        "id": _text("The decision: '<nat_task> x <doc_id>' for coverage, else the task id"),
-        "doc_id": _text("Its document"),
-        "person": _text("The person's answer, coded blind (a verdict, theme id or instrument sub-type id)"),
-        "machine": _text("The automatic decision when the workbook was imported"),
-        "workbook": _text("The review workbook the answer came from (reviews/review-<date>.xlsx)"),
-        "notes": _text("The person's notes"),
-    },
-    strict=True, ordered=True,
-)
-
-
-SCHEMAS["calibration"] = pa.DataFrameSchema(
-    {
-        "kind": _text("coverage, themes or instruments"),
-        "bundled_labels": _int("Hand labels bundled with ipcompare the confidence is calibrated on"),
-        "project_labels": _int("The project's blind answers (validation.csv) of decisions in the tables"),
-        "learned": _bool("True when the project's answers recalibrated the kind (at least "
-                         "calibration.MIN_LEARN of them, run without --no-learn)"),
-        "t_covered": _float("Coverage's T_COVERED in force (learned or shipped); empty for other kinds", nullable=True),
-        "t_partial": _float("Coverage's T_PARTIAL in force; empty for other kinds", nullable=True),
-    },
-    strict=True, ordered=True,
-)
 
 
 def validate(df: pd.DataFrame, name: str) -> pd.DataFrame:

@@ -21,28 +21,17 @@ def proj(run_result, tmp_path):
 
 
 def gold_answers():
-    cov = tables.read_user_csv(GOLD / "coverage_dev.csv", evaluate.COVERAGE_GOLD_COLUMNS, ["nat_task", "doc", "label"])
-    extra = tables.read_user_csv(GOLD / "coverage_extra.csv", evaluate.COVERAGE_GOLD_COLUMNS, ["nat_task", "doc", "label"])
-    cov = pd.concat([cov, extra])
-    th = pd.concat([tables.read_user_csv(GOLD / f"themes_{s}.csv", evaluate.THEME_GOLD_COLUMNS) for s in ("dev", "extra")])
-    ins = tables.read_user_csv(GOLD / "instruments_dev.csv", evaluate.INSTRUMENT_GOLD_COLUMNS)
-    return {"coverage": dict(zip(cov.nat_task + " x " + cov.doc, cov.label)), "themes": dict(zip(th.task_id, th.primary)),
-            "instruments": dict(zip(ins.task_id, ins.subtype))}
+    """Every bundled label (coverage of 4 plans, themes of 5 documents, instruments of 2), by kind and id."""
+    return review.answers_from_labels(GOLD)
 
 
 def fill(path, answers, edit=None):
-    """Fill the answer column of each sheet from ``answers`` (kind -> id -> value); ``edit(wb)`` spoils it."""
-    wb = load_workbook(path)
-    for kind in review.KINDS:
-        ws = wb[kind]
-        header = [c.value for c in ws[1]]
-        for row in ws.iter_rows(min_row=2):
-            item = row[0].value
-            if item in answers[kind]:
-                row[header.index("answer")].value = answers[kind][item]
+    """:func:`review.fill`, then ``edit(wb)`` spoils the workbook."""
+    review.fill(path, answers)
     if edit:
+        wb = load_workbook(path)
         edit(wb)
-    wb.save(path)
+        wb.save(path)
     return path
 
 
@@ -82,7 +71,7 @@ def test_round_trip_agreement_equals_evaluate(proj, capsys):
     cov = before["coverage"].assign(id=lambda d: d.nat_task + " x " + d.doc_id).set_index("id")
     ids = [i for i in answers["coverage"] if i in cov.index]
     expected = evaluate.label_scores([answers["coverage"][i] for i in ids], cov.loc[ids, "auto_verdict"])
-    assert result["coverage"]["n"] == len(ids) == 69
+    assert result["coverage"]["n"] == len(ids) == 92
     assert result["coverage"]["accuracy"] == expected["accuracy"] and result["coverage"]["kappa"] == expected["kappa"]
     themes_ids = list(validation.loc[validation.kind == "themes", "id"])  # the work tasks (no preamble item)
     assert len(themes_ids) >= 115
@@ -97,7 +86,7 @@ def test_round_trip_agreement_equals_evaluate(proj, capsys):
     assert lo < result["coverage"]["accuracy"] < hi and -1 <= result["coverage"]["alpha"] <= 1
     assert "Krippendorff's alpha" in out and "confusion" in out
     overrides = tables.read_user_csv(proj.annotations / "coverage_overrides.csv", ["nat_task", "doc_id", "verdict", "note"])
-    assert len(overrides) == 69
+    assert len(overrides) == 92
     kept = annotations(proj)
     assert cli.main(["--root", str(proj.root), "review", "--import", str(path)]) == 0  # twice: nothing added twice
     assert annotations(proj) == kept

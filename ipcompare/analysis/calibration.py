@@ -24,6 +24,12 @@ that would flag more than :data:`MAX_FLAGGED` of the labelled decisions (35%, 20
 flagging that share instead (the least confident first): a person's time is the budget. ``review`` is
 true below the cut. Manual decisions are right by definition (``p_correct`` 1, not flagged).
 
+**Learning.** A project's own labels are the blind answers of its review workbooks
+(``data/annotations/validation.csv``, :mod:`ipcompare.views.review`). Once it holds
+:data:`MIN_LEARN` of a kind, ``run`` fits that kind on the bundled labels plus its own (its answer
+replaces a bundled label of the same decision): the calibration (:func:`for_project`) and, for
+coverage, the thresholds (``coverage.learned_thresholds``); ``run --no-learn`` keeps the shipped ones.
+
 **Measured** by leave-one-document-out (:func:`ipcompare.analysis.evaluate.calibration_leave_one_out`): each labelled document's decisions get
 the probability and cut fitted on the other documents' labels (for coverage also the thresholds,
 ``evaluate.calibrate_coverage``); the flagged share and the accuracy of the decisions not flagged

@@ -99,6 +99,21 @@ class Corpus(Mapping[str, pd.DataFrame]):
         """Keyword co-occurrence network of the work tasks (of ``province``): ``.nodes``, ``.edges``, ``.graph``."""
         return search.network(self["tasks"], province, top, cache_dir(self))
 
+    def review_queue(self, kind: str) -> pd.DataFrame:
+        """The automatic decisions of ``kind`` (coverage, themes, instruments) flagged for review, most
+        consequential first, with their evidence: part a of the review workbook (:mod:`.review`)."""
+        from .review import decisions
+
+        rows = decisions(kind, self)
+        return rows[rows["review"] & (rows["source"] == "auto")].reset_index(drop=True)
+
+    def validation(self) -> pd.DataFrame:
+        """Agreement of person and machine on the blind answers of the ``validation`` table, per kind: n,
+        accuracy, its Wilson 95% interval, Cohen's kappa, Krippendorff's alpha (:func:`.review.agreement`)."""
+        from .review import agreement_table
+
+        return agreement_table(self._tables.get("validation", tables.empty("validation")))
+
     def chart(self, name: str, lang: str = "zh", interactive: bool = False, **options):
         """Chart ``name`` of :data:`ipcompare.views.charts.CHARTS` (matplotlib figure, or plotly when
         ``interactive``; :func:`ipcompare.views.charts.save` writes it as PNG, SVG or HTML)."""

@@ -315,6 +315,40 @@ def import_workbook(project: Project, path: Path, replace: bool = False) -> list
     return report + [format_agreement(agreement(answered))]
 
 
+def answers_from_labels(gold_dir: Path) -> dict[str, dict[str, str]]:
+    """Answers by kind and id from label files in the formats ``evaluate`` reads, every one of
+    ``gold_dir`` named coverage_*.csv (nat_task, doc, label), themes_*.csv (task_id, primary) and
+    instruments_*.csv (task_id, subtype): to fill a workbook from labels made elsewhere."""
+    from ..analysis import evaluate
+
+    out: dict[str, dict[str, str]] = {kind: {} for kind in KINDS}
+    for path in sorted(Path(gold_dir).glob("coverage_*.csv")):
+        g = tables.read_user_csv(path, evaluate.COVERAGE_GOLD_COLUMNS, evaluate.COVERAGE_GOLD_COLUMNS[:3])
+        out["coverage"] |= dict(zip(g["nat_task"] + " x " + g["doc"], g["label"]))
+    for kind, columns, value in (("themes", evaluate.THEME_GOLD_COLUMNS, "primary"),
+                                 ("instruments", evaluate.INSTRUMENT_GOLD_COLUMNS, "subtype")):
+        for path in sorted(Path(gold_dir).glob(f"{kind}_*.csv")):
+            g = tables.read_user_csv(path, columns)
+            out[kind] |= dict(zip(g["task_id"], g[value]))
+    return out
+
+
+def fill(path: Path, answers: dict[str, dict[str, str]]) -> Path:
+    """Write ``answers`` (kind -> id -> value) into the answer column of a review workbook (as a person
+    would in Excel); rows without an answer stay empty."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path)
+    for kind in KINDS:
+        ws = wb[kind]
+        column = [c.value for c in ws[1]].index("answer")
+        for row in ws.iter_rows(min_row=2):
+            if row[0].value in answers.get(kind, {}):
+                row[column].value = answers[kind][row[0].value]
+    wb.save(path)
+    return path
+
+
 # -- agreement ---------------------------------------------------------------------------------
 
 def wilson(k: int, n: int, z: float = 1.959964) -> tuple[float, float]:
@@ -359,6 +393,13 @@ def agreement(answers: pd.DataFrame) -> dict[str, dict]:
         else:
             out[kind] = label_agreement(rows["person"], rows["machine"])
     return out
+
+
+def agreement_table(answers: pd.DataFrame) -> pd.DataFrame:
+    """:func:`agreement` as a table, one row per kind: n, accuracy, ci_low, ci_high, kappa, alpha."""
+    rows = {k: {"n": a["n"], "accuracy": a["accuracy"], "ci_low": a["interval"][0], "ci_high": a["interval"][1],
+                "kappa": a["kappa"], "alpha": a["alpha"]} for k, a in agreement(answers).items()}
+    return pd.DataFrame.from_dict(rows, orient="index", columns=["n", "accuracy", "ci_low", "ci_high", "kappa", "alpha"])
 
 
 def format_agreement(result: dict[str, dict]) -> str:
