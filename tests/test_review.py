@@ -138,3 +138,11 @@ def test_the_report_states_the_last_import(run_result, proj):
     row = section["agreement"].set_index("decisions").loc["coverage verdicts"]
     assert row["coded blind"] == figures["coverage"]["n"] > 0 and row["flagged for review"] == t["coverage"]["review"].sum()
     assert "Krippendorff's α" in methods.validation_section(t, "zh", {})["method"]
+
+
+def test_a_bad_validation_file_stops_the_run(proj, capsys):
+    (proj.annotations / "validation.csv").write_text("kind,id,doc_id,person,machine,workbook,notes\n"
+                                                     "verdicts,NAT2024-1 x GZ2025,GZ2025,covered,covered,w,\n", "utf-8")
+    assert cli.main(["--root", str(proj.root), "run", "--no-charts", "--quiet"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("error: ") and "validation.csv: line 2" in err[0]
