@@ -2,7 +2,6 @@
 a round trip filled from the gold files whose agreement equals `evaluate`, refused workbooks, idempotence."""
 import shutil
 
-import numpy as np
 import pandas as pd
 import pytest
 from conftest import GOLD
@@ -52,6 +51,9 @@ def test_the_workbook_is_deterministic_and_holds_both_parts(proj):
     table = tables.read_table("coverage", proj.processed)
     assert len(flagged) + len(set(blind.id) & set(table.loc[table.review, "nat_task"] + " x " + table.loc[table.review, "doc_id"])) == table.review.sum()
     assert len(blind) == 12 and blind.machine.isna().all() and blind.p_correct.isna().all()  # hidden
+    assert blind.met_requirements.isna().all() and blind.requirements.str.len().gt(0).all()  # the texts, not the reading
+    themes = pd.DataFrame(list(wb["themes"].values)[1:], columns=[c.value for c in wb["themes"][1]])
+    assert themes.loc[themes.part == review.PARTS["b"], ["secondary", "evidence"]].isna().all().all()
     assert blind.doc_id.value_counts().max() - blind.doc_id.value_counts().min() <= 1  # stratified: 4 plans of 23
     levels = flagged.duty_level.map(["必做", "选做", "条件", "none"].index).tolist()
     assert levels == sorted(levels)  # required duties first

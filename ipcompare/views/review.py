@@ -7,7 +7,8 @@ column. Part a: every decision flagged for review (``review`` of the tables,
 :mod:`ipcompare.analysis.calibration`), most consequential first (coverage: required duties first;
 then the least confident). Part b: a blind validation sample, ``sample`` decisions per kind drawn at
 random (``seed``) from all automatic decisions, stratified by document (each document's share of
-the kind's decisions, largest remainders), with the machine's answer and confidence left out. A
+the kind's decisions, largest remainders), with the machine's answer, its confidence and its reading
+of the evidence (:data:`BLIND_HIDDEN`: requirements it found met, secondary class, deciding words) left out. A
 decision drawn for part b is not repeated in part a. Each row's ``check`` is a hash of its kind, id
 and part: an edited id or part is refused on import.
 
@@ -51,6 +52,9 @@ EVIDENCE = {"coverage": ["doc_id", "duty_level", "nat_title", "requirements", "m
                          "missing_requirements"],
             "themes": ["doc_id", "title", "content", "secondary", "evidence"],
             "instruments": ["doc_id", "title", "content", "secondary", "clauses", "evidence"]}
+# What a blind row leaves out besides the machine's answer: the machine's own reading of the evidence.
+BLIND_HIDDEN = {"coverage": ["met_requirements", "missing_requirements"], "themes": ["secondary", "evidence"],
+                "instruments": ["secondary", "clauses", "evidence"]}
 WIDTHS = {"requirements": 60, "matched_tasks": 70, "content": 70, "nat_title": 24, "title": 24, "notes": 30}
 
 
@@ -123,7 +127,8 @@ def sheet_rows(kind: str, t: dict[str, pd.DataFrame], sample: int, seed: int) ->
     """The rows of a kind's sheet: part a (flagged) then part b (blind), with their checks."""
     auto = decisions(kind, t)
     auto = auto[auto["source"] == "auto"]
-    blind = blind_sample(auto, sample, seed).assign(part=PARTS["b"], machine="", p_correct=np.nan)
+    blind = blind_sample(auto, sample, seed).assign(part=PARTS["b"], machine="", p_correct=np.nan,
+                                                    **dict.fromkeys(BLIND_HIDDEN[kind], ""))
     flagged = auto[auto["review"] & ~auto["id"].isin(blind["id"])].assign(part=PARTS["a"])
     rows = pd.concat([flagged, blind], ignore_index=True).assign(answer="", notes="")
     rows["check"] = [check(kind, i, p) for i, p in zip(rows["id"], rows["part"])]
@@ -171,9 +176,10 @@ def export(project: Project, sample: int = 20, seed: int = 0, date: str | None =
     lines = [f"ipcompare review workbook of {day.isoformat()} ({project.processed})",
              "Answer in the 'answer' column (drop-down); leave it empty to skip a row; add notes freely.",
              "Do not edit id, part or check: an edited row is refused on import.",
-             f"Part a: decisions flagged for review (p_correct below the calibrated cut), most consequential first.",
+             "Part a: decisions flagged for review (p_correct below the calibrated cut), most consequential first.",
              f"Part b: a blind validation sample of {sample} decisions per kind, drawn at random (seed {seed}), "
-             "stratified by document; the machine's answer is hidden: code them from the evidence alone.",
+             "stratified by document; the machine's answer, confidence and reading of the evidence (requirements it "
+             "found met, secondary class, deciding words) are hidden: code them from the texts alone.",
              *[f"{kind}: {a} flagged, {b} in the blind sample" for kind, (a, b) in counts.items()],
              "Then: python -m ipcompare review --import <this file>"]
     for line in lines:
