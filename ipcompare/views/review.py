@@ -218,6 +218,8 @@ def read_workbook(path: Path, t: dict[str, pd.DataFrame]) -> dict[str, pd.DataFr
     from openpyxl import load_workbook
 
     path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{path}: file not found")
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as err:  # openpyxl raises many kinds for a file that is no workbook
