@@ -111,7 +111,8 @@ def _evaluate_calibration(args: argparse.Namespace) -> int:
 
     if args.write_labels:
         labels = evaluate.calibration_labels(Project(Path(args.root)).processed, Path(args.root) / "tests" / "gold")
-        print(f"written {calibration.write_labels(labels, Path(calibration.__file__).parent.parent / 'data' / calibration.LABELS)}")
+        target = Path(calibration.__file__).parent.parent / "data" / calibration.LABELS
+        print(f"written {calibration.write_labels(labels, target)}")
     result = {k: evaluate.calibration_leave_one_out(k) for k in calibration.KINDS}
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
