@@ -91,8 +91,18 @@ def _evaluate_coverage(args: argparse.Namespace) -> int:
 def _add(args: argparse.Namespace) -> int:
     from . import add
 
-    print(add.add(args.root, args.file, province=args.province, years=args.year, level=args.level,
-                  title=args.title, doc_id=args.doc_id, source=args.source, city=args.city).summary())
+    options = dict(province=args.province, years=args.year, level=args.level, title=args.title,
+                   doc_id=args.doc_id, source=args.source, city=args.city)
+    if len(args.file) == 1 and args.file[0].is_file() and not args.meta and not args.dry_run and not add.is_list(args.file[0]):
+        print(add.add(args.root, args.file[0], **options).summary())  # one file: refused with exit status 2
+    else:
+        batch = add.add_many(args.root, args.file, meta=args.meta, dry_run=args.dry_run, progress=not args.quiet,
+                             **options)
+        for a in batch.added:
+            print(a.summary())
+        print(batch.summary())
+        if not batch.added or args.dry_run:
+            return 0 if batch.added or not batch.refused else 2
     if not args.run:
         print("run `python -m ipcompare run` to update the tables")
         return 0
@@ -146,16 +156,23 @@ def build_parser() -> argparse.ArgumentParser:
     run.set_defaults(func=_run)
     add = sub.add_parser("add", help="copy a new plan (.txt .html .pdf .docx .doc, scans: .pdf .png .jpg .tif) into data/raw and "
                          "the manifest")
-    add.add_argument("file", type=Path, help="the plan's file")
-    add.add_argument("--province", help="short name (湖北), or 全国 for a national document; default: detected")
-    add.add_argument("--year", help="year or span the plan covers (2025, 2024-2025); default: detected")
+    add.add_argument("file", type=Path, nargs="+", metavar="INPUT",
+                     help="the plans: files, folders (recursive), glob patterns ('plans/*.pdf'), lists of paths (.txt)")
+    add.add_argument("--province", help="short name (湖北), or 全国 for a national document, where neither the text nor the file's "
+                     "names state it")
+    add.add_argument("--year", help="year or span the plan covers (2025, 2024-2025), where neither the text nor the names "
+                     "state it")
     add.add_argument("--level", choices=["national", "provincial", "municipal"],
                      help="default: from the province and city")
     add.add_argument("--city", help="a municipal plan's city (武汉市, 黔东南州); default: detected")
-    add.add_argument("--title", help="the plan's own title; default: detected")
+    add.add_argument("--title", help="the plan's own title, where the text does not state it")
     add.add_argument("--doc-id", help="document id (default: province code + first year, e.g. HB2026)")
     add.add_argument("--source", help="where the file came from (URL ...), kept in the manifest")
     add.add_argument("--run", action="store_true", help="run the pipeline afterwards")
+    add.add_argument("--meta", type=Path, help="CSV of file,province,year,... for files whose text and names do not "
+                     "state them")
+    add.add_argument("--dry-run", action="store_true", help="read and check every file, add nothing")
+    add.add_argument("--quiet", action="store_true", help="no progress bar")
     add.set_defaults(func=_add)
     figures = sub.add_parser("figures", help="draw places' profile and what-changed charts as PNG and SVG "
                              "(a run draws them only for a corpus of a few places; the report has them all interactive)")
