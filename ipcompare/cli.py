@@ -154,7 +154,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="also draw these places' profile and what-changed charts as PNG and SVG (a run does "
                           "for every place when the corpus has a few, report.STATIC_PLACES)")
     run.set_defaults(func=_run)
-    add = sub.add_parser("add", help="copy a new plan (.txt .html .pdf .docx .doc, scans: .pdf .png .jpg .tif) into data/raw and "
+    add = sub.add_parser("add", help="copy new plans (.txt .html .pdf .docx .doc .wps .ofd, scans: .pdf .png .jpg .tif) into data/raw and "
                          "the manifest")
     add.add_argument("file", type=Path, nargs="+", metavar="INPUT",
                      help="the plans: files, folders (recursive), glob patterns ('plans/*.pdf'), lists of paths (.txt)")
