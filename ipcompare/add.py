@@ -14,6 +14,7 @@ import glob
 import os
 import re
 import shutil
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from . import tables
 from .errors import InputError
 from .extraction.outline import extract
 from .project import Project
-from .reading import clean, metadata, readers
+from .reading import clean, fetch, metadata, readers
 from .reading.manifest import MANIFEST_COLUMNS, check_row, load_document, read_manifest, text_digest
 
 # Province codes for new doc ids (ISO 3166-2:CN, as in GZ2025, HB2025, SX2022); NAT for national documents.
@@ -101,7 +102,7 @@ class Batch:
         lines = [f"{verb:<9} {a.doc_id:<10} {a.meta['province']}{a.meta['city']} {a.meta['first_year']}-"
                  f"{a.meta['last_year']}  {a.n_tasks:>3} tasks  {a.file.name}" for a in self.added]
         lines += [f"{r.kind:<9} {r.reason}" for r in self.refused]
-        counts = {k: sum(r.kind == k for r in self.refused) for k in ("refused", "duplicate", "repeated")}
+        counts = {k: sum(r.kind == k for r in self.refused) for k in ("refused", "duplicate", "repeated")}  # not notices
         lines.append(f"{len(self.added)} {verb}, {counts['refused']} refused, {counts['duplicate']} already in the "
                      f"corpus, {counts['repeated']} repeated in this batch")
         return "\n".join(lines)
@@ -147,28 +148,33 @@ def add_many(root: Path | str, inputs: list[Path | str], *, province: str | None
               "province": province or "", "city": city or "", "level": level or ""}), where, project.raw)
     rows = _meta_rows(Path(meta)) if meta else {}
     manifest = read_manifest(project.raw)
-    files, batch = _expand(inputs)
-    if doc_id and len(files) != 1:
-        raise InputError(f"--doc-id {doc_id}: give it with one file only")
-    if doc_id and doc_id in set(manifest.doc_id):
-        raise InputError(f"{files[0][0]}: doc_id {doc_id} is already in the manifest")
-    known = _Known(project, manifest)
-    new_rows: list[pd.Series] = []
-    for src, names in tqdm(files, desc="add", unit="file", disable=not progress or len(files) < 2):
-        try:
-            added, row = _prepare(project, src, names, options, rows.get(src.name) or rows.get(str(src)) or {},
-                                  doc_id, known)
-        except _Refusal as refusal:
-            batch.refused.append(refusal.refused)
-            continue
-        except InputError as err:
-            batch.refused.append(Refused(str(src), str(err)))
-            continue
-        batch.added.append(added)
-        new_rows.append(row)
-    batch.dry_run = dry_run
-    if not dry_run and new_rows:
-        _commit(project, manifest, new_rows, batch.added)
+    with tempfile.TemporaryDirectory() as downloads:
+        files, batch = _expand(inputs, Path(downloads))
+        if doc_id and len(files) != 1:
+            raise InputError(f"--doc-id {doc_id}: give it with one file only")
+        if doc_id and doc_id in set(manifest.doc_id):
+            raise InputError(f"{files[0].path}: doc_id {doc_id} is already in the manifest")
+        known = _Known(project, manifest)
+        new_rows: list[pd.Series] = []
+        for file in tqdm(files, desc="add", unit="file", disable=not progress or len(files) < 2):
+            src = file.path
+            given = file.given | (rows.get(src.name) or rows.get(str(src)) or {})
+            try:
+                added, row = _prepare(project, src, file.names, options, given, doc_id, known)
+            except _Refusal as refusal:
+                batch.refused.append(refusal.refused)
+                continue
+            except InputError as err:
+                notice = file.attaching and "no numbered task found" in str(err)
+                batch.refused.append(Refused(given.get("source", str(src)), f"{given.get('source', src)}: a cover notice: "
+                                             "its plan is read from its attachments" if notice else str(err),
+                                             "notice" if notice else "refused"))
+                continue
+            batch.added.append(added)
+            new_rows.append(row)
+        batch.dry_run = dry_run
+        if not dry_run and new_rows:
+            _commit(project, manifest, new_rows, batch.added)
     return batch
 
 
@@ -177,30 +183,50 @@ class _Refusal(Exception):
         self.refused = refused
 
 
-def _expand(inputs: list[Path | str]) -> tuple[list[tuple[Path, list[str]]], Batch]:
-    """The files the inputs name, each with its names (stem, then folders inside the given folder,
-    innermost first, then the given folder's own name); inputs naming no file are refused."""
-    files: list[tuple[Path, list[str]]] = []
+@dataclass
+class _Input:
+    """A file to add: its names (stem, then its folders' inside the given folder, innermost first,
+    then the given folder's own name), what is known of it besides (a download's source and notice)
+    and whether it is a page attaching documents (left out quietly when it holds no task)."""
+
+    path: Path
+    names: list[str]
+    given: dict[str, str] = field(default_factory=dict)
+    attaching: bool = False
+
+
+def _expand(inputs: list[Path | str], downloads: Path) -> tuple[list[_Input], Batch]:
+    """The files the inputs name (web addresses downloaded into ``downloads``); inputs naming no
+    file are refused."""
+    files: list[_Input] = []
     batch = Batch()
     for given in map(str, inputs):
         path = Path(given)
-        if path.is_dir():
+        if fetch.is_address(given):
+            try:
+                got = fetch.download(given, downloads)
+            except InputError as err:
+                batch.refused.append(Refused(given, str(err)))
+                continue
+            files += [_Input(d.path, [d.path.stem], d.notice | {"source": d.source}, d.attaching) for d in got]
+        elif path.is_dir():
             found = sorted(p for p in path.rglob("*") if p.is_file() and not any(
                 part.startswith(".") for part in p.relative_to(path).parts))
-            files += [(p, [p.stem, *(q.name for q in p.relative_to(path).parents if q.name), path.resolve().name])
+            files += [_Input(p, [p.stem, *(q.name for q in p.relative_to(path).parents if q.name), path.resolve().name])
                       for p in found]
             if not found:
                 batch.refused.append(Refused(given, f"{given}: no file in the folder"))
         elif path.is_file() and is_list(path):
             lines = [ln.strip() for ln in path.read_text("utf-8-sig").splitlines()]
-            listed = [ln if Path(ln).is_absolute() else str(path.parent / ln) for ln in lines if ln and not ln.startswith("#")]
-            more, sub = _expand(listed)
+            listed = [ln if Path(ln).is_absolute() or fetch.is_address(ln) else str(path.parent / ln)
+                      for ln in lines if ln and not ln.startswith("#")]
+            more, sub = _expand(listed, downloads)
             files += more
             batch.refused += sub.refused
         elif path.is_file():
-            files.append((path, [path.stem, path.resolve().parent.name]))
+            files.append(_Input(path, [path.stem, path.resolve().parent.name]))
         elif matches := sorted(glob.glob(given, recursive=True)):
-            more, sub = _expand(matches)
+            more, sub = _expand(matches, downloads)
             files += more
             batch.refused += sub.refused
         else:
@@ -217,7 +243,7 @@ def is_list(path: Path) -> bool:
         lines = [ln.strip() for ln in path.read_text("utf-8-sig").splitlines() if ln.strip() and not ln.startswith("#")]
     except UnicodeDecodeError:
         return False
-    return bool(lines) and all(re.match(r"https?://", ln) or (path.parent / ln).exists() for ln in lines)
+    return bool(lines) and all(fetch.is_address(ln) or (path.parent / ln).exists() for ln in lines)
 
 
 def _meta_rows(path: Path) -> dict[str, dict[str, str]]:

@@ -93,8 +93,9 @@ def _add(args: argparse.Namespace) -> int:
 
     options = dict(province=args.province, years=args.year, level=args.level, title=args.title,
                    doc_id=args.doc_id, source=args.source, city=args.city)
-    if len(args.file) == 1 and args.file[0].is_file() and not args.meta and not args.dry_run and not add.is_list(args.file[0]):
-        print(add.add(args.root, args.file[0], **options).summary())  # one file: refused with exit status 2
+    one = Path(args.file[0])
+    if len(args.file) == 1 and one.is_file() and not args.meta and not args.dry_run and not add.is_list(one):
+        print(add.add(args.root, one, **options).summary())  # one file: refused with exit status 2
     else:
         batch = add.add_many(args.root, args.file, meta=args.meta, dry_run=args.dry_run, progress=not args.quiet,
                              **options)
@@ -156,8 +157,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.set_defaults(func=_run)
     add = sub.add_parser("add", help="copy new plans (.txt .html .pdf .docx .doc .wps .ofd, scans: .pdf .png .jpg .tif) into data/raw and "
                          "the manifest")
-    add.add_argument("file", type=Path, nargs="+", metavar="INPUT",
-                     help="the plans: files, folders (recursive), glob patterns ('plans/*.pdf'), lists of paths (.txt)")
+    add.add_argument("file", nargs="+", metavar="INPUT", help="the plans: files, folders (recursive), glob patterns "
+                     "('plans/*.pdf'), lists of paths or addresses (.txt), web addresses of government pages (https://…)")
     add.add_argument("--province", help="short name (湖北), or 全国 for a national document, where neither the text nor the file's "
                      "names state it")
     add.add_argument("--year", help="year or span the plan covers (2025, 2024-2025), where neither the text nor the names "
