@@ -110,6 +110,17 @@ def _add(args: argparse.Namespace) -> int:
     return _run(build_parser().parse_args(["--root", str(args.root), "run"]))
 
 
+def _init(args: argparse.Namespace) -> int:
+    from . import study
+
+    written = study.init(args.folder, force=args.force)
+    print(f"{len(written)} files written in {args.folder}" + "".join(f"\n  {p}" for p in written))
+    if study.notebooks() is None:
+        print("the notebooks are not installed with this ipcompare (install it from its repository to have them)")
+    print(f"next: cd {args.folder} && python -m ipcompare add <your plans> && python -m ipcompare run")
+    return 0
+
+
 def _corpus(args: argparse.Namespace):
     from .project import Project
     from .views.corpus import Corpus
@@ -175,6 +186,11 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--dry-run", action="store_true", help="read and check every file, add nothing")
     add.add_argument("--quiet", action="store_true", help="no progress bar")
     add.set_defaults(func=_add)
+    init = sub.add_parser("init", help="start a study folder of your own: data/raw with the national guideline, "
+                          "data/annotations, notebooks, a README")
+    init.add_argument("folder", type=Path, help="the new folder (must be empty)")
+    init.add_argument("--force", action="store_true", help="in a folder that is not empty: add only what is missing")
+    init.set_defaults(func=_init)
     figures = sub.add_parser("figures", help="draw places' profile and what-changed charts as PNG and SVG "
                              "(a run draws them only for a corpus of a few places; the report has them all interactive)")
     figures.add_argument("places", nargs="*", metavar="PLACE", help="province or city (湖北, 贵阳市) or its file name (hubei)")
