@@ -121,6 +121,14 @@ def _init(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export(args: argparse.Namespace) -> int:
+    from .views import workbook
+
+    t = _corpus(args)
+    print(f"{len(t)} tables written to {workbook.write(t, args.xlsx)} (documents first, then the coverage matrix)")
+    return 0
+
+
 def _corpus(args: argparse.Namespace):
     from .project import Project
     from .views.corpus import Corpus
@@ -191,6 +199,9 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("folder", type=Path, help="the new folder (must be empty)")
     init.add_argument("--force", action="store_true", help="in a folder that is not empty: add only what is missing")
     init.set_defaults(func=_init)
+    export = sub.add_parser("export", help="the processed tables as one Excel workbook (a sheet per table)")
+    export.add_argument("--xlsx", type=Path, required=True, metavar="FILE", help="the workbook to write (.xlsx)")
+    export.set_defaults(func=_export)
     figures = sub.add_parser("figures", help="draw places' profile and what-changed charts as PNG and SVG "
                              "(a run draws them only for a corpus of a few places; the report has them all interactive)")
     figures.add_argument("places", nargs="*", metavar="PLACE", help="province or city (湖北, 贵阳市) or its file name (hubei)")

@@ -258,12 +258,13 @@ def run(root: Path | str = ".", progress: bool = True, reference: str | None = N
         staged = {path: project.processed / path.name for path in written}
         timings["tables"] = time.perf_counter() - start
         if charts:
-            from .views import corpus, report
+            from .views import corpus, report, workbook
 
             start = time.perf_counter()
             figures = [*figures, *report.places_asked(t, project.reports)]  # drawn with `figures` before: kept up to date
             files = report.write(corpus.Corpus(t, project.processed), staging / "reports", progress, project.cache,
                                  {path.stem: key for path, key in written.items()}, figures)
+            files.append(workbook.write(t, staging / "reports" / workbook.NAME))  # the tables for Excel
             staged |= {f: project.reports / f.relative_to(staging / "reports") for f in files}
             timings["charts"] = time.perf_counter() - start
         tables.replace_files(staged)

@@ -31,7 +31,8 @@ python -m ipcompare run                                             # tables, ch
 jupyter lab notebooks/                                              # after a run
 ```
 
-`run` writes the tables to `data/processed/`, the charts and `index.html` to `reports/`.
+`run` writes the tables to `data/processed/`, the charts, `index.html` and the tables as one Excel
+workbook (`tables.xlsx`) to `reports/`.
 """
 
 

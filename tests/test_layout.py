@@ -15,7 +15,7 @@ LAYERS = [
     {"extraction"},
     {"analysis"},
     {"views"},
-    {"pipeline", "add", "cli", "demo", "__main__", ""},
+    {"pipeline", "add", "study", "cli", "demo", "__main__", ""},
 ]
 STAGES = ["reading", "extraction", "analysis", "views"]
 
