@@ -1,12 +1,15 @@
-"""``ipcompare add FILE``: copy a new plan into ``data/raw/`` and record it in the manifest.
+"""``ipcompare add INPUT ...``: copy new plans into ``data/raw/`` and record them in the manifest.
 
-Nothing is asked. The file is read and its metadata detected exactly as a run does
-(:func:`ipcompare.reading.manifest.load_document`); options fill in or override what the text does not state.
-Only the level, province (implied for a national document, inferred from a city's name) and years
-must be known; an error names the option that gives the one missing. The document must yield
-tasks. A file whose text (decoded, simplified, whitespace aside) is already in the manifest is
-refused, whatever its encoding or format. The new manifest row holds only what the options set:
-the run detects the rest from the text again.
+Inputs are files, folders (recursive), glob patterns, lists (a text file of paths or addresses) and
+web addresses (:mod:`ipcompare.reading.fetch`). Nothing is asked. Each file is read and its metadata
+detected exactly as a run does (:func:`ipcompare.reading.manifest.load_document`); what the text does
+not state is taken from the file's ``--meta`` row (or a cover notice's), then its file and folder
+names, then the options; they never override the text. Only the level, province (implied for a
+national document, inferred from a city's name) and years must be known; a refusal names the option
+that gives the one missing. The document must yield tasks. A file whose text (decoded, simplified,
+whitespace aside) is already in the manifest, or earlier in the batch, is refused, whatever its
+encoding or format. A new manifest row holds only what the text does not state: the run detects the
+rest from the text again. The manifest is written once, at the end, in one move.
 """
 from __future__ import annotations
 

@@ -29,7 +29,7 @@ from pathlib import Path
 import pandas as pd
 from tqdm import tqdm  # not tqdm.auto: it warns in notebooks without ipywidgets
 
-from . import tables, workers
+from . import codebook, tables, workers
 from .cache import Store, code_version, digest, frame_key
 from .errors import InputError
 from .analysis import search
@@ -217,9 +217,14 @@ def run(root: Path | str = ".", progress: bool = True, reference: str | None = N
     those the ``figures`` command drew before (:func:`~ipcompare.views.report.places_asked`).
     ``RunResult.timings`` has the seconds of each stage."""
     project = Project(Path(root))
+    codebook.use(project.codebook)  # the study's own themes and instruments, when it has them
     start = time.perf_counter()
     result = corpus_tables(project, progress)
     t, timings = result.tables, result.timings
+    if codebook.study_files():  # each document's notes say which codebook coded it
+        t["documents"] = t["documents"].assign(notes=[tables.join_list([n, f"coded with {codebook.described()}"] if n else
+                                                                       [f"coded with {codebook.described()}"])
+                                                      for n in t["documents"]["notes"]])
     timings["documents"] = time.perf_counter() - start
     annotations, fingerprints = _folder_key(project.annotations), {}
 

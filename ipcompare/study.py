@@ -32,7 +32,9 @@ jupyter lab notebooks/                                              # after a ru
 ```
 
 `run` writes the tables to `data/processed/`, the charts, `index.html` and the tables as one Excel
-workbook (`tables.xlsx`) to `reports/`.
+workbook (`tables.xlsx`) to `reports/`. Themes and policy instruments of the study's own (one more theme,
+another instrument scheme): copy ipcompare's `themes.md`, `instruments.md` or lexicons into
+`data/codebook/` and edit them (see the ipcompare README, "A study's own codebook").
 """
 
 
