@@ -246,7 +246,10 @@ def is_list(path: Path) -> bool:
         lines = [ln.strip() for ln in path.read_text("utf-8-sig").splitlines() if ln.strip() and not ln.startswith("#")]
     except UnicodeDecodeError:
         return False
-    return bool(lines) and all(fetch.is_address(ln) or (path.parent / ln).exists() for ln in lines)
+    try:
+        return bool(lines) and all(fetch.is_address(ln) or (len(ln) < 1000 and (path.parent / ln).exists()) for ln in lines)
+    except OSError:  # a line too long or odd for a path: a plan, not a list
+        return False
 
 
 def _meta_rows(path: Path) -> dict[str, dict[str, str]]:
