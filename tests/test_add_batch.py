@@ -180,3 +180,7 @@ def test_a_batch_that_adds_nothing_exits_2_and_dry_run_adds_nothing(tmp_path, mo
                     encoding="utf-8")
     assert cli.main(["--root", str(project.root), "add", str(copy.parent), "--dry-run", "--run"]) == 0
     assert (project.raw / "manifest.csv").read_bytes() == before and not calls
+    (copy.parent / "hubei_2026_copy.txt").write_bytes(copy.read_bytes())  # repeated in the batch: one run all the same
+    assert cli.main(["--root", str(project.root), "add", str(copy.parent), "--run", "--quiet"]) == 0
+    assert [(a.command, a.root) for a in calls] == [("run", str(project.root))]
+    assert len(read_manifest(project.raw)) == 6
