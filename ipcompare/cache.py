@@ -17,6 +17,8 @@ from functools import cache
 from importlib import metadata, resources
 from pathlib import Path
 
+from . import codebook
+
 _PACKAGE = resources.files("ipcompare")
 
 
@@ -104,7 +106,7 @@ def imports(module: str) -> frozenset[str]:
     return frozenset(m for m in found if source_file(m) is not None)
 
 
-@cache
+@codebook.cached  # the codebook's files are hashed: a study's codebook gives other keys
 def code_version(modules: tuple[str, ...], data: tuple[str, ...] = (), packages: tuple[str, ...] = ()) -> str:
     """Hash of the source of ``modules`` and every ipcompare module they import, of the package data
     files ``data`` and of the installed versions of the distributions ``packages``."""
@@ -114,7 +116,8 @@ def code_version(modules: tuple[str, ...], data: tuple[str, ...] = (), packages:
             seen.add(m)
             todo += imports(m)
     parts = [source_file(m).read_bytes() for m in sorted(seen)]
-    parts += [(_PACKAGE / "data" / name).read_bytes() for name in data]
+    study = codebook.study_files()  # a study's own codebook files replace the package's
+    parts += [(codebook.path(name) if name in study else _PACKAGE / "data" / name).read_bytes() for name in data]
     parts += [f"{p}=={metadata.version(p)}" for p in packages]
     return digest(*parts)[:16]
 

@@ -140,12 +140,42 @@ def _review(args: argparse.Namespace) -> int:
 def _add(args: argparse.Namespace) -> int:
     from . import add
 
-    print(add.add(args.root, args.file, province=args.province, years=args.year, level=args.level,
-                  title=args.title, doc_id=args.doc_id, source=args.source, city=args.city).summary())
+    options = dict(province=args.province, years=args.year, level=args.level, title=args.title,
+                   doc_id=args.doc_id, source=args.source, city=args.city)
+    one = Path(args.file[0])
+    if len(args.file) == 1 and one.is_file() and not args.meta and not args.dry_run and not add.is_list(one):
+        print(add.add(args.root, one, **options).summary())  # one file: refused with exit status 2
+    else:
+        batch = add.add_many(args.root, args.file, meta=args.meta, dry_run=args.dry_run, progress=not args.quiet,
+                             **options)
+        for a in batch.added:
+            print(a.summary())
+        print(batch.summary())
+        if not batch.added or args.dry_run:
+            return 0 if batch.added or not batch.refused else 2
     if not args.run:
         print("run `python -m ipcompare run` to update the tables")
         return 0
     return _run(build_parser().parse_args(["--root", str(args.root), "run"]))
+
+
+def _init(args: argparse.Namespace) -> int:
+    from . import study
+
+    written = study.init(args.folder, force=args.force)
+    print(f"{len(written)} files written in {args.folder}" + "".join(f"\n  {p}" for p in written))
+    if study.notebooks() is None:
+        print("the notebooks are not installed with this ipcompare (install it from its repository to have them)")
+    print(f"next: cd {args.folder} && python -m ipcompare add <your plans> && python -m ipcompare run")
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from .views import workbook
+
+    t = _corpus(args)
+    print(f"{len(t)} tables written to {workbook.write(t, args.xlsx)} (documents first, then the coverage matrix)")
+    return 0
 
 
 def _corpus(args: argparse.Namespace):
@@ -195,19 +225,34 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--no-learn", action="store_true",
                      help="keep the shipped calibration even when the project holds enough validated decisions")
     run.set_defaults(func=_run)
-    add = sub.add_parser("add", help="copy a new plan (.txt .html .pdf .docx .doc, scans: .pdf .png .jpg .tif) into data/raw and "
+    add = sub.add_parser("add", help="copy new plans (.txt .html .pdf .docx .doc .wps .ofd, scans: .pdf .png .jpg .tif) into data/raw and "
                          "the manifest")
-    add.add_argument("file", type=Path, help="the plan's file")
-    add.add_argument("--province", help="short name (湖北), or 全国 for a national document; default: detected")
-    add.add_argument("--year", help="year or span the plan covers (2025, 2024-2025); default: detected")
+    add.add_argument("file", nargs="+", metavar="INPUT", help="the plans: files, folders (recursive), glob patterns "
+                     "('plans/*.pdf'), lists of paths or addresses (.txt), web addresses of government pages (https://…)")
+    add.add_argument("--province", help="short name (湖北), or 全国 for a national document, where neither the text nor the file's "
+                     "names state it")
+    add.add_argument("--year", help="year or span the plan covers (2025, 2024-2025), where neither the text nor the names "
+                     "state it")
     add.add_argument("--level", choices=["national", "provincial", "municipal"],
                      help="default: from the province and city")
     add.add_argument("--city", help="a municipal plan's city (武汉市, 黔东南州); default: detected")
-    add.add_argument("--title", help="the plan's own title; default: detected")
+    add.add_argument("--title", help="the plan's own title, where the text does not state it")
     add.add_argument("--doc-id", help="document id (default: province code + first year, e.g. HB2026)")
     add.add_argument("--source", help="where the file came from (URL ...), kept in the manifest")
     add.add_argument("--run", action="store_true", help="run the pipeline afterwards")
+    add.add_argument("--meta", type=Path, help="CSV of file,province,year,... for files whose text and names do not "
+                     "state them")
+    add.add_argument("--dry-run", action="store_true", help="read and check every file, add nothing")
+    add.add_argument("--quiet", action="store_true", help="no progress bar")
     add.set_defaults(func=_add)
+    init = sub.add_parser("init", help="start a study folder of your own: data/raw with the national guideline, "
+                          "data/annotations, notebooks, a README")
+    init.add_argument("folder", type=Path, help="the new folder (must be empty)")
+    init.add_argument("--force", action="store_true", help="in a folder that is not empty: add only what is missing")
+    init.set_defaults(func=_init)
+    export = sub.add_parser("export", help="the processed tables as one Excel workbook (a sheet per table)")
+    export.add_argument("--xlsx", type=Path, required=True, metavar="FILE", help="the workbook to write (.xlsx)")
+    export.set_defaults(func=_export)
     figures = sub.add_parser("figures", help="draw places' profile and what-changed charts as PNG and SVG "
                              "(a run draws them only for a corpus of a few places; the report has them all interactive)")
     figures.add_argument("places", nargs="*", metavar="PLACE", help="province or city (湖北, 贵阳市) or its file name (hubei)")

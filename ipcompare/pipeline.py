@@ -29,7 +29,7 @@ from pathlib import Path
 import pandas as pd
 from tqdm import tqdm  # not tqdm.auto: it warns in notebooks without ipywidgets
 
-from . import tables, workers
+from . import codebook, tables, workers
 from .cache import Store, code_version, digest, frame_key
 from .errors import InputError
 from .analysis import search
@@ -219,9 +219,14 @@ def run(root: Path | str = ".", progress: bool = True, reference: str | None = N
     keeps the shipped calibration whatever the project's validated decisions (:mod:`ipcompare.analysis.calibration`).
     ``RunResult.timings`` has the seconds of each stage."""
     project = Project(Path(root), learn)
+    codebook.use(project.codebook)  # the study's own themes and instruments, when it has them
     start = time.perf_counter()
     result = corpus_tables(project, progress)
     t, timings = result.tables, result.timings
+    if codebook.study_files():  # each document's notes say which codebook coded it
+        t["documents"] = t["documents"].assign(notes=[tables.join_list([n, f"coded with {codebook.described()}"] if n else
+                                                                       [f"coded with {codebook.described()}"])
+                                                      for n in t["documents"]["notes"]])
     timings["documents"] = time.perf_counter() - start
     annotations, fingerprints = digest(_folder_key(project.annotations), str(learn)), {}
 
@@ -263,12 +268,13 @@ def run(root: Path | str = ".", progress: bool = True, reference: str | None = N
         staged = {path: project.processed / path.name for path in written}
         timings["tables"] = time.perf_counter() - start
         if charts:
-            from .views import corpus, report
+            from .views import corpus, report, workbook
 
             start = time.perf_counter()
             figures = [*figures, *report.places_asked(t, project.reports)]  # drawn with `figures` before: kept up to date
             files = report.write(corpus.Corpus(t, project.processed), staging / "reports", progress, project.cache,
                                  {path.stem: key for path, key in written.items()}, figures)
+            files.append(workbook.write(t, staging / "reports" / workbook.NAME))  # the tables for Excel
             staged |= {f: project.reports / f.relative_to(staging / "reports") for f in files}
             timings["charts"] = time.perf_counter() - start
         tables.replace_files(staged)

@@ -31,3 +31,8 @@ class Project:
     @property
     def cache(self) -> Path:
         return self.root / "data" / "cache"
+
+    @property
+    def codebook(self) -> Path:
+        """The study's own codebook (themes.md, instruments.md, lexicons), when it has one."""
+        return self.root / "data" / "codebook"

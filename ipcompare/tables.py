@@ -104,7 +104,8 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
                                  "in another encoding, format or script (duplicates are judged by it)"),
             "notes": _text("List: how the file was read (encoding, traditional → simplified, pages read by OCR "
                            "with their mean confidence and the items read from them, blank pages ...) and what "
-                           "the extraction could not recognise"),
+                           "the extraction could not recognise; with a study's own codebook (data/codebook), "
+                           "which files of it coded the tasks"),
         },
         strict=True, ordered=True,
     ),

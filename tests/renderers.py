@@ -11,13 +11,13 @@ from ipcompare.reading.manifest import read_manifest
 REPO = Path(__file__).resolve().parents[1]
 RAW = REPO / "data" / "raw"
 SEEDS = {row.doc_id: RAW / row.file for row in read_manifest(RAW).itertuples()}
-FORMATS = ("html", "pdf", "docx", "gbk", "big5", "traditional")
+FORMATS = ("html", "pdf", "docx", "gbk", "big5", "traditional", "ofd")
 
 
 def render(fmt: str, doc_id: str, folder: Path) -> Path:
     """Seed ``doc_id`` as a file of format ``fmt`` in ``folder`` (made once, reused after)."""
     seed = SEEDS[doc_id].read_text("utf-8")
-    suffix = {"html": ".html", "pdf": ".pdf", "docx": ".docx", "scan": ".pdf", "png": ".png"}.get(fmt, ".txt")
+    suffix = {"html": ".html", "pdf": ".pdf", "docx": ".docx", "scan": ".pdf", "png": ".png", "ofd": ".ofd"}.get(fmt, ".txt")
     path = folder / f"{doc_id}_{fmt}{suffix}"
     if path.exists():
         return path
@@ -28,6 +28,8 @@ def render(fmt: str, doc_id: str, folder: Path) -> Path:
         to_pdf(seed, path, cjk_font(folder))
     elif fmt == "docx":
         to_docx(seed, path)
+    elif fmt == "ofd":
+        to_ofd(seed, path)
     elif fmt == "scan":
         to_scan_pdf(seed, path)
     elif fmt == "png":
@@ -178,6 +180,74 @@ def to_pdf(text: str, path: Path, font: Path) -> Path:
                     for cell in cells:
                         row.cell(cell)
     pdf.output(str(path))
+    return path
+
+
+_OFD = 'xmlns:ofd="http://www.ofdspec.org/2016"'
+OFD_PAGE_LINES, OFD_LINE_CHARS, OFD_SIZE = 22, 28, 5.6  # A4 in mm: 公文 layout, 22 lines of 28 characters
+
+
+def ofd_pages(text: str) -> list[tuple[list[tuple[float, float, float, str]], list[tuple[float, float, float, float]]]]:
+    """The seed laid out as OFD pages in mm: each page's text pieces (x, y, width, text) and its tables'
+    frames (x, y, width, height). Paragraphs are indented by two characters and wrapped, each line in
+    two TextObjects; a table row's cells side by side, two characters apart (not wrapped: the columns
+    may run past the page), inside the frame of its table's rows on that page."""
+    left, top, size, step = 26.0, 37.0, OFD_SIZE, OFD_SIZE * 1.6
+    lines: list[tuple[list[tuple[float, str]], int]] = []  # pieces, table number (-1: a paragraph)
+    for number, block in enumerate(blocks(text)):
+        if isinstance(block, str):
+            rest = "\u3000\u3000" + block
+            while rest:
+                cut, rest = rest[:OFD_LINE_CHARS], rest[OFD_LINE_CHARS:]
+                half = max(1, len(cut) // 2)
+                lines.append(([(left, cut[:half]), (left + half * size, cut[half:])], -1))
+        else:
+            rows = _padded(block)
+            widths = [max(len(r[i]) for r in rows) + 2 for i in range(len(rows[0]))]  # two characters apart
+            starts = [left + size * sum(widths[:i]) for i in range(len(widths))]
+            lines += [([(x, cell) for x, cell in zip(starts, cells) if cell], number) for cells in rows]
+    pages = []
+    for start in range(0, len(lines), OFD_PAGE_LINES):
+        pieces, frames = [], {}
+        for row, (line, table) in enumerate(lines[start:start + OFD_PAGE_LINES]):
+            y = top + row * step
+            pieces += [(x, y, len(s) * size, s) for x, s in line if s]
+            if table >= 0:
+                right = max(x + len(s) * size for x, s in line) + size
+                x0, y0, x1, _ = frames.get(table, (left - 1, y - step + 1, right, y))
+                frames[table] = (x0, y0, max(x1, right), y + 1)
+        pages.append((pieces, [(x0, y0, x1 - x0, y1 - y0) for x0, y0, x1, y1 in frames.values()]))
+    return pages
+
+
+def to_ofd(text: str, path: Path) -> Path:
+    """A minimal valid OFD package (GB/T 33190): OFD.xml, Doc_0/Document.xml, a Content.xml per page
+    whose TextObjects carry Boundary positions and a TextCode each, written bottom to top (an OFD
+    need not store them in reading order), tables framed by a PathObject; ideographic indents kept."""
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    pages = ofd_pages(text)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("OFD.xml", f'<?xml version="1.0" encoding="UTF-8"?><ofd:OFD {_OFD} Version="1.0" DocType="OFD">'
+                   "<ofd:DocBody><ofd:DocInfo><ofd:DocID>0</ofd:DocID></ofd:DocInfo>"
+                   "<ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>")
+        refs = "".join(f'<ofd:Page ID="{i + 1}" BaseLoc="Pages/Page_{i}/Content.xml"/>' for i in range(len(pages)))
+        z.writestr("Doc_0/Document.xml", f'<?xml version="1.0" encoding="UTF-8"?><ofd:Document {_OFD}><ofd:CommonData>'
+                   "<ofd:PageArea><ofd:PhysicalBox>0 0 210 297</ofd:PhysicalBox></ofd:PageArea>"
+                   f"<ofd:MaxUnitID>{sum(len(p[0]) + len(p[1]) for p in pages) + 10}</ofd:MaxUnitID></ofd:CommonData>"
+                   f"<ofd:Pages>{refs}</ofd:Pages></ofd:Document>")
+        for i, (pieces, frames) in enumerate(pages):
+            paths = "".join(f'<ofd:PathObject ID="{k + 2}" Boundary="{x:.2f} {y:.2f} {w:.2f} {h:.2f}" Stroke="true">'
+                            f"<ofd:AbbreviatedData>M 0 0 L {w:.2f} 0 L {w:.2f} {h:.2f} L 0 {h:.2f} C"
+                            "</ofd:AbbreviatedData></ofd:PathObject>" for k, (x, y, w, h) in enumerate(frames))
+            objects = "".join(
+                f'<ofd:TextObject ID="{len(frames) + k + 2}" Boundary="{x:.2f} {y - OFD_SIZE:.2f} {w:.2f} '
+                f'{OFD_SIZE * 1.2:.2f}" Font="1" Size="{OFD_SIZE}"><ofd:TextCode X="0" Y="{OFD_SIZE:.2f}" '
+                f'DeltaX="g {len(s) - 1} {OFD_SIZE}">{escape(s)}</ofd:TextCode></ofd:TextObject>'
+                for k, (x, y, w, s) in reversed(list(enumerate(pieces))))
+            z.writestr(f"Doc_0/Pages/Page_{i}/Content.xml", f'<?xml version="1.0" encoding="UTF-8"?><ofd:Page {_OFD}>'
+                       f'<ofd:Content><ofd:Layer ID="1">{paths}{objects}</ofd:Layer></ofd:Content></ofd:Page>')
     return path
 
 

@@ -10,12 +10,12 @@ from ipcompare import cache
 PACKAGE = Path(cache.source_file("tables")).parent
 # Layers, lowest first; a module may import its own layer or lower ones only.
 LAYERS = [
-    {"errors", "tables", "cache", "workers", "project"},
+    {"errors", "tables", "codebook", "cache", "workers", "project"},
     {"reading"},
     {"extraction"},
     {"analysis"},
     {"views"},
-    {"pipeline", "add", "cli", "demo", "__main__", ""},
+    {"pipeline", "add", "study", "cli", "demo", "__main__", ""},
 ]
 STAGES = ["reading", "extraction", "analysis", "views"]
 

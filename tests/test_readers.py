@@ -2,6 +2,7 @@
 gives the same tasks as its text version; what each reader keeps and drops."""
 from __future__ import annotations
 
+import re
 import shutil
 
 import pandas as pd
@@ -174,3 +175,52 @@ def test_a_reader_whose_dependency_fails_to_import_says_what_to_install(tmp_path
     with pytest.raises(InputError, match=r"page\.html: reading html files needs .*pip install lxml_html_clean$") as err:
         readers.read(page)
     assert "\n" not in str(err.value)
+
+
+def test_ofd_is_read_in_reading_order_whatever_the_order_of_its_objects(tmp_path, renders):
+    """renderers.to_ofd writes each page's TextObjects bottom to top, each line in two pieces."""
+    path = renderers.render("ofd", "HB2025", renders)
+    assert readers.content_kind(path.read_bytes()) == "ofd"
+    source = readers.read(path)
+    assert source.text.split("\n")[0].strip() == "湖北省知识产权局关于印发2025年全省知识产权工作要点的通知"
+    assert "文 号 | 鄂知发〔2025〕2号 | 效力状态 | 有效 |" in source.text  # a table row, cell by cell
+    copy = tmp_path / "plan.docx"  # an OFD under a wrong name
+    copy.write_bytes(path.read_bytes())
+    with pytest.raises(InputError, match=r"plan\.docx: the content is OFD, not \.docx; rename the file to \.ofd"):
+        readers.read(copy)
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"PK\x03\x04" + b"\x00" * 100, "not a readable zip archive"),
+    (None, "not an OFD document (no OFD.xml in the package)"),
+])
+def test_a_damaged_ofd_is_refused(tmp_path, content, message):
+    import zipfile
+
+    path = tmp_path / "plan.ofd"
+    if content is None:
+        with zipfile.ZipFile(path, "w") as z:
+            z.writestr("Doc_0/Document.xml", "<x/>")
+    else:
+        path.write_bytes(content)
+    with pytest.raises(InputError, match=re.escape(f"{path}: {message}")):
+        readers.read(path)
+
+
+@pytest.mark.parametrize("converter", CONVERTERS)
+def test_wps_gives_the_tasks_of_the_text_version(converter, tmp_path, monkeypatch):
+    """WPS Writer's .wps is the Word 97 binary format: the SX2022 fixture saved under that name."""
+    if not any(shutil.which(name) for name in CONVERTERS[converter]):
+        pytest.skip(f"{converter} is not installed")
+    only(monkeypatch, converter)
+    (tmp_path / "SX2022.wps").write_bytes((FIXTURES / "SX2022.doc").read_bytes())
+    source = readers.read(tmp_path / "SX2022.wps")
+    assert any(note.startswith("converted from .wps") for note in source.notes)
+    pd.testing.assert_frame_equal(tasks_of(source.text, "SX2022"), tasks_of(SEEDS["SX2022"].read_text("utf-8"), "SX2022"))
+
+
+def test_wps_needs_a_converter(tmp_path, monkeypatch):
+    only(monkeypatch, None)
+    (tmp_path / "plan.wps").write_bytes((FIXTURES / "SX2022.doc").read_bytes())
+    with pytest.raises(InputError, match=r"plan\.wps: WPS \.wps format needs a converter: install LibreOffice"):
+        readers.read(tmp_path / "plan.wps")

@@ -22,7 +22,7 @@ def test_every_chart_in_both_forms_and_languages(reported):
     written = {p.relative_to(project.reports).as_posix() for p in project.reports.rglob("*") if p.is_file()}
     shared = {"figures/plotly.min.js", "figures/zh/font.woff2", "figures/en/font.woff2"}
     pdfs = {"report.zh.pdf", "report.en.pdf"} if shutil.which("soffice") or shutil.which("libreoffice") else set()
-    documents = {"report.zh.docx", "report.en.docx"} | pdfs
+    documents = {"report.zh.docx", "report.en.docx", "tables.xlsx"} | pdfs  # tables.xlsx: views/workbook.py
     assert written == expected | shared | {"index.html", "index.zh.html"} | documents
     assert not list(project.processed.glob(".staging-*"))
 

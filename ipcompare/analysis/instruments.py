@@ -26,21 +26,20 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from .. import codebook
 from ..cache import Store
+from ..errors import InputError
 from ..project import Project
 from ..tables import SCHEMAS, join_list
 from . import calibration, themes
 from .segment import normalize
 from .themes import find_seeds
 
-_DATA = resources.files("ipcompare") / "data"
 OVERRIDES = "instrument_overrides.csv"
 # Lead-unit brackets close each part of a task: 〔牵头单位:省知识产权局〕.
 _UNITS = re.compile(r"〔[^〕]*〕")
@@ -60,16 +59,17 @@ class Code:
     words: tuple[str, ...] = ()  # a sub-type's typical words; a field's themes
 
 
-def _tables(text: str) -> dict[str, list[list[str]]]:
-    """The markdown tables of ``text`` by their first header cell: lists of cells per body row."""
+def _tables(name: str) -> dict[str, list[tuple[int, list[str]]]]:
+    """The markdown tables of codebook file ``name`` by their first header cell: (line number, cells)
+    per body row."""
     out, header, rows = {}, None, []
-    for line in text.splitlines() + [""]:
+    for number, line in codebook.numbered_lines(name) + [(0, "")]:
         if line.startswith("|"):
             cells = [c.strip() for c in line.strip().strip("|").split("|")]
             if header is None:
                 header, rows = cells, []
             elif not set("".join(cells)) <= set("-: "):
-                rows.append(cells)
+                rows.append((number, cells))
         elif header is not None:
             out[header[0]] = rows
             header = None
@@ -80,15 +80,42 @@ def _words(cell: str) -> tuple[str, ...]:
     return tuple(w.strip() for w in re.split(r"[,,、]", cell) if w.strip())
 
 
-@cache
+def _rows(t: dict, table: str, size: int, where) -> list[list[str]]:
+    """The rows of ``table`` in instruments.md, each of ``size`` cells (else an error naming the line)."""
+    if table not in t:
+        raise InputError(f"{where}: no table whose first column is {table!r}")
+    for number, cells in t[table]:
+        if len(cells) != size or not cells[0]:
+            raise InputError(f"{where}: line {number}: a row of the {table!r} table has {size} cells, the first "
+                             f"an id ({len(cells)} cells here)")
+    return [cells for _, cells in t[table]]
+
+
+@codebook.cached
 def taxonomy() -> dict[str, tuple[Code, ...]]:
-    """Types, sub-types and fields of ``data/instruments.md``, in table order."""
-    t = _tables((_DATA / "instruments.md").read_text("utf-8"))
-    return {
-        "types": tuple(Code(r[0], r[1], r[2]) for r in t["id"]),
-        "subtypes": tuple(Code(r[1], r[2], r[3], r[0].split()[0], _words(r[5])) for r in t["type"]),
-        "fields": tuple(Code(r[0], r[1], r[2], words=_words(r[3])) for r in t["field"]),
+    """Types, sub-types and fields of the codebook's ``instruments.md``, in table order; a malformed
+    row, a repeated id, a field naming a theme themes.md does not have or a theme left without a
+    field is an error naming the file (and line)."""
+    where = codebook.path("instruments.md")
+    t = _tables("instruments.md")
+    out = {
+        "types": tuple(Code(r[0], r[1], r[2]) for r in _rows(t, "id", 4, where)),
+        "subtypes": tuple(Code(r[1], r[2], r[3], r[0].split()[0], _words(r[5])) for r in _rows(t, "type", 6, where)),
+        "fields": tuple(Code(r[0], r[1], r[2], words=_words(r[3])) for r in _rows(t, "field", 4, where)),
     }
+    ids = [c.id for codes in out.values() for c in codes]
+    if repeated := [i for i in dict.fromkeys(ids) if ids.count(i) > 1]:
+        raise InputError(f"{where}: id {repeated[0]!r} is given twice")
+    if unknown := [s.parent for s in out["subtypes"] if s.parent not in {c.id for c in out["types"]}]:
+        raise InputError(f"{where}: sub-type of an unknown type {unknown[0]!r}")
+    mapped = {theme: number for number, cells in t["field"] for theme in _words(cells[3])}
+    known = themes.theme_ids()
+    if gone := [theme for theme in mapped if theme not in known]:
+        raise InputError(f"{where}: line {mapped[gone[0]]}: theme {gone[0]!r} is not in {codebook.path('themes.md')}")
+    if unmapped := [theme for theme in known if theme not in mapped]:
+        raise InputError(f"{where}: theme {unmapped[0]!r} of {codebook.path('themes.md')} has no field: add it to "
+                         "the themes of one row of the field table")
+    return out
 
 
 def names() -> dict[str, tuple[str, str]]:
@@ -96,14 +123,12 @@ def names() -> dict[str, tuple[str, str]]:
     return {c.id: (c.zh, c.en) for codes in taxonomy().values() for c in codes}
 
 
-@cache
+@codebook.cached
 def seed_words() -> dict[str, tuple[str, ...]]:
-    """Seed words of each sub-type: typical words of instruments.md + ``data/instrument_lexicon.txt``."""
-    words = {c.id: list(c.words) for c in taxonomy()["subtypes"]}
-    for line in (_DATA / "instrument_lexicon.txt").read_text("utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            subtype, _, rest = line.partition(":")
-            words[subtype.strip()] += rest.split()
+    """Seed words of each sub-type: typical words of instruments.md + the codebook's ``instrument_lexicon.txt``."""
+    subtypes = [c.id for c in taxonomy()["subtypes"]]
+    extra = themes.lexicon("instrument_lexicon.txt", subtypes, "sub-type id of instruments.md")
+    words = {c.id: list(c.words) + extra[c.id] for c in taxonomy()["subtypes"]}
     return {s: tuple(dict.fromkeys(normalize(w) for w in ws)) for s, ws in words.items()}
 
 

@@ -33,7 +33,6 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -41,7 +40,7 @@ import pandas as pd
 from sklearn.linear_model import LogisticRegression
 from threadpoolctl import threadpool_limits
 
-from .. import workers
+from .. import codebook, workers
 from ..cache import Store, digest, frame_key, group_keys
 from ..errors import InputError
 from ..project import Project
@@ -69,7 +68,6 @@ MAX_FIT_TASKS = 2000
 N_TERMS = 10
 N_REPRESENTATIVE = 3
 
-_DATA = resources.files("ipcompare") / "data"
 TRANSFORM_COLUMNS = ["task_id", "theme", "score", "confidence", "secondary", "evidence"]  # of ThemeModel.transform
 
 
@@ -84,15 +82,30 @@ class Theme:
     words: tuple[str, ...]
 
 
-@cache
+@codebook.cached
 def load_themes() -> tuple[Theme, ...]:
-    """The themes of ``data/themes.md`` in table order (the one place ids and names come from)."""
-    themes = []
-    for line in (_DATA / "themes.md").read_text("utf-8").splitlines():
+    """The themes of the codebook's ``themes.md`` in table order (the one place ids and names come
+    from): its table's rows ``| id | 中文 | English | what belongs here | typical words |``; a
+    malformed row, a missing or repeated id is an error naming the file and line."""
+    themes, lines, where = [], {}, codebook.path("themes.md")
+    for number, line in codebook.numbered_lines("themes.md"):
+        if not line.strip().startswith("|"):
+            continue
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if len(cells) == 5 and re.fullmatch(r"[a-z_]+", cells[0]) and cells[0] != "id":
-            words = tuple(w.strip() for w in re.split(r"[,,、]", cells[4]) if w.strip())
-            themes.append(Theme(cells[0], cells[1], cells[2], cells[3], words))
+        if cells[0] == "id" or set("".join(cells)) <= set("-: "):  # the header and its rule
+            continue
+        if len(cells) != 5:
+            raise InputError(f"{where}: line {number}: a theme row has 5 cells (id | 中文 | English | what belongs "
+                             f"here | typical words), not {len(cells)}")
+        if not re.fullmatch(r"[a-z_]+", cells[0]):
+            raise InputError(f"{where}: line {number}: theme id {cells[0]!r} is missing or not lowercase letters and _")
+        if cells[0] in lines:
+            raise InputError(f"{where}: line {number}: theme id {cells[0]!r} again (first on line {lines[cells[0]]})")
+        lines[cells[0]] = number
+        words = tuple(w.strip() for w in re.split(r"[,,、]", cells[4]) if w.strip())
+        themes.append(Theme(cells[0], cells[1], cells[2], cells[3], words))
+    if not themes:
+        raise InputError(f"{where}: no theme table (| id | 中文 | English | what belongs here | typical words |)")
     return tuple(themes)
 
 
@@ -101,14 +114,25 @@ def theme_ids() -> list[str]:
     return [t.id for t in load_themes()]
 
 
-@cache
-def seed_words() -> dict[str, tuple[str, ...]]:
-    """Seed words of each theme: typical words of themes.md + ``data/theme_lexicon.txt``."""
-    words = {t.id: list(t.words) for t in load_themes()}
-    for line in (_DATA / "theme_lexicon.txt").read_text("utf-8").splitlines():
+def lexicon(name: str, ids: list[str], what: str) -> dict[str, list[str]]:
+    """The seed words of codebook lexicon ``name`` (``<id>: word word ...`` lines) by id; a line
+    naming an id that is not one of ``ids`` (``what`` they are) is an error naming file and line."""
+    words: dict[str, list[str]] = {i: [] for i in ids}
+    for number, line in codebook.numbered_lines(name):
         if line.strip() and not line.startswith("#"):
-            theme, _, rest = line.partition(":")
-            words[theme.strip()] += rest.split()
+            key, colon, rest = line.partition(":")
+            if not colon or key.strip() not in words:
+                raise InputError(f"{codebook.path(name)}: line {number}: {key.strip()!r} is not a {what} "
+                                 f"(lines are `<id>: word word ...`; ids: {', '.join(ids)})")
+            words[key.strip()] += rest.split()
+    return words
+
+
+@codebook.cached
+def seed_words() -> dict[str, tuple[str, ...]]:
+    """Seed words of each theme: typical words of themes.md + the codebook's ``theme_lexicon.txt``."""
+    extra = lexicon("theme_lexicon.txt", theme_ids(), "theme id of themes.md")
+    words = {t.id: list(t.words) + extra[t.id] for t in load_themes()}
     return {t: tuple(dict.fromkeys(normalize(w) for w in ws)) for t, ws in words.items()}
 
 

@@ -17,6 +17,13 @@ PROVINCES = (
     "云南", "西藏", "陕西", "甘肃", "青海", "宁夏", "新疆",
 )
 NATIONAL = "全国"
+# English (pinyin) names, as the charts and file names give them (Shanxi 山西, Shaanxi 陕西).
+PROVINCES_EN = dict(zip(PROVINCES, (
+    "Beijing", "Tianjin", "Hebei", "Shanxi", "Inner Mongolia", "Liaoning", "Jilin", "Heilongjiang",
+    "Shanghai", "Jiangsu", "Zhejiang", "Anhui", "Fujian", "Jiangxi", "Shandong", "Henan", "Hubei",
+    "Hunan", "Guangdong", "Guangxi", "Hainan", "Chongqing", "Sichuan", "Guizhou", "Yunnan", "Tibet",
+    "Shaanxi", "Gansu", "Qinghai", "Ningxia", "Xinjiang",
+))) | {NATIONAL: "National"}
 # One-character abbreviations used in document numbers (鄂知发〔2025〕2号 → 湖北).
 _ABBREV = dict(zip(
     "京津冀晋蒙辽吉黑沪苏浙皖闽赣鲁豫鄂湘粤桂琼渝川黔滇藏陕甘青宁新",
@@ -164,3 +171,30 @@ def detect(text: str) -> dict[str, object]:
     if span := years(found["title"], text, found["issue_date"]):
         found["first_year"], found["last_year"] = span
     return {k: v for k, v in found.items() if v not in (None, "")}
+
+
+_NAME_YEARS = re.compile(r"(?<!\d)(20\d{2})(?:\s*[-—~至_]\s*(20\d{2}))?(?!\d)")
+_NAME_NATIONAL = re.compile(r"全国|国家|(?<![a-z])(?:national|nat|quanguo|cnipa)(?![a-z])")
+_NAME_PINYIN = {re.sub(r"\W", "", en.lower()): zh for zh, en in PROVINCES_EN.items() if zh != NATIONAL}
+
+
+def from_names(names: list[str]) -> dict[str, str]:
+    """Place and years a file's names state (its stem first, then its folders', innermost first):
+    ``湖北_2025_工作要点``, ``2024/shanghai``, ``全国_2024_推进计划``, ``shanxi_2022-2023``; pinyin
+    province names too. Each field is taken from the first name stating it."""
+    found: dict[str, str] = {}
+    for name in names:
+        low = unicodedata.normalize("NFKC", name).lower()
+        if "province" not in found:
+            prov, city = place(low)
+            words = re.findall(r"[a-z]+", low)
+            pinyin = words + [a + b for a, b in zip(words, words[1:])]  # inner_mongolia
+            if not prov:
+                prov = next((_NAME_PINYIN[w] for w in pinyin if w in _NAME_PINYIN), None)
+            if not prov and _NAME_NATIONAL.search(low):
+                prov = NATIONAL
+            if prov:
+                found |= {"province": prov, "city": city, "level": level(prov, city)}
+        if "first_year" not in found and (m := _NAME_YEARS.search(low)):
+            found |= {"first_year": m.group(1), "last_year": m.group(2) or m.group(1)}
+    return found

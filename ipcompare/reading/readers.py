@@ -4,19 +4,22 @@ Supported: ``.txt`` (UTF-8 with or without BOM, GBK/GB18030, Big5), ``.html``/``
 body of a web page, via trafilatura), ``.pdf`` (pdfplumber; wrapped lines are rejoined, ruled tables
 become ``cell | cell |`` rows; pages without a text layer are rendered by pypdfium2 and read by OCR,
 :mod:`.ocr`), page images ``.png``, ``.jpg``, ``.tif`` (multi-page too; by OCR), ``.docx``
-(python-docx, tables as rows) and ``.doc`` (converted with LibreOffice or antiword when one is
-installed). OCR'd lines are rejoined into paragraphs as a PDF's are. Files over :data:`MAX_MB`
+(python-docx, tables as rows), ``.doc`` and WPS ``.wps`` (converted with LibreOffice or antiword
+when one is installed) and ``.ofd`` (GB/T 33190: its page XML read with lxml; the OFD readers on PyPI
+convert to images or PDF and bring heavy dependencies, the text needs none). OCR'd lines are rejoined into paragraphs as a PDF's are. Files over :data:`MAX_MB`
 are refused unread. Text in traditional characters is converted to simplified (OpenCC ``t2s``) for
 analysis; the file itself is never changed.
 """
 from __future__ import annotations
 
 import io
+import posixpath
 import re
 import shutil
 import statistics
 import subprocess
 import tempfile
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,10 +28,11 @@ from .clean import normalize, t2s
 from .markers import marker
 
 MAX_MB = 20  # larger files are refused unread: plans are a few MB at most, even as PDF
-SUPPORTED = (".txt", ".text", ".md", ".html", ".htm", ".pdf", ".docx", ".doc", ".png", ".jpg", ".jpeg", ".tif", ".tiff")
+SUPPORTED = (".txt", ".text", ".md", ".html", ".htm", ".pdf", ".docx", ".doc", ".wps", ".ofd", ".png", ".jpg", ".jpeg",
+             ".tif", ".tiff")
 _KIND_OF_SUFFIX = {".txt": "text", ".text": "text", ".md": "text", ".html": "html", ".htm": "html",
-                   ".pdf": "pdf", ".docx": "docx", ".doc": "doc", ".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg",
-                   ".tif": "tiff", ".tiff": "tiff"}
+                   ".pdf": "pdf", ".docx": "docx", ".doc": "doc", ".wps": "doc", ".ofd": "ofd", ".png": "png",
+                   ".jpg": "jpeg", ".jpeg": "jpeg", ".tif": "tiff", ".tiff": "tiff"}
 _MAGIC = [(b"%PDF-", "pdf"), (b"PK\x03\x04", "docx"), (b"\xd0\xcf\x11\xe0", "doc"), (b"{\\rtf", "rtf"),
           (b"\x89PNG\r\n\x1a\n", "png"), (b"\xff\xd8\xff", "jpeg"), (b"II*\x00", "tiff"), (b"MM\x00*", "tiff")]
 _HTML = re.compile(rb"^(?:\xef\xbb\xbf)?\s*<(?:!doctype\s+html|html|head|body|meta)\b", re.I)
@@ -70,7 +74,7 @@ def read(path: Path, cache: Path | None = None) -> Source:
     expected = _KIND_OF_SUFFIX[suffix]
     if kind == "rtf":
         raise InputError(f"{path}: the content is RTF, which is not supported; save it as .docx in Word or WPS")
-    if kind and kind != expected:
+    if kind and kind != expected and not (kind == "docx" and expected == "ofd"):  # a zip: OFD.xml need not come first
         raise InputError(f"{path}: the content is {kind.upper()}, not {suffix}; rename the file to .{kind}")
     try:
         source = _READERS[expected](data, path, cache)
@@ -101,10 +105,11 @@ def _distribution(err: ImportError) -> str:
 
 
 def content_kind(data: bytes) -> str | None:
-    """What the bytes are by their signature (pdf, docx, doc, rtf, html), or None for plain text."""
+    """What the bytes are by their signature (pdf, docx, ofd: a zip whose first member is OFD.xml, doc,
+    rtf, html), or None for plain text."""
     for magic, kind in _MAGIC:
         if data.startswith(magic):
-            return kind
+            return "ofd" if kind == "docx" and data[30:30 + int.from_bytes(data[26:28], "little")] == b"OFD.xml" else kind
     return "html" if _HTML.match(data[:1024]) else None
 
 
@@ -379,11 +384,13 @@ def _read_docx(data: bytes, path: Path, cache: Path | None = None) -> Source:
 
 
 def _read_doc(data: bytes, path: Path, cache: Path | None = None) -> Source:
-    """Legacy Word: converted to .docx by LibreOffice, else to text by antiword."""
+    """Legacy Word (.doc) and WPS Writer (.wps, the same binary format): converted to .docx by
+    LibreOffice, else to text by antiword."""
     office = shutil.which("soffice") or shutil.which("libreoffice")
     antiword = shutil.which("antiword")
+    what = "WPS .wps" if path.suffix.lower() == ".wps" else "old Word .doc"
     if not (office or antiword):
-        raise InputError(f"{path}: old Word .doc format needs a converter: install LibreOffice (soffice) or "
+        raise InputError(f"{path}: {what} format needs a converter: install LibreOffice (soffice) or "
                          "antiword, or save it as .docx in Word or WPS")
     with tempfile.TemporaryDirectory() as tmp:
         try:
@@ -391,14 +398,97 @@ def _read_doc(data: bytes, path: Path, cache: Path | None = None) -> Source:
                 subprocess.run([office, "--headless", "--convert-to", "docx", "--outdir", tmp, str(path)],
                                capture_output=True, timeout=300, check=True)
                 source = _read_docx((Path(tmp) / f"{path.stem}.docx").read_bytes(), path)
-                source.notes.append("converted from .doc with LibreOffice")
+                source.notes.append(f"converted from {path.suffix.lower()} with LibreOffice")
                 return source
             out = subprocess.run([antiword, "-w", "0", "-m", "UTF-8.txt", str(path)], capture_output=True, timeout=300, check=True)
-            return Source(out.stdout.decode("utf-8", errors="replace"), ["converted from .doc with antiword (tables as text)"])
+            return Source(out.stdout.decode("utf-8", errors="replace"),
+                          [f"converted from {path.suffix.lower()} with antiword (tables as text)"])
         except (subprocess.SubprocessError, OSError) as err:
-            raise InputError(f"{path}: {Path(office or antiword).name} could not convert this .doc "
+            raise InputError(f"{path}: {Path(office or antiword).name} could not convert this {path.suffix.lower()} "
                              f"({type(err).__name__}); save it as .docx in Word or WPS") from None
 
 
-_READERS = {"text": _read_text, "html": _read_html, "pdf": _read_pdf, "docx": _read_docx, "doc": _read_doc,
+def open_zip(data: bytes, path: Path) -> zipfile.ZipFile:
+    """The zip archive of a file's bytes (an OFD package); a damaged one is an :class:`InputError`."""
+    try:
+        return zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, OSError, ValueError) as err:
+        raise InputError(f"{path}: not a readable zip archive ({str(err)[:80]})") from None
+
+
+_OFD_NS = "{http://www.ofdspec.org/2016}"
+
+
+def _ofd_member(archive: zipfile.ZipFile, base: str, ref: str, path: Path):
+    """The parsed XML of an OFD member named ``ref`` (absolute in the package, or relative to ``base``'s folder)."""
+    from lxml import etree
+
+    name = posixpath.normpath(ref.lstrip("/") if ref.startswith("/") else posixpath.join(posixpath.dirname(base), ref))
+    try:
+        return name, etree.fromstring(archive.read(name), etree.XMLParser(resolve_entities=False, no_network=True))
+    except KeyError:
+        raise InputError(f"{path}: the OFD package has no {name} (a damaged file?)") from None
+    except etree.XMLSyntaxError as err:
+        raise InputError(f"{path}: {name} in the OFD package is not valid XML ({str(err)[:80]})") from None
+
+
+def _read_ofd(data: bytes, path: Path, cache: Path | None = None) -> Source:
+    """OFD (GB/T 33190: a zip of XML): each page's TextObjects placed by their Boundary and TextCode
+    positions, grouped into lines top to bottom and left to right, then rejoined as a PDF's lines."""
+    with open_zip(data, path) as archive:
+        if "OFD.xml" not in archive.namelist():
+            raise InputError(f"{path}: not an OFD document (no OFD.xml in the package)")
+        _, ofd = _ofd_member(archive, "OFD.xml", "OFD.xml", path)
+        lines: list[_Line] = []
+        for root in ofd.iter(f"{_OFD_NS}DocRoot"):
+            doc_name, document = _ofd_member(archive, "OFD.xml", root.text.strip(), path)
+            for page in document.iter(f"{_OFD_NS}Page"):
+                _, content = _ofd_member(archive, doc_name, page.get("BaseLoc", ""), path)
+                lines += _without_page_numbers(_ofd_lines(content))
+    if not lines:
+        raise InputError(f"{path}: no text in the OFD document (a scan? print it to PDF and add that)")
+    return Source(_unwrap(lines))
+
+
+def _ofd_lines(page) -> list[_Line]:
+    """A page's text pieces as lines: pieces whose baselines are within half a character are one line.
+    A line inside a table's frame (a PathObject's box) is a row, its pieces more than a character apart
+    its cells (``cell | cell |``; a row of one cell, a section's, padded to the table's columns)."""
+    frames = [tuple(float(v) for v in obj.get("Boundary", "").split()) for obj in page.iter(f"{_OFD_NS}PathObject")]
+    frames = [f for f in frames if len(f) == 4 and f[2] > 0 and f[3] > 0]
+    pieces = []
+    for obj in page.iter(f"{_OFD_NS}TextObject"):
+        x, y, width, _ = (float(v) for v in (obj.get("Boundary", "0 0 0 0").split() + ["0"] * 4)[:4])
+        size = float(obj.get("Size", "0") or 0)
+        for code in obj.iter(f"{_OFD_NS}TextCode"):
+            if code.text and code.text.strip():
+                pieces.append((y + float(code.get("Y", "0")), x + float(code.get("X", "0")), x + width, size, code.text))
+    lines: list[list[tuple]] = []
+    for piece in sorted(pieces):
+        if lines and abs(piece[0] - lines[-1][0][0]) <= 0.5 * max(piece[3], lines[-1][0][3], 1.0):
+            lines[-1].append(piece)
+        else:
+            lines.append([piece])
+    rows = []
+    for line in lines:
+        line.sort(key=lambda p: p[1])
+        size = max(p[3] for p in line)
+        frame = next((f for f in frames if f[0] <= line[0][1] <= f[0] + f[2] and f[1] <= line[0][0] <= f[1] + f[3]), None)
+        cells = [line[0][4]]
+        for before, piece in zip(line, line[1:]):
+            if frame and piece[1] - before[2] > size:  # a gap of more than a character: the next cell
+                cells.append(piece[4])
+            else:
+                cells[-1] = join_wrapped(cells[-1], piece[4])
+        rows.append((_Line(cells[0], line[0][1], max(p[2] for p in line), size, table=frame is not None), cells, frame))
+    columns: dict[tuple, int] = {}
+    for _, cells, frame in rows:
+        columns[frame] = max(columns.get(frame, 0), len(cells))
+    for line, cells, frame in rows:
+        if frame:
+            line.text = _cells_line(cells + [""] * (columns[frame] - len(cells)))
+    return [line for line, _, _ in rows]
+
+
+_READERS = {"text": _read_text, "html": _read_html, "pdf": _read_pdf, "docx": _read_docx, "doc": _read_doc, "ofd": _read_ofd,
             "png": _read_image, "jpeg": _read_image, "tiff": _read_image}

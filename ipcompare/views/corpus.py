@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import tables
+from .. import codebook, tables
 from ..analysis import search
 from ..errors import InputError
 from .frames import Changes, Profile, cache_dir, changes, profile, provinces
@@ -35,6 +35,7 @@ class Corpus(Mapping[str, pd.DataFrame]):
     def load(cls, folder: Path | str = "data/processed") -> "Corpus":
         """Read every processed table present in ``folder`` (documents, tasks and targets are required)."""
         folder = Path(folder)
+        codebook.use(folder.parent / "codebook")  # a study's own codebook (data/codebook beside data/processed)
         names = [n for n in tables.SCHEMAS if n in ("documents", "tasks", "targets") or (folder / f"{n}.csv").exists()]
         return cls({n: tables.read_table(n, folder) for n in names}, folder)
 

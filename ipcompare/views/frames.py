@@ -18,16 +18,10 @@ import pandas as pd
 
 from .. import tables
 from ..reading import divisions
-from ..reading.metadata import NATIONAL, PROVINCES
+from ..reading.metadata import NATIONAL, PROVINCES, PROVINCES_EN
 
 Tables = Mapping[str, pd.DataFrame]
 
-PROVINCES_EN = dict(zip(PROVINCES, (
-    "Beijing", "Tianjin", "Hebei", "Shanxi", "Inner Mongolia", "Liaoning", "Jilin", "Heilongjiang",
-    "Shanghai", "Jiangsu", "Zhejiang", "Anhui", "Fujian", "Jiangxi", "Shandong", "Henan", "Hubei",
-    "Hunan", "Guangdong", "Guangxi", "Hainan", "Chongqing", "Sichuan", "Guizhou", "Yunnan", "Tibet",
-    "Shaanxi", "Gansu", "Qinghai", "Ningxia", "Xinjiang",
-))) | {NATIONAL: "National"}
 REQUIRED = "必做"
 # Keyness: a term must occur at least this often in the province to be called distinctive.
 MIN_KEY_FREQ = 2

@@ -27,7 +27,7 @@ import pandas as pd
 from markupsafe import Markup
 from tqdm import tqdm
 
-from .. import tables, workers
+from .. import codebook, tables, workers
 from ..cache import Store, code_version, content_key, digest, value_key
 from ..errors import InputError
 from . import charts, frames, webfont, word
@@ -49,7 +49,7 @@ TEXT = {
         "coverage": "Coverage of the national guideline",
         "provinces": "Provinces", "evidence": "Evidence",
         "corpus_intro": "{n_docs} documents, {n_tasks} tasks, {n_targets} quantitative targets.",
-        "themes_intro": "Each task has one primary theme (data/themes.md); shares are of each document's tasks.",
+        "themes_intro": "Each task has one primary theme ({codebook}); shares are of each document's tasks.",
         "instruments_intro": "Each task is coded by the policy instrument it uses (data/instruments.md: Rothwell "
                              "and Zegveld's supply-side, environmental and demand-side tools) and by the field of "
                              "the IP chain its theme belongs to; shares are of each province's tasks. Every task's code, "
@@ -80,7 +80,7 @@ TEXT = {
         "corpus": "文件概况", "themes": "主题", "instruments": "政策工具", "coverage": "国家工作指引的覆盖情况",
         "provinces": "各省特点", "evidence": "证据",
         "corpus_intro": "共 {n_docs} 份文件、{n_tasks} 项任务、{n_targets} 个量化目标。",
-        "themes_intro": "每项任务归入一个主要主题（data/themes.md）；占比按各文件的任务数计算。",
+        "themes_intro": "每项任务归入一个主要主题（{codebook}）；占比按各文件的任务数计算。",
         "instruments_intro": "每项任务按其所用的政策工具编码（data/instruments.md：Rothwell 与 Zegveld 的供给型、"
                              "环境型、需求型工具），并按其主题所属的知识产权链条环节归类；占比按各省的任务数计算。"
                              "每项任务的编码及其依据词见 data/processed/instruments.csv。",
@@ -464,6 +464,14 @@ PAGE_SECTIONS["validation"] = methods.validation_section
 VIEW_DATA += ("calibration_labels.csv",)  # the calibration's figures the section quotes
 
 
+def page_text(lang: str) -> dict:
+    """:data:`TEXT` of ``lang`` naming the codebook in use (the package's data/themes.md, or the study's
+    data/codebook files)."""
+    files = codebook.study_files()
+    where = f"data/codebook: {', '.join(files)}" if files else "data/themes.md"
+    return TEXT[lang] | {"themes_intro": TEXT[lang]["themes_intro"].format(codebook=where)}
+
+
 def page_sections(t: Tables, lang: str, divs: dict) -> list[dict]:
     """The contexts of the page's sections, in page order (each with its ``id``)."""
     return [{"id": name, **make(t, lang, divs)} for name, make in PAGE_SECTIONS.items()]
@@ -476,7 +484,7 @@ def index_pages(t: Tables, divs: dict, cache_dir: Path | None = None, langs=LANG
     ``sections``: the :func:`page_sections` of each language, if made already."""
     template = _templates().get_template("page.html.j2")
     sections = sections or {lang: page_sections(t, lang, divs) for lang in langs}
-    renders = {lang: partial(template.render, lang=lang, X=TEXT[lang], sections=sections[lang],
+    renders = {lang: partial(template.render, lang=lang, X=page_text(lang), sections=sections[lang],
                              date=datetime.date.today().isoformat(), other_page=INDEX["zh" if lang == "en" else "en"])
                for lang in langs}
     chars = "".join(webfont.characters(render(css="", plotly_js="")) for render in renders.values())
@@ -522,7 +530,7 @@ def write(t: Tables, folder: Path, progress: bool = False, cache_dir: Path | Non
 
     def docx(lang: str) -> bytes:
         out = io.BytesIO()
-        word.document(sections(lang), TEXT[lang], drawings, lang).save(out)
+        word.document(sections(lang), page_text(lang), drawings, lang).save(out)
         return out.getvalue()
 
     made = Store(cache_dir, "word").reuse(made_from, lambda langs: {lang: docx(lang) for lang in langs})
