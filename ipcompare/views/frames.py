@@ -31,6 +31,8 @@ PROVINCES_EN = dict(zip(PROVINCES, (
 REQUIRED = "必做"
 # Keyness: a term must occur at least this often in the province to be called distinctive.
 MIN_KEY_FREQ = 2
+# Distinctive terms: a domain term's G2 counts this many times over (a stated preference, not fitted).
+DOMAIN_WEIGHT = 1.5
 
 
 def province_name(province: str, lang: str = "zh") -> str:
@@ -304,15 +306,23 @@ def doc_term_counts(t: Tables) -> dict[str | None, Counter]:
 
 def distinctive_terms(t: Tables, province: str, n: int = 15) -> pd.DataFrame:
     """The most distinctive terms of a place's plans (:func:`places`: a province's own, or a city's)
-    against the other places' tasks (keyness on segmented content).
+    against the other places' tasks (keyness on segmented content), with ``weight``, the order they
+    are listed in: G2, times :data:`DOMAIN_WEIGHT` for a domain term (a word of the domain dictionary,
+    or a compound of four characters or more: 数据交易, 专精特新).
 
-    Place names (贵州省, 武汉, 黔东南州 ...) and a plan's words for itself (我市, 全省 ...) are left out:
-    distinctive, but they say nothing about the plan.
+    Left out: place names (贵州省, 武汉, 黔东南州 ...) and a plan's words for itself (我市, 全省 ...),
+    distinctive but saying nothing about the plan, and the genre's words (``data/boilerplate.txt``:
+    political formulae, drafting verbs such as 完成/争取/举办, generic nouns such as 中心).
     """
+    from ..analysis.segment import domain_words, genre_words
+
     counts = doc_term_counts(t)
     mine = sum((counts[d] for d in place_docs(t, province) if d in counts), Counter())
     terms = keyness(mine, counts[None] - mine)
-    return terms[~terms["term"].str.contains(_place_word())].head(n).reset_index(drop=True)
+    terms = terms[~terms["term"].str.contains(_place_word()) & ~terms["term"].isin(genre_words())]
+    domain = terms["term"].isin(domain_words()) | (terms["term"].str.len() >= 4)
+    terms = terms.assign(weight=(terms["g2"] * domain.map({True: DOMAIN_WEIGHT, False: 1.0})).round(3))
+    return terms.sort_values(["weight", "term"], ascending=[False, True]).head(n).reset_index(drop=True)
 
 
 @cache
@@ -344,7 +354,7 @@ class Profile:
     province: str
     documents: pd.DataFrame  # its documents
     themes: pd.DataFrame     # index theme id: share (the place), mean (all provinces' own plans), difference
-    terms: pd.DataFrame      # distinctive terms: term, freq, freq_other, g2
+    terms: pd.DataFrame      # distinctive terms: term, freq, freq_other, g2, weight (their order)
     targets: pd.DataFrame    # its quantitative targets (targets.csv rows, with the task title)
     units: pd.DataFrame      # index unit: tasks it leads, tasks it shares
     city: str = ""           # the city, for a city's profile (province: its province)
