@@ -464,6 +464,61 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
         },
         strict=True, ordered=True,
     ),
+    # Reuse stage (ipcompare.analysis.reuse): the guideline's and the predecessor's wording in each
+    # provincial task, by local alignment on characters; method and cut-offs in that module's docstring.
+    "reuse": pa.DataFrameSchema(
+        {
+            "doc_id": _text("Provincial (or municipal) document id"),
+            "task_id": _text("Its task holding the reused wording"),
+            "source": _text("guideline (its ref_doc, as in coverage.csv) or predecessor (changes.csv's predecessor_id)",
+                            checks=pa.Check.isin(["guideline", "predecessor"])),
+            "source_doc": _text("Document the wording comes from"),
+            "source_task": _text("Its task the wording comes from"),
+            "start": _int("Start of the span in the task's content (characters from 0)"),
+            "end": _int("End of the span (exclusive)"),
+            "source_start": _int("Start of the aligned text in the source task's content"),
+            "source_end": _int("Its end (exclusive)"),
+            "matched": _int("Characters of the span matched in the source (the rest: swapped or added wording)"),
+            "identity": _float("matched / the longer of the two sides, 0-1 (1: verbatim)"),
+            "score": _float("Alignment score: +1 a matched character, -0.5 an unmatched one of either side"),
+            "text": _text("The span as the task prints it"),
+            "source_text": _text("The aligned text of the source task"),
+        },
+        strict=True, ordered=True,
+    ),
+    "reuse_tasks": pa.DataFrameSchema(
+        {
+            "doc_id": _text("Document id"),
+            "ref_doc": _text("Guideline it is read against (coverage.csv's ref_doc)"),
+            "predecessor_id": _text("Its predecessor plan, empty if none"),
+            "task_id": _text("Work task id", unique=True),
+            "chars": _int("Characters of its content"),
+            "guideline_share": _float("Share of its characters inside spans from the guideline, 0-1"),
+            "identical_share": _float("Share inside guideline spans at least reuse.T_IDENTITY (0.9) identical"),
+            "predecessor_share": _float("Share of its characters inside spans from the predecessor plan"),
+            "class": _text("copied (identical_share >= reuse.T_COPIED, 0.5), adapted (guideline_share >= "
+                           "reuse.T_ADAPTED, 0.1) or local", checks=pa.Check.isin(["copied", "adapted", "local"])),
+            "n_spans": _int("Spans from the guideline"),
+        },
+        strict=True, ordered=True,
+    ),
+    "reuse_by_document": pa.DataFrameSchema(
+        {
+            "doc_id": _text("Document id", unique=True),
+            "province": _text("Province"),
+            "city": _text("City of a municipal plan, else empty"),
+            "ref_doc": _text("Guideline it is read against"),
+            "predecessor_id": _text("Its predecessor plan, empty if none"),
+            "tasks": _int("Work tasks"),
+            "chars": _int("Characters of their content"),
+            "guideline_share": _float("Share of those characters reused from the guideline (character-weighted)"),
+            "predecessor_share": _float("Share reused from the predecessor plan"),
+            "copied": _int("Tasks copied from the guideline"),
+            "adapted": _int("Tasks adapting its wording"),
+            "local": _int("Tasks of its own wording"),
+        },
+        strict=True, ordered=True,
+    ),
 }
 
 

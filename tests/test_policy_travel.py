@@ -1,8 +1,11 @@
 """How policy travels (issue 28): profiles without the genre's boilerplate, text reuse, diffusion,
 convergence and the tile map of China, on the seed corpus and on synthetic plans made from it."""
+import pandas as pd
 import pytest
 
 import ipcompare
+import reuse_variants
+from ipcompare.analysis import reuse
 from ipcompare.views import charts
 
 BOILERPLATE_SEEN = ("中心", "联动", "政治", "举办", "完成", "习近平", "争取")  # Hubei's profile before the stop list
@@ -27,3 +30,46 @@ def test_profile_leaves_out_the_units_panel_when_a_plan_names_none(corpus):
     assert len(visible(charts.profile(corpus, province="湖北"))) == 2
     assert len(visible(charts.profile(corpus, province="贵州"))) == 3
     assert len(charts.profile(corpus, province="湖北", interactive=True).layout.annotations) >= 2
+
+
+# -- text reuse ---------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def planted(corpus):
+    """Synthetic tasks with guideline wording planted (tests/reuse_variants.py), aligned to the guideline."""
+    work = corpus.tasks[corpus.tasks["kind"] == "task"]
+    guideline = work[work["doc_id"] == "NAT2024"]
+    tasks = reuse_variants.make(guideline, work.loc[work["province"] != "全国", "content"].tolist(), n=120)
+    frame = pd.DataFrame({"task_id": [t.task_id for t in tasks], "content": [t.content for t in tasks], "doc_id": "SYN"})
+    spans, rows = reuse.task_reuse(frame, {"guideline": (guideline, {"SYN": "NAT2024"}),
+                                           "predecessor": (guideline.iloc[:0], {})})
+    classes = {r["task_id"]: r["class"] for r in rows}
+    return tasks, pd.DataFrame(spans), classes, reuse_variants.score(tasks, pd.DataFrame(spans), classes).set_index("kind")
+
+
+def test_reuse_finds_planted_guideline_spans(planted):
+    tasks, spans, classes, scores = planted
+    assert scores.loc[["verbatim", "copied"], ["precision", "recall"]].min().min() >= 0.95
+    assert scores.loc[["synonyms", "reordered"], ["precision", "recall"]].min().min() >= 0.85
+    assert scores.loc["none", "found"] <= 0.01 * scores.loc["none", "tasks"] and scores.loc["none", "copied"] == 0
+    assert scores.loc["none", "local"] >= 0.99 * scores.loc["none", "tasks"]
+    assert scores.loc["copied", "copied"] == scores.loc["copied", "tasks"]
+    assert scores.loc[["synonyms", "reordered"], "tasks"].min() >= 50  # enough edited clauses to judge
+    verbatim = spans[spans["task_id"].str.startswith("SYN-verbatim")]
+    assert (verbatim["identity"] == 1).mean() >= 0.95 and (verbatim["text"] == verbatim["source_text"]).mean() >= 0.95
+
+
+def test_reuse_tables_of_the_seed_corpus(run_result):
+    _, result = run_result
+    t = result.tables
+    spans, per_task, per_doc = t["reuse"], t["reuse_tasks"], t["reuse_by_document"]
+    work = t["tasks"][(t["tasks"]["kind"] == "task") & (t["tasks"]["province"] != "全国")]
+    assert set(per_task["task_id"]) == set(work["task_id"]) and set(per_doc["doc_id"]) == set(work["doc_id"])
+    assert (per_task["ref_doc"] == "NAT2024").all()
+    # every span is the guideline's wording: its text and the source's agree on most characters
+    content = work.set_index("task_id")["content"]
+    assert all(content[r.task_id][r.start:r.end] == r.text for r in spans.itertuples())
+    assert (spans["matched"] >= reuse.MIN_SPAN).all() and spans["source_task"].str.startswith("NAT2024-").all()
+    hb = spans[spans["task_id"] == "HB2025-17"]  # 海外知识产权纠纷应对指导中心: the guideline's own name for it
+    assert hb["text"].str.contains("海外知识产权纠纷应对指导").any()
+    assert per_doc.set_index("doc_id")["guideline_share"].between(0, 0.5).all()

@@ -414,3 +414,51 @@ def changes(t: Tables, province: str, doc_id: str = "") -> Changes:
     rows = rows.assign(theme=first.map(theme).fillna(""), label=first + " " + title)
     return Changes(province, doc, rows["predecessor_id"].iloc[0], rows.reset_index(drop=True),
                    t["target_changes"][t["target_changes"]["doc_id"] == doc].reset_index(drop=True))
+
+
+# -- how policy travels: reuse, diffusion, convergence, maps (issue 28) ---------------------------
+
+REUSE_CLASSES = ("copied", "adapted", "local")
+
+
+def reuse_by_place(t: Tables, cities: bool = True) -> pd.DataFrame:
+    """Per place (:func:`places`, national documents left out): share of its work tasks copied,
+    adapted and local, and the share of its characters reused from its guideline(s) and from its
+    predecessor plans (character-weighted over its documents: reuse_by_document.csv)."""
+    docs = t["reuse_by_document"].merge(t["documents"][["doc_id", "level"]], on="doc_id")
+    frame = docs.assign(place=place_keys(docs))
+    frame = frame.assign(g=frame["guideline_share"] * frame["chars"], p=frame["predecessor_share"] * frame["chars"])
+    s = frame.groupby("place").sum(numeric_only=True)
+    out = s[list(REUSE_CLASSES)].div(s["tasks"].clip(lower=1), axis=0)
+    out["guideline_share"] = s["g"] / s["chars"].clip(lower=1)
+    out["predecessor_share"] = s["p"] / s["chars"].clip(lower=1)
+    return out.reindex([p for p in places(t, cities) if p in out.index])
+
+
+def reuse_by_section(t: Tables, cities: bool = True) -> pd.DataFrame:
+    """Place x top-level section of the guideline: share of the place's characters (its work tasks'
+    content) reused from that section's tasks."""
+    spans = t["reuse"][t["reuse"]["source"] == "guideline"]
+    tasks = t["tasks"].set_index("task_id")
+    section = spans["source_task"].map(tasks["section_titles"].map(lambda s: s.split(tables.PATH_SEP)[0]))
+    spans = spans.assign(section=section.fillna(""), chars=spans["end"] - spans["start"])
+    spans = spans.merge(t["documents"][["doc_id", "province", "city", "level"]], on="doc_id")
+    spans = spans.assign(place=place_keys(spans))
+    docs = t["reuse_by_document"].merge(t["documents"][["doc_id", "level"]], on="doc_id")
+    total = docs.assign(place=place_keys(docs)).groupby("place")["chars"].sum()
+    m = spans.pivot_table(index="place", columns="section", values="chars", aggfunc="sum", fill_value=0)
+    sections = list(dict.fromkeys(tasks.loc[tasks.index.isin(spans["source_task"]), "section_titles"]
+                                  .map(lambda s: s.split(tables.PATH_SEP)[0])))
+    keys = [p for p in places(t, cities) if p in total.index]
+    return m.reindex(index=keys, columns=sections, fill_value=0).div(total.reindex(keys).clip(lower=1), axis=0)
+
+
+def reuse_marked(t: Tables) -> pd.DataFrame:
+    """The guideline spans of reuse.csv, longest first, each with its task's content with the span
+    marked 【】 (``marked``)."""
+    spans = t["reuse"][t["reuse"]["source"] == "guideline"] if "reuse" in t else tables.empty("reuse")
+    content = t["tasks"].set_index("task_id")["content"]
+    spans = spans.assign(length=spans["end"] - spans["start"]).sort_values(
+        ["length", "task_id", "start"], ascending=[False, True, True], kind="stable")
+    marked = [f"{c[:a]}【{c[a:b]}】{c[b:]}" for c, a, b in zip(spans["task_id"].map(content), spans["start"], spans["end"])]
+    return spans.assign(marked=marked).drop(columns="length").reset_index(drop=True)

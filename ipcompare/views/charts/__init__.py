@@ -15,6 +15,7 @@ from ._instruments import instrument_matrix, instrument_types
 from ._network import network
 from ._overview import documents, fields, structure, targets
 from ._profile import profile, profile_reads
+from ._reuse import reuse, reuse_sections
 from ._targets import targets_compared
 from ._style import DPI, html_div, html_page, pixels, plotly_js, save, use_cjk_font
 from ._themes import task_map, task_projection, theme_counts, theme_shares, theme_terms
@@ -36,6 +37,8 @@ CHARTS = {
     "targets_compared": targets_compared,
     "network": network,
     "changes": changes,
+    "reuse": reuse,
+    "reuse_sections": reuse_sections,
 }
 # Tables a chart needs non-empty (the themes and coverage stages may have produced nothing).
 NEEDS = {
@@ -44,6 +47,7 @@ NEEDS = {
     "profile": ("theme_by_province",), "targets_compared": ("targets_by_indicator",), "network": ("tasks",),
     "instrument_matrix": ("instrument_by_province",), "instrument_types": ("instrument_by_province",),
     "changes": ("changes",),
+    "reuse": ("reuse_by_document",), "reuse_sections": ("reuse",),
 }
 # What each chart reads (the report redraws a chart only when this changed): table names, or for the
 # per-province charts a function of the tables and the chart's options giving the rows and the
@@ -59,6 +63,7 @@ READS = {
     "instrument_types": ("documents", "instrument_by_document", "instrument_by_province"),
     "targets_compared": ("documents", "targets_by_indicator"), "network": ("documents", "tasks"),
     "profile": profile_reads, "changes": changes_reads,
+    "reuse": ("documents", "reuse_by_document"), "reuse_sections": ("documents", "tasks", "reuse", "reuse_by_document"),
 }
 __all__ = ["CHARTS", "DPI", "NEEDS", "READS", "coverage_grid", "html_div", "html_page", "pixels", "plotly_js", "save", "task_projection",
            "use_cjk_font"]
