@@ -6,7 +6,8 @@ import pytest
 import ipcompare
 import reuse_variants
 from ipcompare.analysis import reuse
-from ipcompare.views import charts
+from ipcompare.reading.metadata import PROVINCES
+from ipcompare.views import charts, frames
 
 BOILERPLATE_SEEN = ("中心", "联动", "政治", "举办", "完成", "习近平", "争取")  # Hubei's profile before the stop list
 
@@ -73,3 +74,37 @@ def test_reuse_tables_of_the_seed_corpus(run_result):
     hb = spans[spans["task_id"] == "HB2025-17"]  # 海外知识产权纠纷应对指导中心: the guideline's own name for it
     assert hb["text"].str.contains("海外知识产权纠纷应对指导").any()
     assert per_doc.set_index("doc_id")["guideline_share"].between(0, 0.5).all()
+
+
+# -- the tile map -------------------------------------------------------------------------------
+
+def test_tiles_sit_in_their_places():
+    tiles = frames.tiles()
+    assert len(tiles) == 34 and not tiles[["col", "row"]].duplicated().any()  # 34 divisions, one tile each
+    assert set(PROVINCES) <= set(tiles.index) and {"香港", "澳门", "台湾"} <= set(tiles.index)
+    at = lambda p: tuple(tiles.loc[p, ["col", "row"]])  # noqa: E731  (x east, y south)
+    east, south = lambda a, b: at(a)[0] > at(b)[0], lambda a, b: at(a)[1] > at(b)[1]  # noqa: E731
+    assert east("黑龙江", "北京") and south("北京", "黑龙江")   # Heilongjiang north-east of Beijing
+    assert south("海南", "广东") and east("上海", "江苏") and east("天津", "北京")
+    assert all(tiles.loc["新疆", "col"] < tiles.loc[p, "col"] for p in tiles.index if p != "新疆")  # west of everything
+    assert south("湖北", "河南") and south("湖南", "湖北") and east("湖北", "重庆")  # Hubei between its neighbours
+    assert south("贵州", "重庆") and east("贵州", "云南") and south("广西", "贵州")  # Guizhou too
+    assert east("山西", "陕西") and east("河北", "山西") and south("山西", "内蒙古")  # and Shanxi
+    assert east("广东", "广西") and south("广东", "江西") and east("福建", "江西")
+
+
+def test_map_colours_the_provinces_with_plans(corpus):
+    values = frames.map_measure(corpus, "coverage")
+    assert set(values.index) == {"贵州", "湖北", "山西"} and values.between(0, 1).all()
+    gaps = frames.gap_counts(corpus)  # the same required tasks the gaps are counted on
+    covered = 1 - (gaps["absent"] + gaps["partial"]) / gaps["required"]
+    assert values.reindex(covered.index).round(6).tolist() == covered.round(6).tolist()
+    fig = corpus.map("coverage")
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert len(texts) == 34
+    shown = {t.get_text().split("\n")[0]: t for t in fig.axes[0].texts}
+    assert "\n" not in shown["北京"].get_text() and "\n" in shown["贵州"].get_text()  # Beijing: no plan, no value
+    grey = [p for p in fig.axes[0].patches if p.get_facecolor()[:3] == pytest.approx((0xd9 / 255,) * 3)]
+    assert len(grey) == 31
+    en = corpus.map(pd.Series({"湖北": 2025, "贵州": 2023}, name="first year"), lang="en", interactive=True)
+    assert "Hubei<br>2025" in en.data[1].text.ravel().tolist() and en.layout.title.text.startswith("first year")

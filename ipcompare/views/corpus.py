@@ -99,6 +99,13 @@ class Corpus(Mapping[str, pd.DataFrame]):
         """Keyword co-occurrence network of the work tasks (of ``province``): ``.nodes``, ``.edges``, ``.graph``."""
         return search.network(self["tasks"], province, top, cache_dir(self))
 
+    def map(self, measure="coverage", lang: str = "zh", interactive: bool = False, **options):
+        """A tile map of China coloured by ``measure`` (:func:`ipcompare.views.charts.tile_map`):
+        ``coverage``, ``reuse``, a theme id, or any values by province (a Series)."""
+        from .charts import tile_map
+
+        return tile_map(self, lang=lang, interactive=interactive, measure=measure, **options)
+
     def chart(self, name: str, lang: str = "zh", interactive: bool = False, **options):
         """Chart ``name`` of :data:`ipcompare.views.charts.CHARTS` (matplotlib figure, or plotly when
         ``interactive``; :func:`ipcompare.views.charts.save` writes it as PNG, SVG or HTML)."""

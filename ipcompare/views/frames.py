@@ -462,3 +462,35 @@ def reuse_marked(t: Tables) -> pd.DataFrame:
         ["length", "task_id", "start"], ascending=[False, True, True], kind="stable")
     marked = [f"{c[:a]}【{c[a:b]}】{c[b:]}" for c, a, b in zip(spans["task_id"].map(content), spans["start"], spans["end"])]
     return spans.assign(marked=marked).drop(columns="length").reset_index(drop=True)
+
+
+@cache
+def tiles() -> pd.DataFrame:
+    """The tile grid of China (``data/tiles.csv``): each of the 34 provincial-level divisions as one
+    equal tile (col from west, row from north) in its approximate place; index province, name_en."""
+    from importlib import resources
+
+    with (resources.files("ipcompare") / "data" / "tiles.csv").open(encoding="utf-8") as f:
+        return pd.read_csv(f, dtype={"province": str, "name_en": str}).set_index("province")
+
+
+MAP_MEASURES = ("coverage", "reuse")  # measures Corpus.map and the report name (else: a theme id, or values)
+
+
+def map_measure(t: Tables, measure: str) -> pd.Series:
+    """A province-level measure by province (provinces' own plans; NaN where it has none):
+    ``coverage``: share of the required (必做) national tasks of its latest guideline it covers
+    (coverage_by_province.csv, the tasks gaps.csv is made of); ``reuse``: share of its plans'
+    characters reused from the guideline (reuse_by_document.csv); a theme id: its share of the
+    province's tasks (theme_by_province.csv)."""
+    if measure == "coverage":
+        rows = t["coverage_by_province"]
+        year = rows["ref_doc"].map(t["documents"].set_index("doc_id")["first_year"]).astype(int)
+        rows = rows[(year == year.groupby(rows["province"]).transform("max")) & (rows["duty_level"] == REQUIRED)]
+        return (rows["verdict"] == "covered").groupby(rows["province"]).mean()
+    if measure == "reuse":
+        by = reuse_by_place(t, cities=False)["guideline_share"]
+        return by.drop(index=NATIONAL, errors="ignore")
+    if measure in theme_names():
+        return theme_matrix(t).drop(index=NATIONAL, errors="ignore")[measure]
+    raise KeyError(f"unknown measure {measure!r}: one of {', '.join(MAP_MEASURES)} or a theme id ({', '.join(theme_names())})")

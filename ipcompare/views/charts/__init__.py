@@ -9,12 +9,15 @@ One module per chart family (``_overview``, ``_themes``, ``_coverage``, ``_profi
 styling in ``_style``. :data:`CHARTS` lists them by name (the report and ``Corpus.chart`` read it);
 :func:`save` writes PNG (200 dpi), SVG or self-contained HTML.
 """
+from functools import partial
+
 from ._changes import changes, changes_reads
 from ._coverage import coverage, coverage_grid, gaps
 from ._instruments import instrument_matrix, instrument_types
 from ._network import network
 from ._overview import documents, fields, structure, targets
 from ._profile import profile, profile_reads
+from ._map import tile_map
 from ._reuse import reuse, reuse_sections
 from ._targets import targets_compared
 from ._style import DPI, html_div, html_page, pixels, plotly_js, save, use_cjk_font
@@ -39,6 +42,8 @@ CHARTS = {
     "changes": changes,
     "reuse": reuse,
     "reuse_sections": reuse_sections,
+    "map_coverage": partial(tile_map, measure="coverage"),
+    "map_reuse": partial(tile_map, measure="reuse"),
 }
 # Tables a chart needs non-empty (the themes and coverage stages may have produced nothing).
 NEEDS = {
@@ -48,6 +53,7 @@ NEEDS = {
     "instrument_matrix": ("instrument_by_province",), "instrument_types": ("instrument_by_province",),
     "changes": ("changes",),
     "reuse": ("reuse_by_document",), "reuse_sections": ("reuse",),
+    "map_coverage": ("coverage_by_province",), "map_reuse": ("reuse_by_document",),
 }
 # What each chart reads (the report redraws a chart only when this changed): table names, or for the
 # per-province charts a function of the tables and the chart's options giving the rows and the
@@ -64,6 +70,7 @@ READS = {
     "targets_compared": ("documents", "targets_by_indicator"), "network": ("documents", "tasks"),
     "profile": profile_reads, "changes": changes_reads,
     "reuse": ("documents", "reuse_by_document"), "reuse_sections": ("documents", "tasks", "reuse", "reuse_by_document"),
+    "map_coverage": ("documents", "coverage_by_province"), "map_reuse": ("documents", "reuse_by_document"),
 }
 __all__ = ["CHARTS", "DPI", "NEEDS", "READS", "coverage_grid", "html_div", "html_page", "pixels", "plotly_js", "save", "task_projection",
            "use_cjk_font"]
