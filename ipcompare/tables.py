@@ -519,6 +519,22 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
         },
         strict=True, ordered=True,
     ),
+    # Diffusion stage (ipcompare.analysis.diffusion): the year each province takes up each national task.
+    "adoption": pa.DataFrameSchema(
+        {
+            "item": _text("National task id (or, from Corpus.diffusion, the phrase)"),
+            "kind": _text("nat_task or phrase", checks=pa.Check.isin(["nat_task", "phrase"])),
+            "title": _text("The national task's short name (the phrase)"),
+            "province": _text("Province (its own plans, provincial level)"),
+            "year": _int("Calendar year, from the province's first plan to its adoption (else to its last plan)"),
+            "adopted": _int("1 in the year the province takes the item up (a plan of that first year covers it / "
+                            "holds it), else 0; no rows after it", ),
+            "adoption_year": _int("The province's adoption year, empty when not taken up by its last plan", nullable=True),
+            "plans": _text("List: the province's plans of that year (empty: none that year)"),
+            "evidence": _text("List, on the adoption row: each plan taking it up, with its best-matching task"),
+        },
+        strict=True, ordered=True,
+    ),
 }
 
 

@@ -1,13 +1,19 @@
 """How policy travels (issue 28): profiles without the genre's boilerplate, text reuse, diffusion,
 convergence and the tile map of China, on the seed corpus and on synthetic plans made from it."""
+import sys
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
 import ipcompare
 import reuse_variants
-from ipcompare.analysis import reuse
+from ipcompare.analysis import diffusion, reuse
 from ipcompare.reading.metadata import PROVINCES
 from ipcompare.views import charts, frames
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+import bench_scale  # noqa: E402
 
 BOILERPLATE_SEEN = ("中心", "联动", "政治", "举办", "完成", "习近平", "争取")  # Hubei's profile before the stop list
 
@@ -108,3 +114,60 @@ def test_map_colours_the_provinces_with_plans(corpus):
     assert len(grey) == 31
     en = corpus.map(pd.Series({"湖北": 2025, "贵州": 2023}, name="first year"), lang="en", interactive=True)
     assert "Hubei<br>2025" in en.data[1].text.ravel().tolist() and en.layout.title.text.startswith("first year")
+
+
+# -- diffusion ----------------------------------------------------------------------------------
+
+PLANTED_PHRASE = "量子专利预警联盟"  # in no seed plan
+
+
+def test_diffusion_recovers_planted_adoption_years(tmp_path, monkeypatch, run_result):
+    """The benchmark's multi-year synthetic corpus (bench/bench_scale.py: a plan a year per province),
+    a phrase planted in every plan of a province from a chosen year on (or never)."""
+    project, _ = run_result
+    monkeypatch.setattr(bench_scale, "ROOT", project.root)  # the seed pool of the test's copy, not the repository's
+    n_plans = bench_scale.build_corpus(tmp_path, 31 * 3 * 30, bench_scale.seed_pool())  # 2025 to 2027 (2028 partly)
+    raw, planted = tmp_path / "data" / "raw", {}  # province -> the first year planted (None: never)
+    for k in range(n_plans):
+        province, year = PROVINCES[k % 31], 2025 + k // 31 % 10
+        start = (None, 2025, 2026, 2027)[k % 31 % 4]
+        planted.setdefault(province, None)
+        if start is not None and year >= start:
+            planted[province] = planted[province] or year
+            path = next(raw.glob(f"{frames.province_slug(province).replace('-', '_')}_{year}_c1.txt"))
+            lines = path.read_text(encoding="utf-8").split("\n")
+            at = next(i for i, line in enumerate(lines) if line.startswith("2."))
+            lines[at] = lines[at].rstrip("。") + f",组建{PLANTED_PHRASE}。"
+            path.write_text("\n".join(lines), encoding="utf-8")
+    t = ipcompare.pipeline.corpus_tables(ipcompare.Project(tmp_path), progress=False).tables
+    rows = diffusion.phrase_adoption(t["documents"], t["texts"], PLANTED_PHRASE)
+    found = rows.groupby("province")["adoption_year"].first()
+    provincial = set(t["documents"].loc[t["documents"]["level"] == "provincial", "province"])  # 吉林第1市 reads as a city
+    planted = {p: y for p, y in planted.items() if p in provincial}
+    assert len(planted) >= 29 and {p: (None if pd.isna(y) else int(y)) for p, y in found.items()} == planted
+    for province, own in rows.groupby("province"):  # province-year form: 0 until adoption, 1 that year, then no rows
+        assert own["adopted"].tolist() == [0] * (len(own) - 1) + [int(planted[province] is not None)]
+        assert own["year"].tolist() == list(range(2025, (planted[province] or own["year"].max()) + 1))
+    curve = frames.adoption_curve(rows)[PLANTED_PHRASE]
+    assert curve.round(6).tolist() == [round(sum(v is not None and v <= y for v in planted.values()) / len(planted), 6)
+                                       for y in curve.index]
+
+
+def test_adoption_of_national_tasks_in_the_seed_corpus(corpus):
+    """Three national tasks checked by hand against coverage.csv and the plans' years."""
+    a = corpus.adoption
+    first = a.groupby(["item", "province"])["adoption_year"].first()
+    # NAT2024-1 (持续推进《纲要》和《规划》实施): covered by SX2022 (2022), HB2025, and in Guizhou by GZ2025, not GZSVC2023
+    assert first["NAT2024-1"].to_dict() == {"山西": 2022, "湖北": 2025, "贵州": 2025}
+    # NAT2024-7 (专利转化运用专项行动): Hubei and Guizhou in 2025; Shanxi's 2022 plan does not cover it
+    assert first["NAT2024-7"].dropna().to_dict() == {"湖北": 2025, "贵州": 2025} and pd.isna(first["NAT2024-7"]["山西"])
+    gz = a[(a["item"] == "NAT2024-7") & (a["province"] == "贵州")]
+    assert gz["year"].tolist() == [2023, 2024, 2025] and gz["plans"].tolist() == ["GZSVC2023", "", "GZ2025"]
+    assert gz["evidence"].iloc[-1] == "GZ2025: GZ2025-12" and gz["adopted"].tolist() == [0, 0, 1]
+    covered = corpus.coverage[corpus.coverage["verdict"] == "covered"]
+    for (item, province), year in first.dropna().items():  # every adoption is a covered verdict of a plan of that year
+        docs = corpus.documents.set_index("doc_id")
+        plans = covered.loc[(covered["nat_task"] == item) & (covered["province"] == province), "doc_id"]
+        assert year == min(int(docs.loc[d, "first_year"]) for d in plans)
+    phrase = corpus.diffusion("数据知识产权")
+    assert phrase.groupby("province")["adoption_year"].first().dropna().to_dict() == {"湖北": 2025, "贵州": 2025}

@@ -106,6 +106,13 @@ class Corpus(Mapping[str, pd.DataFrame]):
 
         return tile_map(self, lang=lang, interactive=interactive, measure=measure, **options)
 
+    def diffusion(self, item: str) -> pd.DataFrame:
+        """The year each province takes up ``item``, a national task id or any phrase, in the province-year
+        form of adoption.csv (:func:`ipcompare.views.frames.adoption`)."""
+        from .frames import adoption
+
+        return adoption(self, item)
+
     def chart(self, name: str, lang: str = "zh", interactive: bool = False, **options):
         """Chart ``name`` of :data:`ipcompare.views.charts.CHARTS` (matplotlib figure, or plotly when
         ``interactive``; :func:`ipcompare.views.charts.save` writes it as PNG, SVG or HTML)."""

@@ -494,3 +494,41 @@ def map_measure(t: Tables, measure: str) -> pd.Series:
     if measure in theme_names():
         return theme_matrix(t).drop(index=NATIONAL, errors="ignore")[measure]
     raise KeyError(f"unknown measure {measure!r}: one of {', '.join(MAP_MEASURES)} or a theme id ({', '.join(theme_names())})")
+
+
+def adoption(t: Tables, item: str) -> pd.DataFrame:
+    """adoption.csv rows of ``item``: a national task id (from the table), else a phrase, searched
+    in each province's plans (:func:`ipcompare.analysis.diffusion.phrase_adoption`)."""
+    from ..analysis.diffusion import phrase_adoption
+
+    table = t["adoption"] if "adoption" in t else tables.empty("adoption")
+    if item in set(table["item"]):
+        return table[table["item"] == item].reset_index(drop=True)
+    return phrase_adoption(t["documents"], t["texts"], item)
+
+
+def adoption_curve(rows: pd.DataFrame) -> pd.DataFrame:
+    """Year x item: share of the provinces observed for an item (adoption.csv rows) that have taken
+    it up by that year (cumulative), from the first year observed to the last."""
+    if rows.empty:
+        return pd.DataFrame()
+    years = range(int(rows["year"].min()), int(rows["year"].max()) + 1)
+    first = rows.groupby(["item", "province"], sort=False)["adoption_year"].first()
+    n = first.groupby(level=0, sort=False).size()
+    taken = {item: [float((first[item].dropna() <= y).sum() / n[item]) for y in years] for item in n.index}
+    return pd.DataFrame(taken, index=pd.Index(years, name="year"))
+
+
+def adoption_strip(rows: pd.DataFrame) -> pd.DataFrame:
+    """Province x year: share of the items (adoption.csv rows) the province has taken up by that year
+    (for one item: 1 from its adoption year on, 0 before); NaN outside the years it is observed (before
+    its first plan, after its last row)."""
+    if rows.empty:
+        return pd.DataFrame()
+    years = list(range(int(rows["year"].min()), int(rows["year"].max()) + 1))
+    first = rows.groupby(["province", "item"], sort=False)["adoption_year"].first().reset_index()
+    start, end = rows.groupby("province", sort=False)["year"].min(), rows.groupby("province", sort=False)["year"].max()
+    n_items = rows["item"].nunique()
+    out = pd.DataFrame({y: first.assign(d=first["adoption_year"] <= y).groupby("province", sort=False)["d"].sum() / n_items
+                        for y in years})
+    return out.astype(float).where(pd.DataFrame({y: (start <= y) & (y <= end) for y in years}))

@@ -13,6 +13,7 @@ from functools import partial
 
 from ._changes import changes, changes_reads
 from ._coverage import coverage, coverage_grid, gaps
+from ._diffusion import adoption_curve, adoption_strip
 from ._instruments import instrument_matrix, instrument_types
 from ._network import network
 from ._overview import documents, fields, structure, targets
@@ -44,6 +45,8 @@ CHARTS = {
     "reuse_sections": reuse_sections,
     "map_coverage": partial(tile_map, measure="coverage"),
     "map_reuse": partial(tile_map, measure="reuse"),
+    "adoption_curve": adoption_curve,
+    "adoption_strip": adoption_strip,
 }
 # Tables a chart needs non-empty (the themes and coverage stages may have produced nothing).
 NEEDS = {
@@ -54,6 +57,7 @@ NEEDS = {
     "changes": ("changes",),
     "reuse": ("reuse_by_document",), "reuse_sections": ("reuse",),
     "map_coverage": ("coverage_by_province",), "map_reuse": ("reuse_by_document",),
+    "adoption_curve": ("adoption",), "adoption_strip": ("adoption",),
 }
 # What each chart reads (the report redraws a chart only when this changed): table names, or for the
 # per-province charts a function of the tables and the chart's options giving the rows and the
@@ -71,6 +75,7 @@ READS = {
     "profile": profile_reads, "changes": changes_reads,
     "reuse": ("documents", "reuse_by_document"), "reuse_sections": ("documents", "tasks", "reuse", "reuse_by_document"),
     "map_coverage": ("documents", "coverage_by_province"), "map_reuse": ("documents", "reuse_by_document"),
+    "adoption_curve": ("documents", "adoption"), "adoption_strip": ("documents", "adoption"),
 }
 __all__ = ["CHARTS", "DPI", "NEEDS", "READS", "coverage_grid", "html_div", "html_page", "pixels", "plotly_js", "save", "task_projection",
            "use_cjk_font"]
