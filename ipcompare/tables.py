@@ -535,6 +535,21 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
         },
         strict=True, ordered=True,
     ),
+    # Convergence stage (ipcompare.analysis.convergence): how alike the provinces' plans are.
+    "similarity": pa.DataFrameSchema(
+        {
+            "scope": _text("latest (each province's latest year of plans) or a year (the plans of that year)"),
+            "province_a": _text("Province"),
+            "province_b": _text("The other province"),
+            "year_a": _int("Year of province_a's plans compared (their first year)"),
+            "year_b": _int("Year of province_b's plans compared"),
+            "docs_a": _text("List: province_a's plans of that year (taken together)"),
+            "docs_b": _text("List: province_b's plans of that year"),
+            "themes": _float("Cosine similarity of their theme profiles (tasks per primary theme), 0-1"),
+            "text": _float("Cosine similarity of their TF-IDF word vectors (work tasks' content), 0-1"),
+        },
+        strict=True, ordered=True,
+    ),
 }
 
 

@@ -8,7 +8,7 @@ import pytest
 
 import ipcompare
 import reuse_variants
-from ipcompare.analysis import diffusion, reuse
+from ipcompare.analysis import convergence, diffusion, reuse
 from ipcompare.reading.metadata import PROVINCES
 from ipcompare.views import charts, frames
 
@@ -171,3 +171,27 @@ def test_adoption_of_national_tasks_in_the_seed_corpus(corpus):
         assert year == min(int(docs.loc[d, "first_year"]) for d in plans)
     phrase = corpus.diffusion("数据知识产权")
     assert phrase.groupby("province")["adoption_year"].first().dropna().to_dict() == {"湖北": 2025, "贵州": 2025}
+
+
+# -- convergence --------------------------------------------------------------------------------
+
+def test_similarity_of_the_provinces_plans(corpus, run_result):
+    sim = corpus.similarity
+    latest = sim[sim["scope"] == "latest"]
+    assert len(latest) == 3 and latest[["themes", "text"]].stack().between(0, 1).all()  # 3 provinces, 3 pairs
+    assert set(latest.loc[latest["province_a"] == "贵州", "docs_a"]) <= {"GZ2025"}  # Guizhou's latest year: GZ2025 alone
+    assert sim["scope"].tolist().count("2025") == 1  # 2025: Hubei and Guizhou; 2022 and 2023 have one province each
+    m = frames.similarity_matrix(corpus, "text")
+    assert (m.to_numpy() == m.to_numpy().T).all() and (m.to_numpy().diagonal() == 1).all()
+    # a fourth province whose plan is Hubei's, renumbered: as alike as can be, on both measures
+    project, result = run_result
+    t = result.tables
+    copy = t["tasks"][t["tasks"]["doc_id"] == "HB2025"].assign(doc_id="HN2025", province="河南")
+    copy["task_id"] = copy["task_id"].str.replace("HB2025", "HN2025")
+    docs = pd.concat([t["documents"], t["documents"][t["documents"]["doc_id"] == "HB2025"].assign(doc_id="HN2025", province="河南")])
+    themes = pd.concat([t["themes"], t["themes"][t["themes"]["task_id"].str.startswith("HB2025-")].assign(
+        task_id=lambda d: d["task_id"].str.replace("HB2025", "HN2025"))])
+    out = convergence.stage({"documents": docs, "tasks": pd.concat([t["tasks"], copy]), "themes": themes}, project)["similarity"]
+    twin = out[(out["scope"] == "latest") & (out["province_a"] + out["province_b"]).isin(["河南湖北", "湖北河南"])]
+    assert twin[["themes", "text"]].round(6).values.tolist() == [[1.0, 1.0]]
+    assert out.loc[out["scope"] == "latest", "text"].drop(twin.index).max() < 0.5

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import cache, wraps
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .. import tables
@@ -532,3 +533,31 @@ def adoption_strip(rows: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame({y: first.assign(d=first["adoption_year"] <= y).groupby("province", sort=False)["d"].sum() / n_items
                         for y in years})
     return out.astype(float).where(pd.DataFrame({y: (start <= y) & (y <= end) for y in years}))
+
+
+def similarity_matrix(t: Tables, basis: str = "text", scope: str = "latest") -> pd.DataFrame:
+    """Province x province similarity (similarity.csv, ``basis`` themes or text, ``scope`` latest or a
+    year), 1 on the diagonal, in the leaf order of an average-linkage clustering (similar provinces
+    side by side; optimal leaf ordering)."""
+    from scipy.cluster.hierarchy import leaves_list, linkage, optimal_leaf_ordering
+    from scipy.spatial.distance import squareform
+
+    rows = t["similarity"][t["similarity"]["scope"] == scope]
+    names = sorted(set(rows["province_a"]) | set(rows["province_b"]))
+    m = pd.DataFrame(np.eye(len(names)), index=names, columns=names)
+    for a, b, v in zip(rows["province_a"], rows["province_b"], rows[basis]):
+        m.loc[a, b] = m.loc[b, a] = v
+    if len(names) > 2:
+        distance = squareform((1 - m.to_numpy()).clip(0), checks=False)
+        tree = linkage(distance, "average")
+        order = leaves_list(optimal_leaf_ordering(tree, distance))
+        m = m.iloc[order, order]
+    return m
+
+
+def convergence(t: Tables) -> pd.DataFrame:
+    """Year x basis (themes, text): mean similarity of the provinces' plans of that year (years with
+    plans of two provinces or more), and the number of pairs."""
+    rows = t["similarity"][t["similarity"]["scope"] != "latest"]
+    out = rows.groupby("scope")[["themes", "text"]].mean().assign(pairs=rows.groupby("scope").size())
+    return out.set_axis(out.index.astype(int)).rename_axis("year")

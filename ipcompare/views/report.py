@@ -119,7 +119,8 @@ CHARTS_OF = {  # charts of each section of the index page
     "instruments": ["instrument_matrix", "instrument_types"],
     "coverage": ["coverage", "gaps"],
     "explore": ["targets_compared", "network"],
-    "travel": ["map_coverage", "reuse", "reuse_sections", "map_reuse", "adoption_curve", "adoption_strip"],
+    "travel": ["map_coverage", "reuse", "reuse_sections", "map_reuse", "adoption_curve", "adoption_strip", "similarity",
+               "convergence"],
 }
 REUSE_SHOWN = 40  # spans listed in the report (all of them: reuse.csv)
 CSS = webfont.FAMILY.join(["""body{font-family:""", ""","Noto Sans SC","Microsoft YaHei","PingFang SC",sans-serif;

@@ -20,6 +20,7 @@ from ._overview import documents, fields, structure, targets
 from ._profile import profile, profile_reads
 from ._map import tile_map
 from ._reuse import reuse, reuse_sections
+from ._similarity import convergence, similarity
 from ._targets import targets_compared
 from ._style import DPI, html_div, html_page, pixels, plotly_js, save, use_cjk_font
 from ._themes import task_map, task_projection, theme_counts, theme_shares, theme_terms
@@ -47,6 +48,8 @@ CHARTS = {
     "map_reuse": partial(tile_map, measure="reuse"),
     "adoption_curve": adoption_curve,
     "adoption_strip": adoption_strip,
+    "similarity": similarity,
+    "convergence": convergence,
 }
 # Tables a chart needs non-empty (the themes and coverage stages may have produced nothing).
 NEEDS = {
@@ -57,7 +60,8 @@ NEEDS = {
     "changes": ("changes",),
     "reuse": ("reuse_by_document",), "reuse_sections": ("reuse",),
     "map_coverage": ("coverage_by_province",), "map_reuse": ("reuse_by_document",),
-    "adoption_curve": ("adoption",), "adoption_strip": ("adoption",),
+    "adoption_curve": ("adoption",), "adoption_strip": ("adoption",), "similarity": ("similarity",),
+    "convergence": ("similarity",),
 }
 # What each chart reads (the report redraws a chart only when this changed): table names, or for the
 # per-province charts a function of the tables and the chart's options giving the rows and the
@@ -76,6 +80,7 @@ READS = {
     "reuse": ("documents", "reuse_by_document"), "reuse_sections": ("documents", "tasks", "reuse", "reuse_by_document"),
     "map_coverage": ("documents", "coverage_by_province"), "map_reuse": ("documents", "reuse_by_document"),
     "adoption_curve": ("documents", "adoption"), "adoption_strip": ("documents", "adoption"),
+    "similarity": ("documents", "similarity"), "convergence": ("documents", "similarity"),
 }
 __all__ = ["CHARTS", "DPI", "NEEDS", "READS", "coverage_grid", "html_div", "html_page", "pixels", "plotly_js", "save", "task_projection",
            "use_cjk_font"]

@@ -2,14 +2,11 @@
 the province x year strip."""
 from __future__ import annotations
 
-import html
-
 import pandas as pd
-import plotly.graph_objects as go
 
 from .. import frames
 from ..frames import Tables, province_name
-from ._style import OKABE_ITO, finish, heatmap, labels, layout, new_figure, pin_labels, source_line
+from ._style import OKABE_ITO, heatmap, labels, lines, source_line
 
 LABELS = labels({
     "zh": {
@@ -40,29 +37,10 @@ def adoption_curve(t: Tables, lang: str = "zh", interactive: bool = False, item:
     L, rows = LABELS[lang], _rows(t, item)
     curve = frames.adoption_curve(rows)
     title = L["curve_all"] if item is None else L["curve_item"].format(item=_name(t, item, rows))
-    lines = [(c, curve[c], OKABE_ITO[7], 0.8) for c in curve.columns] if item is None else []
-    lines.append((L["mean"] if item is None else _name(t, item, rows), curve.mean(axis=1), OKABE_ITO[5], 2.5))
+    series = [(c, curve[c], OKABE_ITO[7], 0.8) for c in curve.columns] if item is None else []
+    series.append((L["mean"] if item is None else _name(t, item, rows), curve.mean(axis=1), OKABE_ITO[5], 2.5))
     docs = sorted(set(d for cell in rows["plans"] for d in cell.split("; ") if d))
-    if interactive:
-        fig = go.Figure([go.Scatter(x=list(s.index), y=s.values, mode="lines+markers", name=html.escape(str(name)),
-                                    line={"color": colour, "width": width}, showlegend=width > 1,
-                                    hovertemplate=f"{html.escape(str(name))} %{{x}}: %{{y:.0%}}<extra></extra>")
-                         for name, s, colour, width in lines])
-        fig.update_yaxes(tickformat=".0%", range=[0, 1.05], title_text=L["share_provinces"])
-        fig.update_xaxes(dtick=1, title_text=L["year"])
-        return layout(fig, title, height=420)
-    fig = new_figure(8.0, 4.2)
-    ax = fig.subplots()
-    for _, s, colour, width in lines:
-        ax.plot(s.index, s.values, color=colour, lw=width, marker="o" if width > 1 else None, ms=4)
-    ax.set(ylim=(0, 1.05), xticks=list(curve.index))
-    ax.yaxis.set_major_formatter("{x:.0%}")
-    ax.set_xlabel(L["year"], fontsize=8)
-    ax.set_ylabel(L["share_provinces"], fontsize=8)
-    ax.tick_params(labelsize=8)
-    ax.spines[["top", "right"]].set_visible(False)
-    pin_labels(ax)
-    return finish(fig, title, source_line(t, docs, lang))
+    return lines(series, title, source_line(t, docs, lang), interactive, L["year"], L["share_provinces"], percent=True)
 
 
 def adoption_strip(t: Tables, lang: str = "zh", interactive: bool = False, item: str | None = None):
