@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from .. import frames
 from ..frames import Tables
-from ._style import OKABE_ITO, Panel, bars, docs_of, heatmap, labels, place_scope, row_labels, source_line
+from ._style import OKABE_ITO, Panel, bars, docs_of, heatmap, labels, place_scope, row_labels, shorten, source_line
 
 LABELS = labels({
     "zh": {
@@ -46,7 +46,7 @@ def reuse_sections(t: Tables, lang: str = "zh", interactive: bool = False, citie
     """Heatmap, place x top-level section of the guideline: share of the place's characters reused from it."""
     L = LABELS[lang]
     m = frames.reuse_by_section(t, cities)
-    shown = m.set_axis(row_labels(t, list(m.index), "province", lang))
+    shown = m.set_axis(row_labels(t, list(m.index), "province", lang)).set_axis([shorten(c, 14) for c in m.columns], axis=1)
     text = shown.map(lambda v: f"{v:.1%}")  # shares of a plan's characters are small: one decimal
     return heatmap(shown, L["reuse_sections"] + place_scope(t, "province", cities, lang),
                    source_line(t, docs_of(t, list(m.index), "province"), lang), interactive,
