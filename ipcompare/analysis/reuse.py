@@ -153,7 +153,8 @@ def align(tasks: list[str], sources: list[str], task_groups=None, source_groups=
 
 def resolve(spans: pd.DataFrame) -> pd.DataFrame:
     """``spans`` without overlaps within a task: the higher score keeps its text (ties: the earlier
-    source task); a span losing more than half of its characters is dropped, else trimmed."""
+    source task); a span losing more than half of its characters is dropped, else trimmed (its source
+    side by as many characters, its matched characters and score counted again)."""
     spans = spans.sort_values(["task", "score", "source_task", "start"], ascending=[True, False, True, True], kind="stable")
     kept, taken, current = [], [], None
     for row in spans.itertuples(index=False):
@@ -168,7 +169,10 @@ def resolve(spans: pd.DataFrame) -> pd.DataFrame:
         if end - start < (row.end - row.start) / 2 or any(start < a and b < end for a, b in taken):
             continue
         taken.append((start, end))
-        kept.append(row._replace(start=start, end=end))
+        s0, s1 = row.source_start + start - row.start, row.source_end - (row.end - end)  # trimmed along the diagonal
+        matched = min(row.matched, end - start, s1 - s0)
+        kept.append(row._replace(start=start, end=end, source_start=s0, source_end=s1, matched=matched,
+                                 score=matched - GAP_COST * (end - start + s1 - s0 - 2 * matched)))
     return pd.DataFrame(kept, columns=spans.columns).sort_values(["task", "start"], kind="stable", ignore_index=True)
 
 
