@@ -6,7 +6,7 @@ characters with the guideline (checked by brute force, independently of the alig
 spans are clauses of the guideline's tasks (split at 。；), inserted in a local sentence:
 
 * ``verbatim``: as printed;
-* ``synonyms``: words swapped for synonyms (ipcompare/data/synonyms.txt and drafting verbs), at
+* ``synonyms``: words swapped for synonyms (ipcompare/data/synonyms.txt and ipcompare.demo's), at
   least two per clause;
 * ``reordered``: the clause's comma-separated parts in another order (each part a planted span);
 * ``none``: local sentences only;
@@ -21,10 +21,11 @@ from importlib import resources
 
 import pandas as pd
 
+from ipcompare import demo
+
 LOCAL_FREE = 10  # a local sentence shares no string this long with the guideline
 KINDS = ("verbatim", "synonyms", "reordered", "none", "copied")
-DRAFTING = [("加强", "强化"), ("推进", "推动"), ("开展", "实施"), ("提升", "提高"), ("完善", "健全"),
-            ("支持", "鼓励"), ("建设", "打造"), ("深化", "深入推进"), ("组织", "举办"), ("加快", "加速")]
+DRAFTING = list(demo.SYNONYMS.items())  # the synonyms a drafter uses (demonstration successors too)
 
 
 @dataclass

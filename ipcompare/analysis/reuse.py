@@ -49,8 +49,8 @@ MIN_SPAN = 12      # matched characters a span needs (a clause of the guideline,
 GAP_COST = 0.5     # alignment score: +1 a matched character, -GAP_COST an unmatched one of either side
 # Task classes: copied needs T_COPIED of its characters (most of the task) in spans at least
 # T_IDENTITY identical; adapted needs T_ADAPTED of them reused. On synthetic plans (bench/bench_reuse.py,
-# 300 tasks a kind) 0.1 classes as reused 100% of tasks with a verbatim clause, 96% with synonyms
-# swapped, 97% reordered and 0.3% of tasks without any (0.2: 94%, 85%, 90%, 0.3%); copied catches every
+# 300 tasks a kind) 0.1 classes as reused 100% of tasks with a verbatim clause, 91% with synonyms
+# swapped, 97% reordered and 0.3% of tasks without any (0.2: 94%, 77%, 90%, 0.3%); copied catches every
 # whole copied task and no local one for T_COPIED from 0.4 to 0.6.
 T_COPIED, T_IDENTITY, T_ADAPTED = 0.5, 0.9, 0.1
 _BASE = np.uint64(0x9E3779B97F4A7C15)  # multiplier of the windows' polynomial hash (mod 2**64)
