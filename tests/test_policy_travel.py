@@ -1,5 +1,6 @@
 """How policy travels (issue 28): profiles without the genre's boilerplate, text reuse, diffusion,
 convergence and the tile map of China, on the seed corpus and on synthetic plans made from it."""
+import re
 import sys
 from pathlib import Path
 
@@ -119,12 +120,15 @@ def test_map_colours_the_provinces_with_plans(corpus):
 # -- diffusion ----------------------------------------------------------------------------------
 
 PLANTED_PHRASE = "量子专利预警联盟"  # in no seed plan
+PLANTED_TASK = "NAT2024-21"  # 持续深化知识产权领域改革 (必做): no seed plan, nor a synthetic one, covers it
 
 
 def test_diffusion_recovers_planted_adoption_years(tmp_path, monkeypatch, run_result):
-    """The benchmark's multi-year synthetic corpus (bench/bench_scale.py: a plan a year per province),
-    a phrase planted in every plan of a province from a chosen year on (or never)."""
-    project, _ = run_result
+    """The benchmark's multi-year synthetic corpus (bench/bench_scale.py: a plan a year per province):
+    from a chosen year on (or never), every plan of a province gets one more task, the guideline's
+    task PLANTED_TASK in a province's words, naming PLANTED_PHRASE; the pipeline finds each year."""
+    project, result = run_result
+    nat = re.sub(r"国家知识产权局:|各地区:", "", result.tables["tasks"].set_index("task_id").loc[PLANTED_TASK, "content"])
     monkeypatch.setattr(bench_scale, "ROOT", project.root)  # the seed pool of the test's copy, not the repository's
     n_plans = bench_scale.build_corpus(tmp_path, 31 * 3 * 30, bench_scale.seed_pool())  # 2025 to 2027 (2028 partly)
     raw, planted = tmp_path / "data" / "raw", {}  # province -> the first year planted (None: never)
@@ -135,22 +139,23 @@ def test_diffusion_recovers_planted_adoption_years(tmp_path, monkeypatch, run_re
         if start is not None and year >= start:
             planted[province] = planted[province] or year
             path = next(raw.glob(f"{frames.province_slug(province).replace('-', '_')}_{year}_c1.txt"))
-            lines = path.read_text(encoding="utf-8").split("\n")
-            at = next(i for i, line in enumerate(lines) if line.startswith("2."))
-            lines[at] = lines[at].rstrip("。") + f",组建{PLANTED_PHRASE}。"
-            path.write_text("\n".join(lines), encoding="utf-8")
-    t = ipcompare.pipeline.corpus_tables(ipcompare.Project(tmp_path), progress=False).tables
-    rows = diffusion.phrase_adoption(t["documents"], t["texts"], PLANTED_PHRASE)
-    found = rows.groupby("province")["adoption_year"].first()
+            text = path.read_text(encoding="utf-8").rstrip("\n")
+            n = int(text.rsplit("\n", 1)[1].split(".", 1)[0])
+            path.write_text(f"{text}\n{n + 1}.深化知识产权领域改革,组建{PLANTED_PHRASE}。{nat}\n", encoding="utf-8")
+    t = ipcompare.run(tmp_path, progress=False).tables
     provincial = set(t["documents"].loc[t["documents"]["level"] == "provincial", "province"])  # 吉林第1市 reads as a city
     planted = {p: y for p, y in planted.items() if p in provincial}
-    assert len(planted) >= 29 and {p: (None if pd.isna(y) else int(y)) for p, y in found.items()} == planted
-    for province, own in rows.groupby("province"):  # province-year form: 0 until adoption, 1 that year, then no rows
-        assert own["adopted"].tolist() == [0] * (len(own) - 1) + [int(planted[province] is not None)]
-        assert own["year"].tolist() == list(range(2025, (planted[province] or own["year"].max()) + 1))
-    curve = frames.adoption_curve(rows)[PLANTED_PHRASE]
-    assert curve.round(6).tolist() == [round(sum(v is not None and v <= y for v in planted.values()) / len(planted), 6)
-                                       for y in curve.index]
+    assert len(planted) >= 29 and sum(y is not None for y in planted.values()) >= 20
+    for rows in (diffusion.phrase_adoption(t["documents"], t["texts"], PLANTED_PHRASE),
+                 t["adoption"][t["adoption"]["item"] == PLANTED_TASK]):
+        found = rows.groupby("province")["adoption_year"].first()
+        assert {p: (None if pd.isna(y) else int(y)) for p, y in found.items()} == planted
+        for province, own in rows.groupby("province"):  # province-year form: 0 until adoption, 1 that year, no rows after
+            assert own["adopted"].tolist() == [0] * (len(own) - 1) + [int(planted[province] is not None)]
+            assert own["year"].tolist() == list(range(2025, (planted[province] or own["year"].max()) + 1))
+        curve = frames.adoption_curve(rows).iloc[:, 0]
+        assert curve.round(6).tolist() == [round(sum(v is not None and v <= y for v in planted.values()) / len(planted), 6)
+                                           for y in curve.index]
 
 
 def test_adoption_of_national_tasks_in_the_seed_corpus(corpus):
