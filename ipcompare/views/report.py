@@ -34,7 +34,7 @@ from . import charts, frames, webfont, word
 from .frames import Tables, place_name, province_name, theme_names
 
 LANGS = ("zh", "en")
-VIEW_DATA = ("themes.md", "instruments.md", "indicators.md", "divisions.csv")  # package data the charts and pages name
+VIEW_DATA = ("themes.md", "instruments.md", "indicators.md", "divisions.csv", "tiles.csv")  # package data the charts and pages name
 INDEX = {"en": "index.html", "zh": "index.zh.html"}
 WORD = {"en": "report.en.docx", "zh": "report.zh.docx"}
 PER_PLACE = ("profile", "changes")  # charts drawn once per place (province or city)
