@@ -5,7 +5,8 @@ processed tables (a :class:`~ipcompare.views.corpus.Corpus` or a dict of DataFra
 matplotlib Figure, or a plotly Figure when ``interactive``. ``lang="en"`` labels everything in
 English (theme names from data/themes.md, provinces and cities in pinyin; document text stays Chinese).
 One module per chart family (``_overview``, ``_themes``, ``_coverage``, ``_profile``, ``_targets``,
-``_network``, ``_instruments``, ``_changes``); shared
+``_network``, ``_instruments``, ``_changes``, and ``_reuse``, ``_map``, ``_diffusion``, ``_similarity``
+for how policy travels); shared
 styling in ``_style``. :data:`CHARTS` lists them by name (the report and ``Corpus.chart`` read it);
 :func:`save` writes PNG (200 dpi), SVG or self-contained HTML.
 """
