@@ -134,7 +134,8 @@ def add_plan(folder: Path, rng: random.Random, pool, k: int, rows: list[str] | N
 
 # -- runs ----------------------------------------------------------------------------------------
 
-STAGES = ("documents", "segment", "themes", "instruments", "coverage", "changes", "tables", "charts")
+STAGES = ("documents", "segment", "themes", "instruments", "coverage", "changes", "reuse", "diffusion", "convergence",
+          "tables", "charts")
 
 
 def jieba_alone(root: Path) -> dict:

@@ -185,6 +185,24 @@ def _changes(t: dict[str, pd.DataFrame], project: Project, version: str) -> dict
     return changes.stage(t, project, Store(project.cache, "changes-documents", version))
 
 
+def _reuse(t: dict[str, pd.DataFrame], project: Project, version: str) -> dict[str, pd.DataFrame]:
+    from .analysis import reuse
+
+    return reuse.stage(t, project, Store(project.cache, "reuse-documents", version))
+
+
+def _diffusion(t: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    from .analysis import diffusion
+
+    return diffusion.stage(t)
+
+
+def _convergence(t: dict[str, pd.DataFrame], project: Project) -> dict[str, pd.DataFrame]:
+    from .analysis import convergence
+
+    return convergence.stage(t, project)
+
+
 def _running(pid: int) -> bool:
     """Whether process ``pid`` exists (on Windows, where signal 0 would end it, assumed so)."""
     if os.name == "nt":
@@ -252,6 +270,15 @@ def run(root: Path | str = ".", progress: bool = True, reference: str | None = N
     version = code_version(("analysis.changes",), STAGE_DATA, STAGE_LIBRARIES)
     t |= _stage(project, "changes", digest(version, *map(fingerprint, ("documents", "tasks", "targets"))),
                 lambda: _changes(t, project, version), prepare, timings, progress)
+    version = code_version(("analysis.reuse",), STAGE_DATA, STAGE_LIBRARIES)
+    t |= _stage(project, "reuse", digest(version, *map(fingerprint, ("documents", "tasks"))),
+                lambda: _reuse(t, project, version), lambda: None, timings, progress)
+    version = code_version(("analysis.diffusion",), (), STAGE_LIBRARIES)
+    t |= _stage(project, "diffusion", digest(version, *map(fingerprint, ("documents", "coverage"))),
+                lambda: _diffusion(t), lambda: None, timings, progress)
+    version = code_version(("analysis.convergence",), STAGE_DATA, STAGE_LIBRARIES)
+    t |= _stage(project, "convergence", digest(version, *map(fingerprint, ("documents", "tasks", "themes"))),
+                lambda: _convergence(t, project), prepare, timings, progress)
     version = code_version(("analysis.search",), STAGE_DATA, STAGE_LIBRARIES + ("networkx",))
     t |= _stage(project, "network", digest(version, fingerprint("tasks")),
                 lambda: search.gephi_tables(search.network(t["tasks"], cache_dir=project.cache)), prepare, timings,

@@ -501,6 +501,92 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
         },
         strict=True, ordered=True,
     ),
+    # Reuse stage (ipcompare.analysis.reuse): the guideline's and the predecessor's wording in each
+    # provincial task, by local alignment on characters; method and cut-offs in that module's docstring.
+    "reuse": pa.DataFrameSchema(
+        {
+            "doc_id": _text("Provincial (or municipal) document id"),
+            "task_id": _text("Its task holding the reused wording"),
+            "source": _text("guideline (its ref_doc, as in coverage.csv) or predecessor (changes.csv's predecessor_id)",
+                            checks=pa.Check.isin(["guideline", "predecessor"])),
+            "source_doc": _text("Document the wording comes from"),
+            "source_task": _text("Its task the wording comes from"),
+            "start": _int("Start of the span in the task's content (characters from 0)"),
+            "end": _int("End of the span (exclusive)"),
+            "source_start": _int("Start of the aligned text in the source task's content"),
+            "source_end": _int("Its end (exclusive)"),
+            "matched": _int("Characters of the span matched in the source (the rest: swapped or added wording)"),
+            "identity": _float("matched / the longer of the two sides, 0-1 (1: verbatim)"),
+            "score": _float("Alignment score: +1 a matched character, -0.5 an unmatched one of either side"),
+            "text": _text("The span as the task prints it"),
+            "source_text": _text("The aligned text of the source task"),
+        },
+        strict=True, ordered=True,
+    ),
+    "reuse_tasks": pa.DataFrameSchema(
+        {
+            "doc_id": _text("Document id"),
+            "ref_doc": _text("Guideline it is read against (coverage.csv's ref_doc)"),
+            "predecessor_id": _text("Its predecessor plan, empty if none"),
+            "task_id": _text("Work task id", unique=True),
+            "chars": _int("Characters of its content"),
+            "guideline_share": _float("Share of its characters inside spans from the guideline, 0-1"),
+            "identical_share": _float("Share inside guideline spans at least reuse.T_IDENTITY (0.9) identical"),
+            "predecessor_share": _float("Share of its characters inside spans from the predecessor plan"),
+            "class": _text("copied (identical_share >= reuse.T_COPIED, 0.5), adapted (guideline_share >= "
+                           "reuse.T_ADAPTED, 0.1) or local", checks=pa.Check.isin(["copied", "adapted", "local"])),
+            "n_spans": _int("Spans from the guideline"),
+        },
+        strict=True, ordered=True,
+    ),
+    "reuse_by_document": pa.DataFrameSchema(
+        {
+            "doc_id": _text("Document id", unique=True),
+            "province": _text("Province"),
+            "city": _text("City of a municipal plan, else empty"),
+            "ref_doc": _text("Guideline it is read against"),
+            "predecessor_id": _text("Its predecessor plan, empty if none"),
+            "tasks": _int("Work tasks"),
+            "chars": _int("Characters of their content"),
+            "guideline_share": _float("Share of those characters reused from the guideline (character-weighted)"),
+            "predecessor_share": _float("Share reused from the predecessor plan"),
+            "copied": _int("Tasks copied from the guideline"),
+            "adapted": _int("Tasks adapting its wording"),
+            "local": _int("Tasks of its own wording"),
+        },
+        strict=True, ordered=True,
+    ),
+    # Diffusion stage (ipcompare.analysis.diffusion): the year each province takes up each national task.
+    "adoption": pa.DataFrameSchema(
+        {
+            "item": _text("National task id (or, from Corpus.diffusion, the phrase)"),
+            "kind": _text("nat_task or phrase", checks=pa.Check.isin(["nat_task", "phrase"])),
+            "title": _text("The national task's short name (the phrase)"),
+            "province": _text("Province (its own plans, provincial level)"),
+            "year": _int("Calendar year, from the province's first plan to its adoption (else to its last plan)"),
+            "adopted": _int("1 in the year the province takes the item up (a plan of that first year covers it / "
+                            "holds it), else 0; no rows after it", ),
+            "adoption_year": _int("The province's adoption year, empty when not taken up by its last plan", nullable=True),
+            "plans": _text("List: the province's plans of that year (empty: none that year)"),
+            "evidence": _text("List, on the adoption row: each plan taking it up, with its best-matching task"),
+        },
+        strict=True, ordered=True,
+    ),
+    # Convergence stage (ipcompare.analysis.convergence): how alike the provinces' plans are.
+    "similarity": pa.DataFrameSchema(
+        {
+            "scope": _text("latest (each province's latest year of plans) or a year (the plans of that year)"),
+            "province_a": _text("Province"),
+            "province_b": _text("The other province"),
+            "year_a": _int("Year of province_a's plans compared (their first year)"),
+            "year_b": _int("Year of province_b's plans compared"),
+            "docs_a": _text("List: province_a's plans of that year (taken together)"),
+            "docs_b": _text("List: province_b's plans of that year"),
+            "themes": _float("Cosine similarity of their theme profiles (tasks per primary theme), 0-1"),
+            "text": _float("Cosine similarity of their TF-IDF word vectors (work tasks' content), 0-1"),
+        },
+        strict=True, ordered=True,
+    ),
 }
 
 

@@ -66,3 +66,15 @@ def test_a_chart_page_loads_the_shared_script_and_font(reported, browser):
     assert [webfont.FAMILY, "loaded"] in page.evaluate("[...document.fonts].map(f => [f.family, f.status])")
     assert covers(page, "覆盖")
     page.close()
+
+
+@pytest.mark.parametrize("lang", report.LANGS)
+def test_the_map_page_draws_its_tiles_with_their_names(reported, browser, lang):
+    project, _ = reported
+    page, errors, _ = open_page(browser, project.reports / "figures" / lang / "map_coverage.html")
+    assert errors == []
+    assert page.evaluate("document.querySelectorAll('.js-plotly-plot svg.main-svg .hm image').length") == 2  # grey and coloured tiles
+    names = page.evaluate("[...document.querySelectorAll('.js-plotly-plot text')].map(t => t.textContent).join(' ')")
+    assert all(name in names for name in (("黑龙江", "湖北", "新疆") if lang == "zh" else ("Heilongjiang", "Hubei", "Xinjiang")))
+    assert covers(page, "黑龙江湖北新疆海南")
+    page.close()

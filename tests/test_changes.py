@@ -188,3 +188,20 @@ def test_pairs_weighted_at_once_as_each_alone(runs):
     tokens = [list(t) for t in changes.tokenize(work["content"].tolist())]
     words = CountVectorizer(analyzer=lambda t: t).fit(tokens + changes.tokenize(work["title"].tolist()))
     assert (words.transform(tokens) != c.content).nnz == 0
+
+
+def test_reuse_of_the_predecessor_plan(runs):
+    """The successors' tasks against their predecessor's (reuse.csv, reuse_tasks.csv): a continued task
+    is its predecessor task's wording, a new one is not, and a plan reworded throughout still reuses it."""
+    t = runs[0]
+    share = t["reuse_tasks"].set_index("task_id")["predecessor_share"]
+    rows = t["changes"][t["changes"]["doc_id"] == "HB2026"]
+    continued, new = rows[rows["change"] == "continued"], rows[rows["change"] == "new"]
+    assert len(continued) >= 15 and (share[continued["task_id"]] >= 0.9).all()
+    assert len(new) == 2 and (share[new["task_id"]] < 0.2).all()
+    spans = t["reuse"][(t["reuse"]["doc_id"] == "HB2026") & (t["reuse"]["source"] == "predecessor")]
+    source = spans.groupby("task_id")["source_task"].agg(set)
+    assert all(source[a] == {b} for a, b in zip(continued["task_id"], continued["predecessor_task_id"]))
+    docs = t["reuse_by_document"].set_index("doc_id")
+    assert docs.loc["HB2026", "predecessor_id"] == "HB2025" and docs.loc["HB2026", "predecessor_share"] >= 0.9
+    assert docs.loc["HB2027", "predecessor_share"] >= 0.6  # reworded throughout: synonyms swapped in every task

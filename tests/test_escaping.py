@@ -28,6 +28,8 @@ TEXT_COLUMNS = {
     "coverage_by_province": ["nat_title"],
     "gaps": ["nat_title"],
     "local_initiatives": ["title", "section_titles"],
+    "reuse": ["text", "source_text"],
+    "adoption": ["title"],
 }
 FIGURE_MARKUP = {"b", "br", "extra"}  # what the charts write into plotly strings (<extra> ends a hovertemplate)
 PAGE_TAGS = {"html", "head", "meta", "title", "style", "script", "body", "h1", "h2", "h3", "h4", "p", "a", "nav", "table",

@@ -10,7 +10,8 @@ NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
 def test_notebooks_are_stored_clean():
     assert [nb.stem for nb in NOTEBOOKS] == ["01_corpus_overview", "02_themes", "03_coverage_gaps",
                                              "04_province_profile", "05_new_annual_plan", "06_explore",
-                                             "07_policy_instruments", "08_validation"]
+                                             "07_policy_instruments", "08_validation",
+                                             "09_policy_travel"]
     for path in NOTEBOOKS:
         nb = nbformat.read(path, as_version=4)
         assert nb.cells[0].cell_type == "markdown" and "**Question:" in nb.cells[0].source, path.name

@@ -63,6 +63,12 @@ def stopwords() -> frozenset[str]:
     return frozenset(_lines("stopwords.txt"))
 
 
+@cache
+def genre_words() -> frozenset[str]:
+    """The genre stop list of ``data/boilerplate.txt``: tokens, but never a plan's distinctive terms."""
+    return frozenset(_lines("boilerplate.txt"))
+
+
 def _fingerprint() -> str:
     """Version of the tokens: this module, its resources and the libraries that cut and convert."""
     return code_version(("analysis.segment",), ("ip_dictionary.txt", "stopwords.txt"), ("jieba", "opencc"))

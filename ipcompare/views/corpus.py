@@ -115,6 +115,20 @@ class Corpus(Mapping[str, pd.DataFrame]):
 
         return agreement_table(self._tables.get("validation", tables.empty("validation")))
 
+    def map(self, measure="coverage", lang: str = "zh", interactive: bool = False, **options):
+        """A tile map of China coloured by ``measure`` (:func:`ipcompare.views.charts.tile_map`):
+        ``coverage``, ``reuse``, a theme id, or any values by province (a Series)."""
+        from .charts import tile_map
+
+        return tile_map(self, lang=lang, interactive=interactive, measure=measure, **options)
+
+    def diffusion(self, item: str) -> pd.DataFrame:
+        """The year each province takes up ``item``, a national task id or any phrase, in the province-year
+        form of adoption.csv (:func:`ipcompare.views.frames.adoption`)."""
+        from .frames import adoption
+
+        return adoption(self, item)
+
     def chart(self, name: str, lang: str = "zh", interactive: bool = False, **options):
         """Chart ``name`` of :data:`ipcompare.views.charts.CHARTS` (matplotlib figure, or plotly when
         ``interactive``; :func:`ipcompare.views.charts.save` writes it as PNG, SVG or HTML)."""

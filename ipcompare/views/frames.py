@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import cache, wraps
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .. import tables
@@ -25,6 +26,8 @@ Tables = Mapping[str, pd.DataFrame]
 REQUIRED = "必做"
 # Keyness: a term must occur at least this often in the province to be called distinctive.
 MIN_KEY_FREQ = 2
+# Distinctive terms: a domain term's G2 counts this many times over (a stated preference, not fitted).
+DOMAIN_WEIGHT = 1.5
 
 
 def province_name(province: str, lang: str = "zh") -> str:
@@ -298,15 +301,23 @@ def doc_term_counts(t: Tables) -> dict[str | None, Counter]:
 
 def distinctive_terms(t: Tables, province: str, n: int = 15) -> pd.DataFrame:
     """The most distinctive terms of a place's plans (:func:`places`: a province's own, or a city's)
-    against the other places' tasks (keyness on segmented content).
+    against the other places' tasks (keyness on segmented content), with ``weight``, the order they
+    are listed in: G2, times :data:`DOMAIN_WEIGHT` for a domain term (a word of the domain dictionary,
+    or a compound of four characters or more: 数据交易, 专精特新).
 
-    Place names (贵州省, 武汉, 黔东南州 ...) and a plan's words for itself (我市, 全省 ...) are left out:
-    distinctive, but they say nothing about the plan.
+    Left out: place names (贵州省, 武汉, 黔东南州 ...) and a plan's words for itself (我市, 全省 ...),
+    distinctive but saying nothing about the plan, and the genre's words (``data/boilerplate.txt``:
+    political formulae, drafting verbs such as 完成/争取/举办, generic nouns such as 中心).
     """
+    from ..analysis.segment import domain_words, genre_words
+
     counts = doc_term_counts(t)
     mine = sum((counts[d] for d in place_docs(t, province) if d in counts), Counter())
     terms = keyness(mine, counts[None] - mine)
-    return terms[~terms["term"].str.contains(_place_word())].head(n).reset_index(drop=True)
+    terms = terms[~terms["term"].str.contains(_place_word()) & ~terms["term"].isin(genre_words())]
+    domain = terms["term"].isin(domain_words()) | (terms["term"].str.len() >= 4)
+    terms = terms.assign(weight=(terms["g2"] * domain.map({True: DOMAIN_WEIGHT, False: 1.0})).round(3))
+    return terms.sort_values(["weight", "term"], ascending=[False, True]).head(n).reset_index(drop=True)
 
 
 @cache
@@ -338,7 +349,7 @@ class Profile:
     province: str
     documents: pd.DataFrame  # its documents
     themes: pd.DataFrame     # index theme id: share (the place), mean (all provinces' own plans), difference
-    terms: pd.DataFrame      # distinctive terms: term, freq, freq_other, g2
+    terms: pd.DataFrame      # distinctive terms: term, freq, freq_other, g2, weight (their order)
     targets: pd.DataFrame    # its quantitative targets (targets.csv rows, with the task title)
     units: pd.DataFrame      # index unit: tasks it leads, tasks it shares
     city: str = ""           # the city, for a city's profile (province: its province)
@@ -398,3 +409,149 @@ def changes(t: Tables, province: str, doc_id: str = "") -> Changes:
     rows = rows.assign(theme=first.map(theme).fillna(""), label=first + " " + title)
     return Changes(province, doc, rows["predecessor_id"].iloc[0], rows.reset_index(drop=True),
                    t["target_changes"][t["target_changes"]["doc_id"] == doc].reset_index(drop=True))
+
+
+# -- how policy travels: reuse, diffusion, convergence, maps (issue 28) ---------------------------
+
+REUSE_CLASSES = ("copied", "adapted", "local")
+
+
+def reuse_by_place(t: Tables, cities: bool = True) -> pd.DataFrame:
+    """Per place (:func:`places`, national documents left out): share of its work tasks copied,
+    adapted and local, and the share of its characters reused from its guideline(s) and from its
+    predecessor plans (character-weighted over its documents: reuse_by_document.csv)."""
+    docs = t["reuse_by_document"].merge(t["documents"][["doc_id", "level"]], on="doc_id")
+    frame = docs.assign(place=place_keys(docs))
+    frame = frame.assign(g=frame["guideline_share"] * frame["chars"], p=frame["predecessor_share"] * frame["chars"])
+    s = frame.groupby("place").sum(numeric_only=True)
+    out = s[list(REUSE_CLASSES)].div(s["tasks"].clip(lower=1), axis=0)
+    out["guideline_share"] = s["g"] / s["chars"].clip(lower=1)
+    out["predecessor_share"] = s["p"] / s["chars"].clip(lower=1)
+    return out.reindex([p for p in places(t, cities) if p in out.index])
+
+
+def reuse_by_section(t: Tables, cities: bool = True) -> pd.DataFrame:
+    """Place x top-level section of the guideline: share of the place's characters (its work tasks'
+    content) reused from that section's tasks."""
+    spans = t["reuse"][t["reuse"]["source"] == "guideline"]
+    tasks = t["tasks"].set_index("task_id")
+    section = spans["source_task"].map(tasks["section_titles"].map(lambda s: s.split(tables.PATH_SEP)[0]))
+    spans = spans.assign(section=section.fillna(""), chars=spans["end"] - spans["start"])
+    spans = spans.merge(t["documents"][["doc_id", "province", "city", "level"]], on="doc_id")
+    spans = spans.assign(place=place_keys(spans))
+    docs = t["reuse_by_document"].merge(t["documents"][["doc_id", "level"]], on="doc_id")
+    total = docs.assign(place=place_keys(docs)).groupby("place")["chars"].sum()
+    m = spans.pivot_table(index="place", columns="section", values="chars", aggfunc="sum", fill_value=0)
+    sections = list(dict.fromkeys(tasks.loc[tasks.index.isin(spans["source_task"]), "section_titles"]
+                                  .map(lambda s: s.split(tables.PATH_SEP)[0])))
+    keys = [p for p in places(t, cities) if p in total.index]
+    return m.reindex(index=keys, columns=sections, fill_value=0).div(total.reindex(keys).clip(lower=1), axis=0)
+
+
+def reuse_marked(t: Tables) -> pd.DataFrame:
+    """The guideline spans of reuse.csv, longest first, each with its task's content with the span
+    marked 【】 (``marked``)."""
+    spans = t["reuse"][t["reuse"]["source"] == "guideline"] if "reuse" in t else tables.empty("reuse")
+    content = t["tasks"].set_index("task_id")["content"]
+    spans = spans.assign(length=spans["end"] - spans["start"]).sort_values(
+        ["length", "task_id", "start"], ascending=[False, True, True], kind="stable")
+    marked = [f"{c[:a]}【{c[a:b]}】{c[b:]}" for c, a, b in zip(spans["task_id"].map(content), spans["start"], spans["end"])]
+    return spans.assign(marked=marked).drop(columns="length").reset_index(drop=True)
+
+
+@cache
+def tiles() -> pd.DataFrame:
+    """The tile grid of China (``data/tiles.csv``): each of the 34 provincial-level divisions as one
+    equal tile (col from west, row from north) in its approximate place; index province, name_en."""
+    from importlib import resources
+
+    with (resources.files("ipcompare") / "data" / "tiles.csv").open(encoding="utf-8") as f:
+        return pd.read_csv(f, dtype={"province": str, "name_en": str}).set_index("province")
+
+
+MAP_MEASURES = ("coverage", "reuse")  # measures Corpus.map and the report name (else: a theme id, or values)
+
+
+def map_measure(t: Tables, measure: str) -> pd.Series:
+    """A province-level measure by province (provinces' own plans; NaN where it has none):
+    ``coverage``: share of the required (必做) national tasks of its latest guideline it covers
+    (coverage_by_province.csv, the tasks gaps.csv is made of); ``reuse``: share of its plans'
+    characters reused from the guideline (reuse_by_document.csv); a theme id: its share of the
+    province's tasks (theme_by_province.csv)."""
+    if measure == "coverage":
+        rows = t["coverage_by_province"]
+        year = rows["ref_doc"].map(t["documents"].set_index("doc_id")["first_year"]).astype(int)
+        rows = rows[(year == year.groupby(rows["province"]).transform("max")) & (rows["duty_level"] == REQUIRED)]
+        return (rows["verdict"] == "covered").groupby(rows["province"]).mean()
+    if measure == "reuse":
+        by = reuse_by_place(t, cities=False)["guideline_share"]
+        return by.drop(index=NATIONAL, errors="ignore")
+    if measure in theme_names():
+        return theme_matrix(t).drop(index=NATIONAL, errors="ignore")[measure]
+    raise KeyError(f"unknown measure {measure!r}: one of {', '.join(MAP_MEASURES)} or a theme id ({', '.join(theme_names())})")
+
+
+def adoption(t: Tables, item: str) -> pd.DataFrame:
+    """adoption.csv rows of ``item``: a national task id (from the table), else a phrase, searched
+    in each province's plans (:func:`ipcompare.analysis.diffusion.phrase_adoption`)."""
+    from ..analysis.diffusion import phrase_adoption
+
+    table = t["adoption"] if "adoption" in t else tables.empty("adoption")
+    if item in set(table["item"]):
+        return table[table["item"] == item].reset_index(drop=True)
+    return phrase_adoption(t["documents"], t["texts"], item)
+
+
+def adoption_curve(rows: pd.DataFrame) -> pd.DataFrame:
+    """Year x item: share of the provinces observed for an item (adoption.csv rows) that have taken
+    it up by that year (cumulative), from the first year observed to the last."""
+    if rows.empty:
+        return pd.DataFrame()
+    years = range(int(rows["year"].min()), int(rows["year"].max()) + 1)
+    first = rows.groupby(["item", "province"], sort=False)["adoption_year"].first()
+    n = first.groupby(level=0, sort=False).size()
+    taken = {item: [float((first[item].dropna() <= y).sum() / n[item]) for y in years] for item in n.index}
+    return pd.DataFrame(taken, index=pd.Index(years, name="year"))
+
+
+def adoption_strip(rows: pd.DataFrame) -> pd.DataFrame:
+    """Province x year: share of the items (adoption.csv rows) the province has taken up by that year
+    (for one item: 1 from its adoption year on, 0 before); NaN outside the years it is observed (before
+    its first plan, after its last row)."""
+    if rows.empty:
+        return pd.DataFrame()
+    years = list(range(int(rows["year"].min()), int(rows["year"].max()) + 1))
+    first = rows.groupby(["province", "item"], sort=False)["adoption_year"].first().reset_index()
+    start, end = rows.groupby("province", sort=False)["year"].min(), rows.groupby("province", sort=False)["year"].max()
+    n_items = rows["item"].nunique()
+    out = pd.DataFrame({y: first.assign(d=first["adoption_year"] <= y).groupby("province", sort=False)["d"].sum() / n_items
+                        for y in years})
+    return out.astype(float).where(pd.DataFrame({y: (start <= y) & (y <= end) for y in years}))
+
+
+def similarity_matrix(t: Tables, basis: str = "text", scope: str = "latest") -> pd.DataFrame:
+    """Province x province similarity (similarity.csv, ``basis`` themes or text, ``scope`` latest or a
+    year), 1 on the diagonal, in the leaf order of an average-linkage clustering (similar provinces
+    side by side; optimal leaf ordering)."""
+    from scipy.cluster.hierarchy import leaves_list, linkage, optimal_leaf_ordering
+    from scipy.spatial.distance import squareform
+
+    rows = t["similarity"][t["similarity"]["scope"] == scope]
+    names = sorted(set(rows["province_a"]) | set(rows["province_b"]))
+    m = pd.DataFrame(np.eye(len(names)), index=names, columns=names)
+    for a, b, v in zip(rows["province_a"], rows["province_b"], rows[basis]):
+        m.loc[a, b] = m.loc[b, a] = v
+    if len(names) > 2:
+        distance = squareform((1 - m.to_numpy()).clip(0), checks=False)
+        tree = linkage(distance, "average")
+        order = leaves_list(optimal_leaf_ordering(tree, distance))
+        m = m.iloc[order, order]
+    return m
+
+
+def convergence(t: Tables) -> pd.DataFrame:
+    """Year x basis (themes, text): mean similarity of the provinces' plans of that year (years with
+    plans of two provinces or more), and the number of pairs."""
+    rows = t["similarity"][t["similarity"]["scope"] != "latest"]
+    out = rows.groupby("scope")[["themes", "text"]].mean().assign(pairs=rows.groupby("scope").size())
+    return out.set_axis(out.index.astype(int)).rename_axis("year")

@@ -35,7 +35,7 @@ from . import methods
 from .frames import Tables, place_name, province_name, theme_names
 
 LANGS = ("zh", "en")
-VIEW_DATA = ("themes.md", "instruments.md", "indicators.md", "divisions.csv")  # package data the charts and pages name
+VIEW_DATA = ("themes.md", "instruments.md", "indicators.md", "divisions.csv", "tiles.csv")  # package data the charts and pages name
 INDEX = {"en": "index.html", "zh": "index.zh.html"}
 WORD = {"en": "report.en.docx", "zh": "report.zh.docx"}
 PER_PLACE = ("profile", "changes")  # charts drawn once per place (province or city)
@@ -74,6 +74,12 @@ TEXT = {
         "changes_of": "{province}: {doc} against {predecessor}", "changes_count": "{counts}.",
         "moved": "Targets that moved", "no_moved": "No target moved.", "no_changes": "No plan has a predecessor.",
         "change_names": {"continued": "continued", "revised": "revised", "new": "new", "dropped": "dropped"},
+        "travel": "How policy travels",
+        "travel_intro": "Text reuse: the wording of the national guideline inside each provincial task, found by local "
+                        "alignment on characters (reuse.csv: every span with its source task; reuse_tasks.csv: each "
+                        "task copied, adapted or local). Below, the longest reused spans, marked 【】 in their task.",
+        "reuse_spans": "Longest reused spans",
+        "reuse_columns": ["task", "source task", "identity", "task text (reused wording in 【】)"],
     },
     "zh": {
         "title": "知识产权政策规划比较", "other": "English", "made": "ipcompare 生成于 {date}。",
@@ -101,6 +107,11 @@ TEXT = {
         "changes_of": "{province}：{doc} 相对 {predecessor}", "changes_count": "{counts}。",
         "moved": "有变化的量化目标", "no_moved": "量化目标均无变化。", "no_changes": "没有计划有上一份计划。",
         "change_names": {"continued": "延续", "revised": "修改", "new": "新增", "dropped": "删除"},
+        "travel": "政策的传播",
+        "travel_intro": "文本复用：国家工作指引的原文在各省任务中的位置，以字符局部比对求得（reuse.csv：每一段复用文字及其出处任务；"
+                        "reuse_tasks.csv：每项任务为照抄、改写或自拟）。下表为最长的复用段落，在任务原文中以【】标出。",
+        "reuse_spans": "最长的复用段落",
+        "reuse_columns": ["任务", "出处任务", "相同字符比例", "任务原文（复用文字在【】中）"],
     },
 }
 CHARTS_OF = {  # charts of each section of the index page
@@ -109,7 +120,10 @@ CHARTS_OF = {  # charts of each section of the index page
     "instruments": ["instrument_matrix", "instrument_types"],
     "coverage": ["coverage", "gaps"],
     "explore": ["targets_compared", "network"],
+    "travel": ["map_coverage", "reuse", "reuse_sections", "map_reuse", "adoption_curve", "adoption_strip", "similarity",
+               "convergence"],
 }
+REUSE_SHOWN = 40  # spans listed in the report (all of them: reuse.csv)
 CSS = webfont.FAMILY.join(["""body{font-family:""", ""","Noto Sans SC","Microsoft YaHei","PingFang SC",sans-serif;
 max-width:1200px;margin:auto;padding:1em 2em;color:#222}h1{margin-bottom:0}nav a{margin-right:1em}table{border-collapse:
 collapse;font-size:13px;margin:.5em 0 1.5em}td,th{border-bottom:1px solid #ddd;padding:3px 8px;text-align:left;
@@ -452,9 +466,17 @@ def evidence_section(t: Tables, lang: str, divs: dict) -> dict:
     return {"tables": tables_}
 
 
+def travel_section(t: Tables, lang: str, divs: dict) -> dict:
+    """How policy travels: the reuse charts and the longest reused spans, marked in their task's text."""
+    spans = frames.reuse_marked(t).head(REUSE_SHOWN)
+    frame = pd.DataFrame(dict(zip(TEXT[lang]["reuse_columns"], [
+        spans["task_id"], spans["source_task"], spans["identity"].map("{:.0%}".format), spans["marked"]])))
+    return {"charts": _charts(divs, lang, CHARTS_OF["travel"]), "reuse_spans": frame}
+
+
 PAGE_SECTIONS = {"corpus": corpus_section, "themes": themes_section, "instruments": instruments_section,
                  "coverage": coverage_section, "provinces": provinces_section, "changes": changes_section,
-                 "explore": explore_section, "evidence": evidence_section}
+                 "explore": explore_section, "travel": travel_section, "evidence": evidence_section}
 
 
 # The "Method and validation" section (ipcompare.views.methods): its texts and context.

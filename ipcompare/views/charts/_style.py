@@ -490,3 +490,34 @@ def save(fig, *paths: Path | str) -> None:
             path.write_text(html_page(html_div(fig)), encoding="utf-8")
         else:  # laid out once: every format uses the same positions
             lay_out(fig).savefig(path, dpi=DPI, **SAVE_OPTIONS.get(path.suffix, {}))
+
+
+def lines(series: list[tuple[str, pd.Series, str, float]], title: str, source: str, interactive: bool, xlabel: str,
+          ylabel: str, percent: bool = False, width: float = 8.0):
+    """Lines over years (x: a Series' index): ``(name, values, colour, width)`` each; lines thinner
+    than 1 are left out of the legend (many series drawn as a background)."""
+    years = sorted({x for _, s, _, _ in series for x in s.index})
+    if interactive:
+        fmt = ".0%" if percent else ".2f"
+        fig = go.Figure([go.Scatter(x=list(s.index), y=s.values, mode="lines+markers", name=html.escape(str(name)),
+                                    line={"color": colour, "width": w}, showlegend=w > 1,
+                                    hovertemplate=f"{html.escape(str(name))} %{{x}}: %{{y:{fmt}}}<extra></extra>")
+                         for name, s, colour, w in series])
+        fig.update_yaxes(tickformat=fmt, range=[0, 1.05], title_text=ylabel)
+        fig.update_xaxes(dtick=1, title_text=xlabel)
+        return layout(fig, title, height=420)
+    fig = new_figure(width, 4.2)
+    ax = fig.subplots()
+    for name, s, colour, w in series:
+        ax.plot(s.index, s.values, color=colour, lw=w, marker="o" if w > 1 else None, ms=4, label=name if w > 1 else None)
+    ax.set(ylim=(0, 1.05), xticks=years)
+    if percent:
+        ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0, decimals=0))
+    ax.set_xlabel(xlabel, fontsize=8)
+    ax.set_ylabel(ylabel, fontsize=8)
+    ax.tick_params(labelsize=8)
+    ax.spines[["top", "right"]].set_visible(False)
+    if any(w > 1 for *_, w in series):
+        ax.legend(fontsize=8, frameon=False)
+    pin_labels(ax)
+    return finish(fig, title, source)
