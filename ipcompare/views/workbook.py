@@ -44,7 +44,7 @@ def _width(values) -> float:
 
 def _cell(value, table: str):
     """A value as openpyxl stores it: NaN as empty, characters Excel refuses dropped, long text cut."""
-    if value is None or (isinstance(value, float) and value != value):
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
         return None
     if hasattr(value, "item"):  # numpy scalars
         value = value.item()
