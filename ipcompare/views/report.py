@@ -388,7 +388,11 @@ def corpus_section(t: Tables, lang: str, divs: dict) -> dict:
 
 
 def themes_section(t: Tables, lang: str, divs: dict) -> dict:
-    return {"charts": _charts(divs, lang, CHARTS_OF["themes"])}
+    """The themes' charts, and the codebook they come from (the package's data/themes.md, or the study's
+    data/codebook files)."""
+    files = codebook.study_files()
+    return {"charts": _charts(divs, lang, CHARTS_OF["themes"]),
+            "codebook": f"data/codebook: {', '.join(files)}" if files else "data/themes.md"}
 
 
 def instruments_section(t: Tables, lang: str, divs: dict) -> dict:
@@ -486,14 +490,6 @@ PAGE_SECTIONS["validation"] = methods.validation_section
 VIEW_DATA += ("calibration_labels.csv",)  # the calibration's figures the section quotes
 
 
-def page_text(lang: str) -> dict:
-    """:data:`TEXT` of ``lang`` naming the codebook in use (the package's data/themes.md, or the study's
-    data/codebook files)."""
-    files = codebook.study_files()
-    where = f"data/codebook: {', '.join(files)}" if files else "data/themes.md"
-    return TEXT[lang] | {"themes_intro": TEXT[lang]["themes_intro"].format(codebook=where)}
-
-
 def page_sections(t: Tables, lang: str, divs: dict) -> list[dict]:
     """The contexts of the page's sections, in page order (each with its ``id``)."""
     return [{"id": name, **make(t, lang, divs)} for name, make in PAGE_SECTIONS.items()]
@@ -506,7 +502,7 @@ def index_pages(t: Tables, divs: dict, cache_dir: Path | None = None, langs=LANG
     ``sections``: the :func:`page_sections` of each language, if made already."""
     template = _templates().get_template("page.html.j2")
     sections = sections or {lang: page_sections(t, lang, divs) for lang in langs}
-    renders = {lang: partial(template.render, lang=lang, X=page_text(lang), sections=sections[lang],
+    renders = {lang: partial(template.render, lang=lang, X=TEXT[lang], sections=sections[lang],
                              date=datetime.date.today().isoformat(), other_page=INDEX["zh" if lang == "en" else "en"])
                for lang in langs}
     chars = "".join(webfont.characters(render(css="", plotly_js="")) for render in renders.values())
@@ -552,7 +548,7 @@ def write(t: Tables, folder: Path, progress: bool = False, cache_dir: Path | Non
 
     def docx(lang: str) -> bytes:
         out = io.BytesIO()
-        word.document(sections(lang), page_text(lang), drawings, lang).save(out)
+        word.document(sections(lang), TEXT[lang], drawings, lang).save(out)
         return out.getvalue()
 
     made = Store(cache_dir, "word").reuse(made_from, lambda langs: {lang: docx(lang) for lang in langs})
