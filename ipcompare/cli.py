@@ -207,3 +207,8 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into head or less, which stopped reading: nothing more to say
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so Python's exit flush is quiet too
         return 0
+    except OSError as err:  # a full disk, a read-only folder, a file that cannot be written
+        if args.debug or err.errno is None:
+            raise
+        print(f"error: {err.filename or args.root}: {err.strerror}; earlier outputs are unchanged", file=sys.stderr)
+        return 2

@@ -249,6 +249,9 @@ def run(root: Path | str = ".", progress: bool = True, reference: str | None = N
     t |= _stage(project, "network", digest(version, fingerprint("tasks")),
                 lambda: search.gephi_tables(search.network(t["tasks"], cache_dir=project.cache)), prepare, timings,
                 progress)
+    if not (t["documents"].level == "national").any():
+        result.warnings.append("no national document in the manifest (level national): the coverage, gaps and "
+                               "requirements tables are empty and charts show no national figure; add the guideline")
     start = time.perf_counter()
     project.processed.mkdir(parents=True, exist_ok=True)
     remove_stale_staging(project.processed)

@@ -40,7 +40,20 @@ def read_document(row: pd.Series, raw: Path, cache: Path | None = None) -> dict:
     }
     text = {"doc_id": row.doc_id, "province": doc.meta["province"], "text": doc.text}
     return {"document": document, "tasks": found.tasks, "targets": target_rows, "text": text, "path": str(doc.path),
-            "warnings": doc.warnings + [f"{row.doc_id}: {n}" for n in found.notes]}
+            "warnings": doc.warnings + [f"{row.doc_id}: {n}" for n in found.notes + _cut_short(found.tasks)]}
+
+
+_SENTENCE_ENDS = set("。.!！?？;；)）〕】]」』”\"…")
+
+
+def _cut_short(tasks: list[dict]) -> list[str]:
+    """A warning when the last task stops mid-sentence while the others end theirs: the file looks cut short."""
+    contents = [t["content"].rstrip() for t in tasks if t["kind"] == "task" and t["content"].strip()]
+    ends = [c[-1] in _SENTENCE_ENDS for c in contents]
+    if len(ends) < 3 or ends[-1] or sum(ends[:-1]) < 0.8 * (len(ends) - 1):
+        return []
+    return [f"the last task ends mid-sentence (...{contents[-1][-15:]}) while the others end theirs: the file looks "
+            f"cut short after {len(ends)} tasks; check that every task is there"]
 
 
 def _read_by_ocr(tasks: list[dict], ocr_text: str) -> list[str]:
