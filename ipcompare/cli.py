@@ -128,6 +128,26 @@ def _search(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cache(args: argparse.Namespace) -> int:
+    import shutil
+
+    from .cache import check_folder
+    from .project import Project
+
+    folder = Project(Path(args.root)).cache
+    if args.clear:
+        shutil.rmtree(folder, ignore_errors=True)
+        print(f"{folder} cleared: the next run reads and computes everything again")
+        return 0
+    found = check_folder(folder)
+    for name, (intact, damaged) in found.items():
+        print(f"  {name:<50} {intact:>7} entries" + (f", {damaged} damaged: discarded" if damaged else ""))
+    damaged = sum(d for _, d in found.values())
+    print(f"{len(found)} stores checked in {folder}: " + (f"{damaged} damaged entries discarded (the next run makes "
+                                                          "them again)" if damaged else "every entry intact"))
+    return 1 if damaged else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ipcompare", description=__doc__.splitlines()[0])
     parser.add_argument("--root", default=".", help="project folder holding data/ (default: .)")
@@ -189,6 +209,11 @@ def build_parser() -> argparse.ArgumentParser:
     find.add_argument("--top", type=int, default=10, help="how many tasks (default: 10)")
     find.add_argument("--csv", type=Path, help="also write the results to this CSV")
     find.set_defaults(func=_search)
+    cache = sub.add_parser("cache", help="check data/cache entry by entry (damaged entries discarded; exit 1 if any), or clear it")
+    what = cache.add_mutually_exclusive_group(required=True)
+    what.add_argument("--check", action="store_true", help="read every entry and check it against its digest")
+    what.add_argument("--clear", action="store_true", help="remove data/cache (the next run makes everything again)")
+    cache.set_defaults(func=_cache)
     return parser
 
 
