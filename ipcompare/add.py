@@ -20,6 +20,7 @@ import pandas as pd
 
 from .errors import InputError
 from .extraction.outline import extract
+from .lock import locked
 from .project import Project
 from .reading import clean, metadata, readers
 from .reading.manifest import MANIFEST_COLUMNS, check_row, load_document, read_manifest, text_digest
@@ -70,6 +71,7 @@ def _years(years: str | None, where: str) -> tuple[str, str]:
     return m.group(1), m.group(2) or m.group(1)
 
 
+@locked
 def add(root: Path | str, file: Path | str, *, province: str | None = None, years: str | None = None,
         level: str | None = None, title: str | None = None, doc_id: str | None = None,
         source: str | None = None, city: str | None = None) -> Added:

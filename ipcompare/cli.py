@@ -13,6 +13,26 @@ from pathlib import Path
 from .errors import InputError
 
 
+def writes(func):
+    """Command ``func`` run holding the project lock (:mod:`ipcompare.lock`): waiting for another
+    writer, or stopping at once with ``--no-wait`` (add that option with :func:`_waits`)."""
+    def command(args: argparse.Namespace) -> int:
+        from .lock import project_lock
+
+        with project_lock(args.root, wait=not getattr(args, "no_wait", False)):
+            return func(args)
+
+    return command
+
+
+def _waits(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """``parser`` (a writing command's) with the ``--no-wait`` option."""
+    parser.add_argument("--no-wait", action="store_true",
+                        help="stop at once (exit 2) if another command is writing to the project, instead of waiting")
+    return parser
+
+
+@writes
 def _run(args: argparse.Namespace) -> int:
     from . import pipeline
 
@@ -35,6 +55,7 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+@writes
 def _figures(args: argparse.Namespace) -> int:
     from .project import Project
     from .views import report
@@ -88,6 +109,7 @@ def _evaluate_coverage(args: argparse.Namespace) -> int:
     return 0
 
 
+@writes
 def _add(args: argparse.Namespace) -> int:
     from . import add
 
@@ -128,6 +150,7 @@ def _search(args: argparse.Namespace) -> int:
     return 0
 
 
+@writes
 def _cache(args: argparse.Namespace) -> int:
     import shutil
 
@@ -153,7 +176,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--root", default=".", help="project folder holding data/ (default: .)")
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
     sub = parser.add_subparsers(dest="command", required=True)
-    run = sub.add_parser("run", help="run the pipeline on data/raw and write data/processed")
+    run = _waits(sub.add_parser("run", help="run the pipeline on data/raw and write data/processed"))
     run.add_argument("--quiet", action="store_true", help="no progress bars")
     run.add_argument("--reference", metavar="DOC_ID",
                      help="national guideline coverage aligns every plan to (default: each plan's own year's)")
@@ -164,8 +187,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="also draw these places' profile and what-changed charts as PNG and SVG (a run does "
                           "for every place when the corpus has a few, report.STATIC_PLACES)")
     run.set_defaults(func=_run)
-    add = sub.add_parser("add", help="copy a new plan (.txt .html .pdf .docx .doc, scans: .pdf .png .jpg .tif) into data/raw and "
-                         "the manifest")
+    add = _waits(sub.add_parser("add", help="copy a new plan (.txt .html .pdf .docx .doc, scans: .pdf .png .jpg .tif) into data/raw and "
+                         "the manifest"))
     add.add_argument("file", type=Path, help="the plan's file")
     add.add_argument("--province", help="short name (湖北), or 全国 for a national document; default: detected")
     add.add_argument("--year", help="year or span the plan covers (2025, 2024-2025); default: detected")
@@ -177,8 +200,8 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--source", help="where the file came from (URL ...), kept in the manifest")
     add.add_argument("--run", action="store_true", help="run the pipeline afterwards")
     add.set_defaults(func=_add)
-    figures = sub.add_parser("figures", help="draw places' profile and what-changed charts as PNG and SVG "
-                             "(a run draws them only for a corpus of a few places; the report has them all interactive)")
+    figures = _waits(sub.add_parser("figures", help="draw places' profile and what-changed charts as PNG and SVG "
+                             "(a run draws them only for a corpus of a few places; the report has them all interactive)"))
     figures.add_argument("places", nargs="*", metavar="PLACE", help="province or city (湖北, 贵阳市) or its file name (hubei)")
     figures.add_argument("--all", action="store_true", help="every place")
     figures.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -209,7 +232,7 @@ def build_parser() -> argparse.ArgumentParser:
     find.add_argument("--top", type=int, default=10, help="how many tasks (default: 10)")
     find.add_argument("--csv", type=Path, help="also write the results to this CSV")
     find.set_defaults(func=_search)
-    cache = sub.add_parser("cache", help="check data/cache entry by entry (damaged entries discarded; exit 1 if any), or clear it")
+    cache = _waits(sub.add_parser("cache", help="check data/cache entry by entry (damaged entries discarded; exit 1 if any), or clear it"))
     what = cache.add_mutually_exclusive_group(required=True)
     what.add_argument("--check", action="store_true", help="read every entry and check it against its digest")
     what.add_argument("--clear", action="store_true", help="remove data/cache (the next run makes everything again)")

@@ -32,6 +32,7 @@ from tqdm import tqdm  # not tqdm.auto: it warns in notebooks without ipywidgets
 from . import tables, workers
 from .cache import Store, code_version, digest, frame_key
 from .errors import InputError
+from .lock import locked
 from .analysis import search
 from .extraction import document, indicators
 from .project import Project
@@ -205,6 +206,7 @@ def remove_stale_staging(folder: Path) -> None:
             shutil.rmtree(path, ignore_errors=True)
 
 
+@locked
 def run(root: Path | str = ".", progress: bool = True, reference: str | None = None,
         body_measures: bool = False, charts: bool = False, figures=()) -> RunResult:
     """Run every stage on the project at ``root`` and replace its processed tables atomically.
