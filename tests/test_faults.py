@@ -159,5 +159,5 @@ def test_full_or_read_only_disk_is_one_line_and_nothing_published(ran, monkeypat
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith(f"error: {target}: {os.strerror(fault)}")
     assert snapshot(ran) == before
-    assert not list(ran.processed.glob(".staging-*"))
+    assert [p.name for p in (ran.root / "data" / ".generations").iterdir()] == [os.readlink(ran.root / "data" / ".current").split("/")[-1]]
 
