@@ -96,7 +96,8 @@ def test_link_inside_the_project_is_read(ran):
 MEASURE = textwrap.dedent("""
     import resource, sys
     from pathlib import Path
-        from ipcompare.reading import readers
+    from ipcompare import InputError
+    from ipcompare.reading import readers
     try:
         readers.read(Path(sys.argv[1]))
     except InputError as err:
