@@ -187,7 +187,9 @@ def commit(project: Project, generation: Generation) -> None:
 
 
 def discard(generation: Generation) -> None:
-    """Remove a generation that will not be published (its run failed)."""
+    """Remove a generation that will not be published (its run failed before it was switched to)."""
+    if (generation.folder.parent.parent / ".current").resolve() == generation.folder.resolve():
+        return
     if generation.reports.resolve() != (generation.folder / "reports").resolve():
         shutil.rmtree(generation.reports, ignore_errors=True)
     shutil.rmtree(generation.folder, ignore_errors=True)
