@@ -26,6 +26,7 @@ _held: dict[Path, int] = {}  # lock file -> how many times this process holds it
 
 
 def lock_file(root: Path | str) -> Path:
+    """The lock file of the project at ``root``."""
     return Project(Path(root)).root / "data" / ".lock"
 
 
