@@ -66,6 +66,9 @@ def corpus_tables(project: Project, progress: bool = True) -> RunResult:
     """documents, tasks, targets (with targets_by_indicator) and texts tables of the raw corpus (each document read once, then cached;
     the tables of a corpus whose documents all stayed the same come back from the cache at once)."""
     manifest = read_manifest(project.raw)
+    if manifest.empty:
+        raise InputError(f"{project.raw / 'manifest.csv'}: no document listed (only the header row); add a row per "
+                         "document, or use `python -m ipcompare add FILE`")
     rows = [row for _, row in manifest.iterrows()]
     keys = [_document_key(row, project.raw) for row in rows]
     store = Store(project.cache, "documents", code_version(*DOCUMENT_CODE))

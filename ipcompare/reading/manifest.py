@@ -37,9 +37,6 @@ def read_manifest(raw_dir: Path) -> pd.DataFrame:
     if not path.exists():
         raise InputError(f"{path}: manifest not found")
     df = tables.read_user_csv(path, MANIFEST_COLUMNS, required=["doc_id", "file"])
-    if df.empty:
-        raise InputError(f"{path}: no document listed (only the header row); add a row per document, or use "
-                         "`python -m ipcompare add FILE`")
     for i, row in df.iterrows():
         check_row(row, f"{path} row {i + 2}", raw_dir)
     dup = df.doc_id[df.doc_id.duplicated()]
