@@ -107,19 +107,22 @@ def _adopt(project: Project) -> None:
                 step()
         _link(current, os.path.join(".generations", generation.folder.name))
         step()
-        for folder in real.values():
-            aside = folder.with_name(f".{folder.name}.old-{os.getpid()}")
-            os.replace(folder, aside)
+        for folder in real.values():  # a folder cannot be replaced by a link at once: set aside, then linked
+            os.replace(folder, folder.with_name(f".{folder.name}.old-{os.getpid()}"))
+            _make_links(project, home)
             step()
     if current.is_symlink():
-        if not os.path.lexists(project.processed):
-            _link(project.processed, os.path.join(".current", "processed"))
-            step()
-        if not os.path.lexists(home):
-            home.parent.mkdir(parents=True, exist_ok=True)
-            _link(home, _reports_target(project, home))
-            step()
+        _make_links(project, home)
     _remove_others(project)
+
+
+def _make_links(project: Project, home: Path) -> None:
+    """The fixed links data/processed and reports/ (its ``home``), where missing."""
+    if not os.path.lexists(project.processed):
+        _link(project.processed, os.path.join(".current", "processed"))
+    if not os.path.lexists(home):
+        home.parent.mkdir(parents=True, exist_ok=True)
+        _link(home, _reports_target(project, home))
 
 
 def _home_folder(project: Project, home: Path, name: str) -> Path:

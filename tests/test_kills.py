@@ -103,3 +103,23 @@ def test_a_full_or_read_only_disk_at_the_switch(base, tmp_path, monkeypatch, cap
     assert err.startswith(f"error: {copy.root / 'data' / '.current'}: {os.strerror(fault)}") and err.count("\n") == 1
     assert digests(copy) == old
     assert len(list((copy.root / "data" / ".generations").iterdir())) == 1
+
+
+def test_a_kill_while_an_earlier_layout_is_taken_over(base, tmp_path):
+    """data/processed and reports/ as plain folders (an older ipcompare): a kill at each step of their
+    conversion to generations leaves them whole; the 5 steps before the first table is written."""
+    project, old, new = base
+    legacy = ipcompare.Project(tmp_path / "legacy")
+    shutil.copytree(project.root, legacy.root, symlinks=True)
+    for link in (legacy.processed, legacy.reports):
+        link.unlink()
+        shutil.copytree(legacy.root / "data" / ".current" / link.name, link)
+    shutil.rmtree(legacy.root / "data" / ".generations")
+    (legacy.root / "data" / ".current").unlink()
+    for step in range(1, 6):
+        copy = ipcompare.Project(tmp_path / str(step))
+        shutil.copytree(legacy.root, copy.root, symlinks=True)
+        assert command(copy.root, "run", "--quiet", step=step).returncode == KILLED
+        assert digests(copy) == old, f"step {step}"
+    assert command(copy.root, "run", "--quiet").returncode == 0
+    assert digests(copy) == new and copy.processed.is_symlink() and copy.reports.is_symlink()
