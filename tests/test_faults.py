@@ -129,15 +129,20 @@ def test_a_corpus_without_national_document_runs_with_a_warning(project):
 
 
 def test_a_plan_cut_short_is_read_with_a_warning(project, tmp_path):
-    """A web page saved before it finished loading, a text cut in the middle of a task's sentence."""
+    """A web page saved before it finished loading, a text cut in the middle of a task's sentence, one
+    whose numbering stops after a section heading."""
     text = (REPO / "data" / "raw" / HB).read_text("utf-8")
     page = renderers.to_html(text)
     put(project, "cut.html", page[:page.index("13.加强知识产权保护")], doc_id="CUT2026", first_year="2026", last_year="2026")
     cut = text[:text.index("推动政治生态分析研判")]
     put(project, "cut.txt", cut.replace("2025", "2024"), doc_id="CUTT2024", first_year="2024", last_year="2024")
+    stops = text[:text.index("18.健全区域品牌培育机制")]  # numbering that stops: a heading, nothing under it
+    put(project, "stops.txt", stops.replace("2025", "2023"), doc_id="STOP2023", first_year="2023", last_year="2023")
     warnings = ipcompare.run(project.root, progress=False).warnings
     assert any(w.startswith("CUT2026: the web page ends without its closing") for w in warnings), warnings
     assert any(w.startswith("CUTT2024: the last task ends mid-sentence") and "after 28 tasks" in w for w in warnings)
+    assert any(w.startswith("STOP2023: the text ends with the heading '五、聚焦品牌") and "after 17 tasks" in w
+               for w in warnings), warnings
     assert not any(w.startswith(("HB2025", "SX2022", "GZ", "NAT")) and "cut short" in w for w in warnings)
 
 
