@@ -27,6 +27,7 @@ from tqdm import tqdm
 from . import tables
 from .errors import InputError
 from .extraction.outline import extract
+from .lock import locked
 from .project import Project
 from .reading import clean, fetch, metadata, readers
 from .reading.manifest import MANIFEST_COLUMNS, check_row, load_document, read_manifest, text_digest
@@ -135,6 +136,7 @@ def add(root: Path | str, file: Path | str, *, doc_id: str | None = None, **opti
     return batch.added[0]
 
 
+@locked
 def add_many(root: Path | str, inputs: list[Path | str], *, province: str | None = None, years: str | None = None,
              level: str | None = None, city: str | None = None, title: str | None = None,
              source: str | None = None, doc_id: str | None = None, meta: Path | str | None = None,

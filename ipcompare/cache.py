@@ -8,9 +8,11 @@ SQLite file (``<kind>-<version>.sqlite``): lookups and additions touch only the 
 from __future__ import annotations
 
 import ast
+import errno
 import hashlib
 import pickle
 import sqlite3
+import sys
 from collections.abc import Callable, Iterable, Mapping
 from contextlib import closing
 from functools import cache
@@ -20,6 +22,11 @@ from pathlib import Path
 from . import codebook
 
 _PACKAGE = resources.files("ipcompare")
+
+
+def _damaged(message: str) -> bool:
+    """Whether an SQLite error message says the file is no sound database."""
+    return any(words in message for words in ("malformed", "not a database", "no such table", "disk I/O"))
 
 
 def digest(*parts: str | bytes) -> str:
@@ -122,42 +129,94 @@ def code_version(modules: tuple[str, ...], data: tuple[str, ...] = (), packages:
     return digest(*parts)[:16]
 
 
+def warn(message: str) -> None:
+    """Report a damaged cache on stderr (once: what is damaged is discarded), also from a worker process."""
+    print(f"warning: {message}", file=sys.stderr, flush=True)
+
+
 class Store:
     """Bytes by key in ``<folder>/<kind>-<version>.sqlite``, or ``<kind>.sqlite`` when the keys hold
-    the version themselves (``folder=None``: nothing is kept)."""
+    the version themselves (``folder=None``: nothing is kept).
+
+    Every value is stored with its SHA-256 and checked when read: a damaged value (a bit flipped, an
+    edit of the same length) is reported, discarded and made again by the caller; so is a whole
+    store that is no SQLite file any more (truncated, overwritten). A full or read-only disk is an
+    ``OSError`` naming the store."""
 
     def __init__(self, folder: Path | None, kind: str, version: str = ""):
         name = f"{kind}-{version}" if version else kind
         self.path = None if folder is None else Path(folder) / f"{name}.sqlite"
+        self.damaged = 0  # damaged entries found (a damaged file counts one)
         if self.path is None:
             return
         if not self.path.exists():
             self.path.parent.mkdir(parents=True, exist_ok=True)
             for old in self.path.parent.glob(f"{kind}-*.sqlite"):  # made by other versions
                 old.unlink(missing_ok=True)
-        with closing(self._connect()) as db, db:
-            db.execute("CREATE TABLE IF NOT EXISTS cache (key TEXT PRIMARY KEY, value BLOB)")
+        self._use(self._create)
 
-    def _connect(self) -> sqlite3.Connection:
-        return sqlite3.connect(self.path, timeout=60)
+    def _create(self, db: sqlite3.Connection) -> None:
+        db.execute("DROP TABLE IF EXISTS cache")  # the values of an older ipcompare, stored without their digest
+        db.execute("CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, sha256 BLOB, value BLOB)")
+
+    def _use(self, work: Callable[[sqlite3.Connection], object]):
+        """``work(db)`` in one transaction; a damaged store file is reported, replaced by an empty one and
+        ``work`` done again there; SQLite's full or read-only disk errors become ``OSError``."""
+        for attempt in range(2):
+            try:
+                with closing(sqlite3.connect(self.path, timeout=60)) as db, db:
+                    if attempt:  # a new file, in place of the damaged one
+                        self._create(db)
+                    return work(db)
+            except sqlite3.DatabaseError as err:
+                message = str(err)
+                for words, code in (("full", errno.ENOSPC), ("readonly", errno.EROFS), ("unable to open", errno.EACCES)):
+                    if words in message:
+                        raise OSError(code, f"cannot write the cache ({message})", str(self.path)) from None
+                if attempt or (isinstance(err, sqlite3.OperationalError) and not _damaged(message)):
+                    raise
+                warn(f"{self.path}: damaged cache store ({message}); removed, what it held is made again")
+                self.damaged += 1
+                for suffix in ("", "-journal", "-wal", "-shm"):
+                    Path(f"{self.path}{suffix}").unlink(missing_ok=True)
 
     def get(self, keys: Iterable[str]) -> dict[str, bytes]:
-        """The stored values of those ``keys`` that are stored."""
-        keys, found = list(keys), {}
+        """The stored values of those ``keys`` that are stored (and intact)."""
+        keys = list(keys)
         if self.path is None or not keys:
-            return found
-        with closing(self._connect()) as db:
+            return {}
+
+        def read(db: sqlite3.Connection) -> list[tuple[str, bytes, bytes]]:
+            rows = []
             for i in range(0, len(keys), 500):
                 chunk = keys[i:i + 500]
-                query = f"SELECT key, value FROM cache WHERE key IN ({','.join('?' * len(chunk))})"
-                found.update(db.execute(query, chunk).fetchall())
+                query = f"SELECT key, sha256, value FROM entries WHERE key IN ({','.join('?' * len(chunk))})"
+                rows += db.execute(query, chunk).fetchall()
+            return rows
+
+        found, damaged = {}, []
+        for key, sha, value in self._use(read):
+            if hashlib.sha256(value).digest() == sha:
+                found[key] = value
+            else:
+                damaged.append(key)
+        if damaged:
+            self.damaged += len(damaged)
+            warn(f"{self.path}: {len(damaged)} damaged cache entr{'y' if len(damaged) == 1 else 'ies'} (the stored "
+                 "value does not match its digest); discarded, made again")
+            self._use(lambda db: db.executemany("DELETE FROM entries WHERE key = ?", [(k,) for k in damaged]))
         return found
 
     def put(self, items: Mapping[str, bytes]) -> None:
         """Store ``items`` (key -> value) in one transaction."""
         if self.path is not None and items:
-            with closing(self._connect()) as db, db:
-                db.executemany("INSERT OR REPLACE INTO cache VALUES (?, ?)", items.items())
+            rows = [(k, hashlib.sha256(v).digest(), v) for k, v in items.items()]
+            self._use(lambda db: db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)", rows))
+
+    def check(self) -> tuple[int, int]:
+        """Every entry read and checked (the damaged ones discarded): (intact entries, damaged ones)."""
+        keys = [k for (k,) in self._use(lambda db: db.execute("SELECT key FROM entries").fetchall())]
+        return len(self.get(keys)), self.damaged
 
     # Slots: one value per name (a stage, a table, a chart), kept with the key of what made it, so
     # that only the latest one takes room. A key is a digest: 64 hex characters before the value.
@@ -178,3 +237,9 @@ class Store:
         made = make(todo) if todo else {}
         self.keep({n: (slots[n], pickle.dumps(made[n])) for n in todo})
         return {n: kept[n] if n in kept else made[n] for n in slots}
+
+
+def check_folder(folder: Path) -> dict[str, tuple[int, int]]:
+    """Every store in ``folder`` checked entry by entry, damaged entries and files discarded:
+    (intact entries, damaged ones) by file name."""
+    return {path.name: Store(path.parent, path.stem).check() for path in sorted(Path(folder).glob("*.sqlite"))}

@@ -13,6 +13,26 @@ from pathlib import Path
 from .errors import InputError
 
 
+def writes(func):
+    """Command ``func`` run holding the project lock (:mod:`ipcompare.lock`): waiting for another
+    writer, or stopping at once with ``--no-wait`` (add that option with :func:`_waits`)."""
+    def command(args: argparse.Namespace) -> int:
+        from .lock import project_lock
+
+        with project_lock(args.root, wait=not getattr(args, "no_wait", False)):
+            return func(args)
+
+    return command
+
+
+def _waits(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """``parser`` (a writing command's) with the ``--no-wait`` option."""
+    parser.add_argument("--no-wait", action="store_true",
+                        help="stop at once (exit 2) if another command is writing to the project, instead of waiting")
+    return parser
+
+
+@writes
 def _run(args: argparse.Namespace) -> int:
     from . import pipeline
 
@@ -50,6 +70,7 @@ def _print_learning(summary, no_learn: bool) -> None:
             print(f"{r.kind}: {r.project_labels} validated decisions ({why}): the shipped calibration")
 
 
+@writes
 def _figures(args: argparse.Namespace) -> int:
     from .project import Project
     from .views import report
@@ -124,6 +145,7 @@ def _evaluate_calibration(args: argparse.Namespace) -> int:
     return 0
 
 
+@writes
 def _review(args: argparse.Namespace) -> int:
     from .project import Project
     from .views import review
@@ -137,6 +159,7 @@ def _review(args: argparse.Namespace) -> int:
     return 0
 
 
+@writes
 def _add(args: argparse.Namespace) -> int:
     from . import add
 
@@ -207,12 +230,33 @@ def _search(args: argparse.Namespace) -> int:
     return 0
 
 
+@writes
+def _cache(args: argparse.Namespace) -> int:
+    import shutil
+
+    from .cache import check_folder
+    from .project import Project
+
+    folder = Project(Path(args.root)).cache
+    if args.clear:
+        shutil.rmtree(folder, ignore_errors=True)
+        print(f"{folder} cleared: the next run reads and computes everything again")
+        return 0
+    found = check_folder(folder)
+    for name, (intact, damaged) in found.items():
+        print(f"  {name:<50} {intact:>7} entries" + (f", {damaged} damaged: discarded" if damaged else ""))
+    damaged = sum(d for _, d in found.values())
+    print(f"{len(found)} stores checked in {folder}: " + (f"{damaged} damaged entries discarded (the next run makes "
+                                                          "them again)" if damaged else "every entry intact"))
+    return 1 if damaged else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ipcompare", description=__doc__.splitlines()[0])
     parser.add_argument("--root", default=".", help="project folder holding data/ (default: .)")
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
     sub = parser.add_subparsers(dest="command", required=True)
-    run = sub.add_parser("run", help="run the pipeline on data/raw and write data/processed")
+    run = _waits(sub.add_parser("run", help="run the pipeline on data/raw and write data/processed"))
     run.add_argument("--quiet", action="store_true", help="no progress bars")
     run.add_argument("--reference", metavar="DOC_ID",
                      help="national guideline coverage aligns every plan to (default: each plan's own year's)")
@@ -225,8 +269,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--no-learn", action="store_true",
                      help="keep the shipped calibration even when the project holds enough validated decisions")
     run.set_defaults(func=_run)
-    add = sub.add_parser("add", help="copy new plans (.txt .html .pdf .docx .doc .wps .ofd, scans: .pdf .png .jpg .tif) into data/raw and "
-                         "the manifest")
+    add = _waits(sub.add_parser("add", help="copy new plans (.txt .html .pdf .docx .doc .wps .ofd, scans: .pdf .png .jpg .tif) into data/raw and "
+                         "the manifest"))
     add.add_argument("file", nargs="+", metavar="INPUT", help="the plans: files, folders (recursive), glob patterns "
                      "('plans/*.pdf'), lists of paths or addresses (.txt), web addresses of government pages (https://…)")
     add.add_argument("--province", help="short name (湖北), or 全国 for a national document, where neither the text nor the file's "
@@ -253,8 +297,8 @@ def build_parser() -> argparse.ArgumentParser:
     export = sub.add_parser("export", help="the processed tables as one Excel workbook (a sheet per table)")
     export.add_argument("--xlsx", type=Path, required=True, metavar="FILE", help="the workbook to write (.xlsx)")
     export.set_defaults(func=_export)
-    figures = sub.add_parser("figures", help="draw places' profile and what-changed charts as PNG and SVG "
-                             "(a run draws them only for a corpus of a few places; the report has them all interactive)")
+    figures = _waits(sub.add_parser("figures", help="draw places' profile and what-changed charts as PNG and SVG "
+                             "(a run draws them only for a corpus of a few places; the report has them all interactive)"))
     figures.add_argument("places", nargs="*", metavar="PLACE", help="province or city (湖北, 贵阳市) or its file name (hubei)")
     figures.add_argument("--all", action="store_true", help="every place")
     figures.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -279,8 +323,8 @@ def build_parser() -> argparse.ArgumentParser:
     calibrated.add_argument("--write-labels", action="store_true", help="first make the bundled labels table "
                             "(ipcompare/data/calibration_labels.csv) again from data/processed and tests/gold")
     calibrated.set_defaults(func=_evaluate_calibration)
-    review = sub.add_parser("review", help="write a review workbook (flagged decisions and a blind sample), "
-                            "or --import a filled one")
+    review = _waits(sub.add_parser("review", help="write a review workbook (flagged decisions and a blind sample), "
+                                   "or --import a filled one"))
     review.add_argument("--sample", type=int, default=20, help="blind sample size per kind (default: 20)")
     review.add_argument("--seed", type=int, default=0, help="seed of the blind sample (default: 0)")
     review.add_argument("--date", help="the workbook's date, YYYY-MM-DD (default: SOURCE_DATE_EPOCH, else today)")
@@ -301,6 +345,11 @@ def build_parser() -> argparse.ArgumentParser:
     find.add_argument("--top", type=int, default=10, help="how many tasks (default: 10)")
     find.add_argument("--csv", type=Path, help="also write the results to this CSV")
     find.set_defaults(func=_search)
+    cache = _waits(sub.add_parser("cache", help="check data/cache entry by entry (damaged entries discarded; exit 1 if any), or clear it"))
+    what = cache.add_mutually_exclusive_group(required=True)
+    what.add_argument("--check", action="store_true", help="read every entry and check it against its digest")
+    what.add_argument("--clear", action="store_true", help="remove data/cache (the next run makes everything again)")
+    cache.set_defaults(func=_cache)
     return parser
 
 
@@ -319,3 +368,8 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into head or less, which stopped reading: nothing more to say
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so Python's exit flush is quiet too
         return 0
+    except OSError as err:  # a full disk, a read-only folder, a file that cannot be written
+        if args.debug or err.errno is None:
+            raise
+        print(f"error: {err.filename or args.root}: {err.strerror}; earlier outputs are unchanged", file=sys.stderr)
+        return 2

@@ -1,9 +1,9 @@
 """Run the whole pipeline: raw corpus → processed tables (→ themes → coverage → changes → charts).
 
-Outputs are produced in a staging folder and moved into ``data/processed/`` only when every stage
-has succeeded, so a failed run leaves earlier outputs exactly as they were (the next run removes
-the staging folder of a run killed mid-way). ``data/annotations/`` (manual corrections) is only
-ever read.
+Outputs are written as a new generation beside the current one and published, tables and reports
+together, by one atomic switch once every stage has succeeded (:mod:`ipcompare.publish`), so a
+failed or killed run leaves earlier outputs exactly as they were. ``data/annotations/`` (manual
+corrections) is only ever read.
 
 Reruns do only the new work (:mod:`ipcompare.cache`, under ``data/cache/``): each document's
 reading and extraction is kept by the hash of its file, its manifest row and the code that reads
@@ -16,11 +16,8 @@ predecessor), so a new plan is themed and aligned alone. Outputs are the same, c
 from __future__ import annotations
 
 import json
-import os
 import pickle
-import shutil
 import subprocess
-import tempfile
 import time
 from dataclasses import dataclass, field
 from functools import partial
@@ -29,9 +26,10 @@ from pathlib import Path
 import pandas as pd
 from tqdm import tqdm  # not tqdm.auto: it warns in notebooks without ipywidgets
 
-from . import codebook, tables, workers
+from . import codebook, publish, tables, workers
 from .cache import Store, code_version, digest, frame_key
 from .errors import InputError
+from .lock import locked
 from .analysis import search
 from .extraction import document, indicators
 from .project import Project
@@ -69,6 +67,9 @@ def corpus_tables(project: Project, progress: bool = True) -> RunResult:
     """documents, tasks, targets (with targets_by_indicator) and texts tables of the raw corpus (each document read once, then cached;
     the tables of a corpus whose documents all stayed the same come back from the cache at once)."""
     manifest = read_manifest(project.raw)
+    if manifest.empty:
+        raise InputError(f"{project.raw / 'manifest.csv'}: no document listed (only the header row); add a row per "
+                         "document, or use `python -m ipcompare add FILE`")
     rows = [row for _, row in manifest.iterrows()]
     keys = [_document_key(row, project.raw) for row in rows]
     store = Store(project.cache, "documents", code_version(*DOCUMENT_CODE))
@@ -156,6 +157,7 @@ def _write_tables(t: dict[str, pd.DataFrame], folder: Path, cache: Path, fingerp
         else:
             new[path.name] = (keys[path.name], data := tables.write_table(df, name, folder).read_bytes())
         written[path] = digest(data)
+        publish.step()
     store.keep(new)
     return written
 
@@ -203,27 +205,7 @@ def _convergence(t: dict[str, pd.DataFrame], project: Project) -> dict[str, pd.D
     return convergence.stage(t, project)
 
 
-def _running(pid: int) -> bool:
-    """Whether process ``pid`` exists (on Windows, where signal 0 would end it, assumed so)."""
-    if os.name == "nt":
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # another user's process
-        pass
-    return True
-
-
-def remove_stale_staging(folder: Path) -> None:
-    """Remove the ``.staging-<pid>-*`` folders of runs killed mid-way (their process is gone)."""
-    for path in folder.glob(".staging-*"):
-        pid = path.name.split("-")[1]
-        if not (pid.isdigit() and _running(int(pid))):
-            shutil.rmtree(path, ignore_errors=True)
-
-
+@locked
 def run(root: Path | str = ".", progress: bool = True, reference: str | None = None,
         body_measures: bool = False, charts: bool = False, figures=(), learn: bool = True) -> RunResult:
     """Run every stage on the project at ``root`` and replace its processed tables atomically.
@@ -286,29 +268,31 @@ def run(root: Path | str = ".", progress: bool = True, reference: str | None = N
     from .analysis import validation  # the blind answers of review workbooks (data/annotations/validation.csv)
 
     t |= validation.stage(t, project)
+    if not (t["documents"].level == "national").any():
+        result.warnings.append("no national document in the manifest (level national): the coverage, gaps and "
+                               "requirements tables are empty and charts show no national figure; add the guideline")
     start = time.perf_counter()
-    project.processed.mkdir(parents=True, exist_ok=True)
-    remove_stale_staging(project.processed)
-    staging = Path(tempfile.mkdtemp(prefix=f".staging-{os.getpid()}-", dir=project.processed))
+    generation = publish.begin(project)  # tables and reports written beside the current ones, then switched at once
     try:
-        written = _write_tables(t, staging, project.cache, fingerprint)
-        staged = {path: project.processed / path.name for path in written}
+        written = _write_tables(t, generation.processed, project.cache, fingerprint)
         timings["tables"] = time.perf_counter() - start
+        files = []
         if charts:
             from .views import corpus, report, workbook
 
             start = time.perf_counter()
             figures = [*figures, *report.places_asked(t, project.reports)]  # drawn with `figures` before: kept up to date
-            files = report.write(corpus.Corpus(t, project.processed), staging / "reports", progress, project.cache,
+            files = report.write(corpus.Corpus(t, project.processed), generation.reports, progress, project.cache,
                                  {path.stem: key for path, key in written.items()}, figures)
-            files.append(workbook.write(t, staging / "reports" / workbook.NAME))  # the tables for Excel
-            staged |= {f: project.reports / f.relative_to(staging / "reports") for f in files}
+            files.append(workbook.write(t, generation.reports / workbook.NAME))  # the tables for Excel
             timings["charts"] = time.perf_counter() - start
-        tables.replace_files(staged)
+        publish.carry(project, generation)
         if charts:
-            report.remove_stale(project.reports, staged.values())
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+            report.remove_stale(generation.reports, files)
+        publish.commit(project, generation)
+    except BaseException:
+        publish.discard(generation)
+        raise
     if charts:  # the PDFs of the Word reports, made by LibreOffice after the run (where it is installed)
         from .views import report, word
 

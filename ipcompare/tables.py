@@ -9,13 +9,14 @@ Conventions for all tables:
 """
 from __future__ import annotations
 
-import os
+import io
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
+from . import publish
 from .errors import InputError
 
 LIST_SEP = "; "
@@ -613,7 +614,9 @@ def read_table(name: str, directory: Path) -> pd.DataFrame:
     path = Path(directory) / f"{name}.csv"
     if not path.exists():
         raise InputError(f"{path}: table not found; run `python -m ipcompare run` first")
-    df = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    data = path.read_bytes()
+    publish.check(path, data)
+    df = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", dtype=str, keep_default_na=False)
     for c, col in SCHEMAS[name].columns.items():  # text stays text; "" is a missing number, "False" is False
         if c in df and str(col.dtype) == "bool":
             df[c] = df[c].map({"True": True, "False": False})
@@ -653,10 +656,3 @@ def describe(name: str) -> pd.DataFrame:
         [(c, str(col.dtype), col.description) for c, col in schema.columns.items()],
         columns=["column", "dtype", "description"],
     )
-
-
-def replace_files(staged: dict[Path, Path]) -> None:
-    """Move staged files onto their targets (each move atomic), once everything has been produced."""
-    for tmp, target in staged.items():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(tmp, target)

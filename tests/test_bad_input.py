@@ -178,6 +178,15 @@ def snapshot(project) -> dict:
     return {p: p.read_bytes() for folder in folders if folder.exists() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+def refused(project) -> str:
+    """The one line a run of ``project`` stops with, its outputs left byte for byte as they were."""
+    before = snapshot(project)
+    with pytest.raises(InputError) as err:
+        ipcompare.run(project.root, progress=False)
+    assert snapshot(project) == before and "\n" not in str(err.value)
+    return str(err.value)
+
+
 @pytest.fixture
 def ran(run_result, tmp_path):
     """A copy of the project after a successful run (tables, reports, annotations)."""

@@ -61,7 +61,7 @@ def test_pdf_beside_the_word_report_where_libreoffice_is_installed(reported):
 def test_same_tables_same_word_content_so_the_pdf_is_reused(reported, tmp_path):
     _, t = reported
     for name in ("a.docx", "b.docx"):
-        word.document(report.page_sections(t, "zh", {}), report.TEXT["zh"], {}, "zh").save(tmp_path / name)
+        word.document(report.page_sections(t, "zh", {}), report.TEXT["zh"], {}, "zh", "2025-01-01").save(tmp_path / name)
     assert word._content_key(tmp_path / "a.docx") == word._content_key(tmp_path / "b.docx")
 
 

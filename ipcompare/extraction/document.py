@@ -8,6 +8,7 @@ import pandas as pd
 from .. import tables
 from ..errors import InputError
 from ..reading.manifest import MANIFEST_COLUMNS, load_document, text_digest
+from ..reading.markers import marker
 from . import indicators
 from .outline import extract
 
@@ -40,7 +41,25 @@ def read_document(row: pd.Series, raw: Path, cache: Path | None = None) -> dict:
     }
     text = {"doc_id": row.doc_id, "province": doc.meta["province"], "text": doc.text}
     return {"document": document, "tasks": found.tasks, "targets": target_rows, "text": text, "path": str(doc.path),
-            "warnings": doc.warnings + [f"{row.doc_id}: {n}" for n in found.notes]}
+            "warnings": doc.warnings + [f"{row.doc_id}: {n}" for n in found.notes + _cut_short(found.tasks, doc.text)]}
+
+
+_SENTENCE_ENDS = set("。.!！?？;；)）〕】]」』”\"…")
+
+
+def _cut_short(tasks: list[dict], text: str) -> list[str]:
+    """A warning when the file looks cut short: its last task stops mid-sentence while the others end
+    theirs, or its text ends with a section heading (一、 (一) 第一章) with nothing under it."""
+    contents = [t["content"].rstrip() for t in tasks if t["kind"] == "task" and t["content"].strip()]
+    ends = [c[-1] in _SENTENCE_ENDS for c in contents]
+    last = next((line.strip() for line in reversed(text.splitlines()) if line.strip()), "")
+    if (marker(last) or ("",))[0] in ("chapter", "cn", "cn_paren") and last[-1] not in _SENTENCE_ENDS:  # not a task
+        return [f"the text ends with the heading {last[:20]!r} and nothing under it: the file looks cut short after "
+                f"{len(ends)} tasks; check that every task is there"]
+    if len(ends) < 3 or ends[-1] or sum(ends[:-1]) < 0.8 * (len(ends) - 1):
+        return []
+    return [f"the last task ends mid-sentence (...{contents[-1][-15:]}) while the others end theirs: the file looks "
+            f"cut short after {len(ends)} tasks; check that every task is there"]
 
 
 def _read_by_ocr(tasks: list[dict], ocr_text: str) -> list[str]:

@@ -5,7 +5,7 @@ attached (附件: links to .pdf, .doc, .docx, .wps, .ofd ...), the attachments a
 the plan is read from them; the notice's 文号, date, issuer, title, place and years are kept for
 their metadata (:attr:`Download.notice`). Politeness and bounds: one request at a time with
 :data:`PAUSE` seconds between requests, a :data:`TIMEOUT`, at most :data:`MAX_REDIRECTS` redirects,
-answers over :data:`readers.MAX_MB` refused, a User-Agent naming the project. Every failure is an
+answers over :data:`.limits.MAX_FILE_MB` refused, a User-Agent naming the project. Every failure is an
 :class:`InputError` naming the address.
 """
 from __future__ import annotations
@@ -20,7 +20,7 @@ from email.message import Message
 from pathlib import Path
 
 from ..errors import InputError
-from . import clean, metadata, readers
+from . import clean, limits, metadata, readers
 
 TIMEOUT = 30  # seconds for each request
 MAX_REDIRECTS = 5
@@ -67,7 +67,7 @@ def get(url: str) -> tuple[bytes, str, Message]:
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept": "*/*"})
     try:
         with opener.open(request, timeout=TIMEOUT) as answer:
-            data = answer.read(readers.MAX_MB * 2**20 + 1)
+            data = answer.read(limits.MAX_FILE_MB * 2**20 + 1)
             final, headers = answer.geturl(), answer.headers
     except urllib.error.HTTPError as err:
         if err.code in (301, 302, 303, 307, 308):
@@ -80,8 +80,8 @@ def get(url: str) -> tuple[bytes, str, Message]:
         raise InputError(f"{url}: cannot download ({reason})") from None
     finally:
         _last_request = time.monotonic()
-    if len(data) > readers.MAX_MB * 2**20:
-        raise InputError(f"{url}: the answer is over the {readers.MAX_MB} MB limit for a document")
+    if len(data) > limits.MAX_FILE_MB * 2**20:
+        raise InputError(f"{url}: the answer is over the {limits.MAX_FILE_MB} MB limit for a document")
     return data, final, headers
 
 

@@ -16,7 +16,7 @@ import pandas as pd
 
 from .. import tables
 from ..errors import InputError
-from . import clean, divisions, metadata, readers
+from . import clean, divisions, limits, metadata, readers
 
 MANIFEST_COLUMNS = [
     "doc_id", "file", "level", "province", "city", "first_year", "last_year",
@@ -51,6 +51,7 @@ def check_row(row: pd.Series, where: str, raw_dir: Path) -> None:
         raise InputError(f"{where}: doc_id {row.doc_id!r} must be letters, digits and _ (starting with a letter)")
     if not row.file or Path(row.file).is_absolute() or ".." in Path(row.file).parts:
         raise InputError(f"{where}: file {row.file!r} must be a path inside {raw_dir}")
+    limits.check_inside(Path(raw_dir) / row.file, Path(raw_dir).absolute().parents[1])
     if row.level not in ("", *LEVELS):
         raise InputError(f"{where}: level {row.level!r} must be national, provincial or municipal")
     if row.province not in ("", metadata.NATIONAL, *metadata.PROVINCES):

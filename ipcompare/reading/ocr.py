@@ -28,7 +28,6 @@ from ..cache import Store, code_version, digest
 
 LONG_SIDE = 1400  # px of a page's long side given to the models (A4 at ~120 dpi)
 LOW_CONFIDENCE = 0.8  # a line read with less is flagged: such lines were mostly wrong (bench/RESULTS.md)
-MAX_PIXELS = 60_000_000  # an image page larger than this is refused (an A4 page at 600 dpi is 35 MP)
 
 
 @dataclass

@@ -6,9 +6,10 @@ become ``cell | cell |`` rows; pages without a text layer are rendered by pypdfi
 :mod:`.ocr`), page images ``.png``, ``.jpg``, ``.tif`` (multi-page too; by OCR), ``.docx``
 (python-docx, tables as rows), ``.doc`` and WPS ``.wps`` (converted with LibreOffice or antiword
 when one is installed) and ``.ofd`` (GB/T 33190: its page XML read with lxml; the OFD readers on PyPI
-convert to images or PDF and bring heavy dependencies, the text needs none). OCR'd lines are rejoined into paragraphs as a PDF's are. Files over :data:`MAX_MB`
-are refused unread. Text in traditional characters is converted to simplified (OpenCC ``t2s``) for
-analysis; the file itself is never changed.
+convert to images or PDF and bring heavy dependencies, the text needs none). OCR'd lines are rejoined
+into paragraphs as a PDF's are. Files over the limits of :mod:`.limits` (size, unzipped size, pages,
+pixels, text) are refused before the expensive work. Text in traditional characters is converted to
+simplified (OpenCC ``t2s``) for analysis; the file itself is never changed.
 """
 from __future__ import annotations
 
@@ -24,10 +25,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputError
+from . import limits
 from .clean import normalize, t2s
 from .markers import marker
 
-MAX_MB = 20  # larger files are refused unread: plans are a few MB at most, even as PDF
 SUPPORTED = (".txt", ".text", ".md", ".html", ".htm", ".pdf", ".docx", ".doc", ".wps", ".ofd", ".png", ".jpg", ".jpeg",
              ".tif", ".tiff")
 _KIND_OF_SUFFIX = {".txt": "text", ".text": "text", ".md": "text", ".html": "html", ".htm": "html",
@@ -62,8 +63,8 @@ def read(path: Path, cache: Path | None = None) -> Source:
         raise InputError(f"{path}: unsupported file type {suffix or '(none)'}; supported: {', '.join(SUPPORTED)}")
     try:
         size = path.stat().st_size
-        if size > MAX_MB * 2**20:
-            raise InputError(f"{path}: {size / 2**20:.0f} MB is over the {MAX_MB} MB limit for a document; "
+        if size > limits.MAX_FILE_MB * 2**20:
+            raise InputError(f"{path}: {size / 2**20:.0f} MB is over the {limits.MAX_FILE_MB} MB limit for a document; "
                              "is it really a plan? (split it, or remove its images)")
         data = path.read_bytes()
     except OSError as err:
@@ -83,6 +84,7 @@ def read(path: Path, cache: Path | None = None) -> Source:
                          f"import ({' '.join(str(err).split())[:120]}); install it: pip install {_distribution(err)}") from None
     if not source.text.strip():
         raise InputError(f"{path}: no text in the document")
+    limits.check_text(source.text, path)
     source.text, converted = to_simplified(source.text)
     if converted:
         source.ocr_text = to_simplified(source.ocr_text)[0]
@@ -179,7 +181,10 @@ def _read_html(data: bytes, path: Path, cache: Path | None = None) -> Source:
     # trafilatura writes table rows as "| a | b |"; the corpus convention is "a | b |".
     lines = [line.strip()[1:].strip() if line.strip().startswith("|") and line.strip().endswith("|") else line
              for line in body.split("\n")]
-    return Source("\n".join(lines))
+    cut = re.search(rb"<(?:html|body)\b", data, re.I) and not re.search(rb"</(?:html|body)\s*>", data, re.I)
+    return Source("\n".join(lines), warnings=["the web page ends without its closing </body></html> tags: it looks "
+                                              "cut short (saved before it finished loading?); check that every task is there"
+                                              ] if cut else [])
 
 
 @dataclass
@@ -247,9 +252,12 @@ def _read_pdf(data: bytes, path: Path, cache: Path | None = None) -> Source:
     pages, scanned = [], []
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
+            limits.check_pages(len(pdf.pages), path)
             for number, page in enumerate(pdf.pages, start=1):
                 pages.append(_page_lines(page))
                 scanned += [] if pages[-1] else [number]
+    except InputError:
+        raise
     except Exception as err:  # pdfminer raises many kinds of errors on damaged files
         cause = err.args[0] if err.args and isinstance(err.args[0], Exception) else err
         if isinstance(cause, PDFPasswordIncorrect):
@@ -338,19 +346,19 @@ def _read_image(data: bytes, path: Path, cache: Path | None = None) -> Source:
     """A page image (PNG, JPEG, TIFF of one or more pages) read by OCR; EXIF orientation applied."""
     from PIL import Image, ImageOps, ImageSequence
 
-    from . import ocr
-
     images = []
     try:
         with Image.open(io.BytesIO(data)) as image:
+            sizes = []
+            for _ in ImageSequence.Iterator(image):  # the pages' sizes from their headers, nothing decoded
+                sizes.append(image.size)
+                limits.check_pages(len(sizes), path)
+            limits.check_image_pages(sizes, path)
             for frame in ImageSequence.Iterator(image):
-                if frame.width * frame.height > ocr.MAX_PIXELS:
-                    raise InputError(f"{path}: page {len(images) + 1} is {frame.width} x {frame.height} pixels, over "
-                                     f"the limit of {ocr.MAX_PIXELS // 10**6} million for a page image; scan at 300 dpi")
                 images.append(ImageOps.exif_transpose(frame).convert("L"))
     except Image.DecompressionBombError:
         raise InputError(f"{path}: the image is over the size limit for a page image "
-                         f"({ocr.MAX_PIXELS // 10**6} million pixels); scan at 300 dpi") from None
+                         f"({limits.MAX_PAGE_PIXELS // 10**6} million pixels); scan at 300 dpi") from None
     except (OSError, ValueError, SyntaxError, EOFError) as err:  # PIL's errors on damaged or cut files
         raise InputError(f"{path}: not a readable image ({type(err).__name__}: {str(err)[:80]})") from None
     read = _read_scans(images, [float(i.width) for i in images], list(range(1, len(images) + 1)), path, cache, "image")
@@ -365,6 +373,7 @@ def _read_docx(data: bytes, path: Path, cache: Path | None = None) -> Source:
     import docx
     from docx.table import Table
 
+    limits.check_zip(data, path)
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as err:  # a damaged zip or XML raises many kinds of errors
@@ -409,7 +418,9 @@ def _read_doc(data: bytes, path: Path, cache: Path | None = None) -> Source:
 
 
 def open_zip(data: bytes, path: Path) -> zipfile.ZipFile:
-    """The zip archive of a file's bytes (an OFD package); a damaged one is an :class:`InputError`."""
+    """The zip archive of a file's bytes (an OFD package), within :data:`.limits.MAX_UNZIPPED_MB`; a damaged
+    one is an :class:`InputError`."""
+    limits.check_zip(data, path)
     try:
         return zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError, ValueError) as err:

@@ -36,8 +36,9 @@ class Corpus(Mapping[str, pd.DataFrame]):
         """Read every processed table present in ``folder`` (documents, tasks and targets are required)."""
         folder = Path(folder)
         codebook.use(folder.parent / "codebook")  # a study's own codebook (data/codebook beside data/processed)
-        names = [n for n in tables.SCHEMAS if n in ("documents", "tasks", "targets") or (folder / f"{n}.csv").exists()]
-        return cls({n: tables.read_table(n, folder) for n in names}, folder)
+        real = folder.resolve()  # one generation, even if a run publishes another meanwhile (ipcompare.publish)
+        names = [n for n in tables.SCHEMAS if n in ("documents", "tasks", "targets") or (real / f"{n}.csv").exists()]
+        return cls({n: tables.read_table(n, real) for n in names}, folder)
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         return self._tables[name]

@@ -6,7 +6,9 @@ latest plan changed, so every chart, report page and notebook computes a view in
 """
 from __future__ import annotations
 
+import datetime
 import math
+import os
 import re
 from collections import Counter
 from collections.abc import Mapping
@@ -248,6 +250,19 @@ def requirement_summary(t: Tables) -> pd.DataFrame:
              tables.join_list(item(r) for r in g if r.status == "met"), tables.join_list(item(r) for r in g if r.status != "met"))
             for (nat, doc), g in requirement_groups(t).items()]
     return pd.DataFrame(rows, columns=["nat_task", "doc_id", "requirements", "met", "missing"])
+
+
+def run_date(t: Tables) -> str:
+    """The date charts and reports show (ISO): ``SOURCE_DATE_EPOCH`` when set (reproducible builds),
+    else the newest modification time of the inputs (data/raw, data/annotations) when ``t`` was loaded
+    from data/processed, else today; the same inputs give the same date, so the same files."""
+    if epoch := os.environ.get("SOURCE_DATE_EPOCH"):
+        return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc).date().isoformat()
+    folder = getattr(t, "folder", None)
+    inputs = [p for sub in ("raw", "annotations") for p in (folder.parent / sub).rglob("*") if p.is_file()] if folder else []
+    if not inputs:
+        return datetime.date.today().isoformat()
+    return datetime.date.fromtimestamp(max(p.stat().st_mtime for p in inputs)).isoformat()
 
 
 def cache_dir(t: Tables) -> Path | None:

@@ -14,7 +14,6 @@ most of the charts' time, and a new plan changes every profile); :func:`static_f
 from __future__ import annotations
 
 import base64
-import datetime
 import html
 import io
 import pickle
@@ -239,7 +238,7 @@ def chart_keys(t: Tables, jobs: list[Job], table_keys: dict[str, str]) -> dict[s
     only what the chart reads (:data:`charts.READS`: its tables, or the rows and cross-document values
     a per-province chart shows). ``table_keys``: each table's key (:func:`table_keys_of`)."""
     version = code_version(("views.report",), VIEW_DATA, ("matplotlib", "plotly", "pylopdf-fonts-zh-cn"))
-    day, views = datetime.date.today().isoformat(), {}
+    day, views = frames.run_date(t), {}
     keys = {}
     for job in jobs:
         lang, stem, name, options, static = job
@@ -503,7 +502,7 @@ def index_pages(t: Tables, divs: dict, cache_dir: Path | None = None, langs=LANG
     template = _templates().get_template("page.html.j2")
     sections = sections or {lang: page_sections(t, lang, divs) for lang in langs}
     renders = {lang: partial(template.render, lang=lang, X=TEXT[lang], sections=sections[lang],
-                             date=datetime.date.today().isoformat(), other_page=INDEX["zh" if lang == "en" else "en"])
+                             date=frames.run_date(t), other_page=INDEX["zh" if lang == "en" else "en"])
                for lang in langs}
     chars = "".join(webfont.characters(render(css="", plotly_js="")) for render in renders.values())
     face = webfont.font_face(webfont.subset(chars, cache_dir))
@@ -526,7 +525,7 @@ def _made_from(t: Tables, drawings: dict, table_keys: dict[str, str]) -> dict[st
     templates, the day, the tables and the charts (the pages' sections are made of them)."""
     templates = sorted((Path(__file__).parent / "templates").rglob("*.j2"))
     version = code_version(("views.report",), VIEW_DATA, ("python-docx", "jinja2", "fonttools"))
-    made = digest(version, datetime.date.today().isoformat(), *(p.read_bytes() for p in templates),
+    made = digest(version, frames.run_date(t), *(p.read_bytes() for p in templates),
                   *(part for name in sorted(t) for part in (name, table_keys[name])))
     return {lang: digest(made, lang, value_key([d for (lng, _), d in sorted(drawings.items()) if lng == lang]))
             for lang in LANGS}
@@ -548,8 +547,8 @@ def write(t: Tables, folder: Path, progress: bool = False, cache_dir: Path | Non
 
     def docx(lang: str) -> bytes:
         out = io.BytesIO()
-        word.document(sections(lang), TEXT[lang], drawings, lang).save(out)
-        return out.getvalue()
+        word.document(sections(lang), TEXT[lang], drawings, lang, frames.run_date(t)).save(out)
+        return word.fixed_zip(out.getvalue())
 
     made = Store(cache_dir, "word").reuse(made_from, lambda langs: {lang: docx(lang) for lang in langs})
     for lang in LANGS:

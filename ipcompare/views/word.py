@@ -184,11 +184,12 @@ class _Writer:
                         self.table(item[1], item[0])
 
 
-def document(sections: list[dict], X: dict, drawings: dict, lang: str) -> Document:
+def document(sections: list[dict], X: dict, drawings: dict, lang: str, date: str) -> Document:
     """The Word report in ``lang`` of the index page's ``sections`` (their contexts), with the text ``X``
-    of that page and the charts' :class:`~ipcompare.views.report.Drawing` by (lang, stem)."""
+    of that page and the charts' :class:`~ipcompare.views.report.Drawing` by (lang, stem), made on ``date``
+    (ISO: :func:`~ipcompare.views.frames.run_date`)."""
     w = _Writer(lang, X, drawings)
-    today = datetime.date.today()
+    today = datetime.date.fromisoformat(date)
     w.doc.add_heading(X["title"], 0)
     corpus = next((s for s in sections if s["id"] == "corpus"), {})
     if corpus:
@@ -205,6 +206,16 @@ def document(sections: list[dict], X: dict, drawings: dict, lang: str) -> Docume
     props.title, props.author, props.language = X["title"], "ipcompare", "zh-CN" if lang == "zh" else "en"
     props.created = props.modified = datetime.datetime.combine(today, datetime.time())
     return w.doc
+
+
+def fixed_zip(data: bytes) -> bytes:
+    """A .docx (a zip) with its members' dates fixed (1980-01-01) and in name order: the same document,
+    the same bytes."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in sorted(src.infolist(), key=lambda i: (i.filename != "[Content_Types].xml", i.filename)):
+            dst.writestr(zipfile.ZipInfo(info.filename, (1980, 1, 1, 0, 0, 0)), src.read(info), zipfile.ZIP_DEFLATED)
+    return out.getvalue()
 
 
 FONTS_CONF = """<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>

@@ -8,7 +8,7 @@ HTML-escaped here or by the chart that builds it.
 """
 from __future__ import annotations
 
-import datetime
+import hashlib
 import html
 import io
 import unicodedata
@@ -158,7 +158,7 @@ def source_line(t: Tables, doc_ids, lang: str = "zh") -> str:
     docs = L["doc_sep"].join(doc_labels(t, doc_ids[:MAX_SOURCES], lang))
     if len(doc_ids) > MAX_SOURCES:
         docs += L["doc_sep"] + L["more_docs"].format(n=len(doc_ids) - MAX_SOURCES)
-    return L["source"].format(docs=docs, date=datetime.date.today().isoformat())
+    return L["source"].format(docs=docs, date=frames.run_date(t))
 
 
 def row_labels(t: Tables, keys, by: str, lang: str) -> list[str]:
@@ -446,7 +446,9 @@ def plotly_js() -> str:
 
 def html_div(fig: go.Figure) -> str:
     """The chart of a plotly figure as an HTML div (plotly.js not included)."""
-    return fig.to_html(full_html=False, include_plotlyjs=False, config={"displaylogo": False})
+    spec = fig.to_json()  # its id from its content: the same chart, the same page
+    return fig.to_html(full_html=False, include_plotlyjs=False, config={"displaylogo": False},
+                       div_id=f"chart-{hashlib.sha256(spec.encode()).hexdigest()[:16]}")
 
 
 def html_page(div: str, shared: bool = False) -> str:
@@ -488,8 +490,9 @@ def save(fig, *paths: Path | str) -> None:
     for path in map(Path, paths):
         if isinstance(fig, go.Figure):
             path.write_text(html_page(html_div(fig)), encoding="utf-8")
-        else:  # laid out once: every format uses the same positions
-            lay_out(fig).savefig(path, dpi=DPI, **SAVE_OPTIONS.get(path.suffix, {}))
+        else:  # laid out once: every format uses the same positions; SVG ids from a fixed salt
+            with matplotlib.rc_context({"svg.hashsalt": "ipcompare"}):
+                lay_out(fig).savefig(path, dpi=DPI, **SAVE_OPTIONS.get(path.suffix, {}))
 
 
 def lines(series: list[tuple[str, pd.Series, str, float]], title: str, source: str, interactive: bool, xlabel: str,

@@ -4,6 +4,7 @@ from __future__ import annotations
 import html
 import math
 
+import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
@@ -44,7 +45,8 @@ def _panels(t: Tables, lang: str) -> list[tuple[str, object, object]]:
         unit = UNITS_EN.get(unit, unit) if lang == "en" else unit
         name = names[ind].en if lang == "en" else names[ind].zh
         extra = ", ".join(x for x in (LABELS[lang].get(kind, ""), unit) if x)
-        panels.append((f"{name} ({extra})" if extra else name, local, rows["national_value"].iloc[0]))
+        national = pd.to_numeric(rows["national_value"], errors="coerce").iloc[0]  # NaN: no national figure
+        panels.append((f"{name} ({extra})" if extra else name, local, national))
     return panels
 
 
