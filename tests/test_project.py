@@ -33,6 +33,7 @@ def test_ci_runs_the_readme_test_command():
 
 def test_margins_follow_the_rule():
     table = pd.read_csv(quality.QUALITY)
-    per_item = table["metric"].isin(["accuracy", "addressed_f1", "evidence_top3", "false_gaps"])
+    per_item = table["metric"].isin(["accuracy", "addressed_f1", "evidence_top3", "false_gaps", "flagged_share",
+                                      "unflagged_accuracy"])
     assert (table.loc[per_item, "margin"] - quality.ITEM_MARGIN / table.loc[per_item, "items"]).abs().max() < 1e-3
     assert (table.loc[~per_item, "margin"] == 0.05).all()
