@@ -79,7 +79,7 @@ def _counts(t: Tables) -> pd.DataFrame:
         df = t[kind] if kind in t else pd.DataFrame(columns=["review", "source"])
         if kind == "themes":
             df = df[df["auto_theme"] != "non_task"]
-        rows[kind] = {"decisions": len(df), "flagged": int(df["review"].sum()), "manual": int((df["source"] == "manual").sum())}
+        rows[kind] = {"decisions": len(df), "flagged": int(df["review"].astype(bool).sum()), "manual": int((df["source"] == "manual").sum())}
     return pd.DataFrame(rows).T
 
 
