@@ -36,6 +36,7 @@ from ..cache import Store
 from ..errors import InputError
 from ..project import Project
 from ..tables import SCHEMAS, join_list
+from ..stages import DATA, Stage
 from . import calibration, themes
 from .segment import normalize
 from .themes import find_seeds
@@ -231,3 +232,8 @@ def stage(tables: dict[str, pd.DataFrame], project: Project, store: Store | None
         "instrument_by_document": themes.share_table(out, out[["doc_id", "province"]].drop_duplicates(), grid),
         "instrument_by_province": themes.share_table(places, places[["province", "city"]].drop_duplicates(), grid),
     }
+
+
+STAGE = Stage("instruments", stage, reads=("documents", "tasks", "themes"),
+              writes=("instruments", "instrument_by_document", "instrument_by_province"),
+              data=(*DATA, "instruments.md", "instrument_lexicon.txt"), annotations=True, store=True)

@@ -45,6 +45,7 @@ from ..cache import Store, digest, frame_key, group_keys
 from ..errors import InputError
 from ..project import Project
 from ..tables import SCHEMAS, join, join_list, read_user_csv, split
+from ..stages import Stage
 from . import calibration, vectorize
 from .segment import normalize
 
@@ -477,7 +478,7 @@ def stage(tables: dict[str, pd.DataFrame], project: Project, store: Store | None
     """Themes stage of the pipeline: themes, theme_terms, theme_by_document, theme_by_province
     (``store``: see :func:`auto_themes`)."""
     tasks = tables["tasks"]
-    cache_dir = project.root / "data" / "cache"
+    cache_dir = project.cache
     auto = auto_themes(tasks, cache_dir, store)
     ids = theme_ids()
     path = project.annotations / OVERRIDES
@@ -509,3 +510,7 @@ def stage(tables: dict[str, pd.DataFrame], project: Project, store: Store | None
         "theme_by_document": _share_table(out, ["doc_id", "province"], ids),
         "theme_by_province": _share_table(with_city(out, tables["documents"]), ["province", "city"], ids),
     }
+
+
+STAGE = Stage("themes", stage, reads=("documents", "tasks"),
+              writes=("themes", "theme_terms", "theme_by_document", "theme_by_province"), annotations=True, store=True)
