@@ -73,7 +73,8 @@ def _frame(rows: list[dict]) -> pd.DataFrame:
 
 
 def stage(tbls: dict[str, pd.DataFrame], project=None) -> dict[str, pd.DataFrame]:
-    """The adoption table (see :mod:`ipcompare.tables`) of every national task."""
+    """The adoption table (see :mod:`ipcompare.tables`) of every national task (``project``: unused; every
+    stage is called alike)."""
     if "coverage" not in tbls or tbls["coverage"].empty:
         return {"adoption": tables.empty("adoption")}
     return {"adoption": task_adoption(tbls["documents"], tbls["coverage"])}
