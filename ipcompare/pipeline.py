@@ -9,8 +9,8 @@ Reruns do only the new work (:mod:`ipcompare.cache`, under ``data/cache/``): eac
 reading and extraction is kept by the hash of its file, its manifest row and the code that reads
 it; tokens by the hash of their text (:mod:`ipcompare.analysis.segment`); the themes and coverage stages, the
 table files and the charts (:mod:`ipcompare.views.report`) by the hash of their input tables,
-annotations, options, code and resources, as each stage declares them (:mod:`ipcompare.stages`);
-within those stages (and changes), each document's rows by the hash of the document and of what it is compared with (the fitted theme model, its guideline, its
+annotations, options, code and resources; within those stages (and changes), each document's rows by
+the hash of the document and of what it is compared with (the fitted theme model, its guideline, its
 predecessor), so a new plan is themed and aligned alone. Outputs are the same, cached or not.
 """
 from __future__ import annotations

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from .cache import code_version
 
 # What the scoring stages depend on: the codebook, the dictionary and the calibration labels.
-DATA = ("themes.md", "theme_lexicon.txt", "ip_dictionary.txt", "stopwords.txt", "synonyms.txt", "calibration_labels.csv")
+DATA = ("themes.md", "theme_lexicon.txt", "ip_dictionary.txt", "stopwords.txt", "synonyms.txt",
+        "calibration_labels.csv")
 LIBRARIES = ("jieba", "opencc", "numpy", "scipy", "scikit-learn", "pandas")
 
 
@@ -61,7 +62,8 @@ class Stage:
     def check(self, out: Mapping[str, object]) -> None:
         """Raise unless ``out`` holds exactly the tables the stage declares it writes."""
         if set(out) != set(self.writes):
-            raise RuntimeError(f"stage {self.name} wrote {sorted(out)}, not the tables it declares {sorted(self.writes)}")
+            raise RuntimeError(f"stage {self.name} wrote {sorted(out)}, not the tables it declares "
+                               f"{sorted(self.writes)}")
 
     def describe(self) -> str:
         """One line of the run's plan: reads -> writes, data, libraries, options."""

@@ -421,4 +421,5 @@ def stage(tbls, project, store: Store | None = None) -> dict[str, pd.DataFrame]:
     return {n: tables.join((p[k] for p in parts), list(tables.SCHEMAS[n].columns)) for k, n in enumerate(names)}
 
 
-STAGE = Stage("changes", stage, reads=("documents", "tasks", "targets"), writes=("changes", "target_changes"), store=True)
+STAGE = Stage("changes", stage, reads=("documents", "tasks", "targets"), writes=("changes", "target_changes"),
+              store=True)
