@@ -170,7 +170,7 @@ def sample_agreement(root: Path) -> dict:
     labels = []
     for name, fitted in (("all", tasks), ("sample", sample)):
         start = time.perf_counter()
-        model = themes.ThemeModel(root / "data" / "cache").fit(fitted)
+        model = themes.ThemeModel(pipeline.Project(root).cache).fit(fitted)
         out[f"fit_{name}"] = time.perf_counter() - start
         labels.append(model.transform(tasks)["theme"])
     return out | {"agree": float((labels[0] == labels[1]).mean())}
@@ -182,9 +182,10 @@ def child(root: Path, mode: str, charts: bool) -> None:
     measures as JSON."""
     if mode in ("jieba", "sample"):
         return print(json.dumps((jieba_alone if mode == "jieba" else sample_agreement)(root)))
-    if mode == "cold":
-        shutil.rmtree(root / "data" / "cache", ignore_errors=True)
     from ipcompare import pipeline
+
+    if mode == "cold":
+        shutil.rmtree(pipeline.Project(root).cache, ignore_errors=True)
 
     def new_plan() -> None:
         add_plan(root, random.Random(1), seed_pool(), len(list((root / "data" / "raw").glob("*.txt"))) - 1)

@@ -332,7 +332,7 @@ def _prepare(project: Project, src: Path, names: list[str], options: _Options, g
     check_row(row, str(src), project.raw)
     if row.doc_id != "NEW" and row.doc_id in known.ids:
         raise InputError(f"{src}: doc_id {row.doc_id} is already in the manifest")
-    doc = load_document(row, src.parent, options=True, cache=project.cache)
+    doc = load_document(row, src.parent, options=True, cache=project.cache, source=source)
     if row.doc_id == "NEW":
         city_mark = "M" if doc.meta["level"] == "municipal" else ""
         base = f"{CODES[doc.meta['province']]}{city_mark}{doc.meta['first_year']}"

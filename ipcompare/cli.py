@@ -56,6 +56,16 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run_or_plan(args: argparse.Namespace) -> int:
+    """``run``, or with ``--plan`` only print the declared stages and charts (nothing is run)."""
+    if not args.plan:
+        return _run(args)
+    from . import pipeline
+
+    print(pipeline.plan())
+    return 0
+
+
 def _print_learning(summary, no_learn: bool) -> None:
     """What the project's validated decisions taught the run (the calibration table)."""
     from .analysis.calibration import MIN_LEARN
@@ -92,7 +102,8 @@ def _evaluate_themes(args: argparse.Namespace) -> int:
     from .analysis import evaluate
     from .project import Project
 
-    result = evaluate.themes(args.gold, Project(Path(args.root)).processed, leave_one_out=args.leave_one_out)
+    project = Project(Path(args.root))
+    result = evaluate.themes(args.gold, project.processed, leave_one_out=args.leave_one_out, cache=project.cache)
     print(json.dumps(result, ensure_ascii=False, indent=2) if args.json else evaluate.format_report(result))
     return 0
 
@@ -103,7 +114,8 @@ def _evaluate_instruments(args: argparse.Namespace) -> int:
     from .analysis import evaluate
     from .project import Project
 
-    result = evaluate.instruments(args.gold, Project(Path(args.root)).processed, leave_one_out=args.leave_one_out)
+    project = Project(Path(args.root))
+    result = evaluate.instruments(args.gold, project.processed, leave_one_out=args.leave_one_out, cache=project.cache)
     print(json.dumps(result, ensure_ascii=False, indent=2) if args.json else evaluate.format_levels(result))
     return 0
 
@@ -268,7 +280,9 @@ def build_parser() -> argparse.ArgumentParser:
                           "for every place when the corpus has a few, report.STATIC_PLACES)")
     run.add_argument("--no-learn", action="store_true",
                      help="keep the shipped calibration even when the project holds enough validated decisions")
-    run.set_defaults(func=_run)
+    run.add_argument("--plan", action="store_true",
+                     help="print the declared stages (reads -> writes, data, libraries) and charts, and run nothing")
+    run.set_defaults(func=_run_or_plan)
     add = _waits(sub.add_parser("add", help="copy new plans (.txt .html .pdf .docx .doc .wps .ofd, scans: .pdf .png .jpg .tif) into data/raw and "
                          "the manifest"))
     add.add_argument("file", nargs="+", metavar="INPUT", help="the plans: files, folders (recursive), glob patterns "

@@ -21,6 +21,7 @@ import subprocess
 import time
 from dataclasses import dataclass, field
 from functools import partial
+from importlib import import_module
 from pathlib import Path
 
 import pandas as pd
@@ -30,19 +31,18 @@ from . import codebook, publish, tables, workers
 from .cache import Store, code_version, digest, frame_key
 from .errors import InputError
 from .lock import locked
-from .analysis import search
 from .extraction import document, indicators
 from .project import Project
 from .reading.manifest import read_manifest
+from .stages import Stage
 
-# What each cached step depends on besides its inputs: modules (with what they import), package
-# data files, and the libraries whose version changes the result.
+# What reading a document depends on: modules (with what they import), package data files, and the
+# libraries whose version changes the result.
 DOCUMENT_CODE = (("extraction.document",), ("indicators.md", "divisions.csv"),
                  ("opencc", "charset-normalizer", "trafilatura", "pdfplumber", "python-docx"))
-STAGE_DATA = ("themes.md", "theme_lexicon.txt", "ip_dictionary.txt", "stopwords.txt", "synonyms.txt",
-              "calibration_labels.csv")
-INSTRUMENT_DATA = (*STAGE_DATA, "instruments.md", "instrument_lexicon.txt")
-STAGE_LIBRARIES = ("jieba", "opencc", "numpy", "scipy", "scikit-learn", "pandas")
+# The analysis stages in the order they run: each module declares its STAGE (:mod:`ipcompare.stages`).
+STAGES = ("analysis.themes", "analysis.instruments", "analysis.coverage", "analysis.changes", "analysis.reuse",
+          "analysis.diffusion", "analysis.convergence", "analysis.search", "analysis.validation")
 
 
 @dataclass
@@ -127,20 +127,50 @@ def _segment(tasks: pd.DataFrame, project: Project, progress: bool, timings: dic
     timings["segment"] = timings.get("segment", 0) + time.perf_counter() - start
 
 
-def _stage(project: Project, name: str, key: str, make, prepare, timings: dict[str, float],
-           progress: bool) -> dict[str, pd.DataFrame]:
-    """The tables of stage ``name``: those of its last run if that had the same ``key``, else
-    ``prepare()`` then ``make()`` (timed, shown as a one-step bar, and kept for the next run)."""
-    def made(_) -> dict[str, dict[str, pd.DataFrame]]:
-        prepare()
-        start = time.perf_counter()
-        with tqdm(total=1, desc=name, unit="stage", disable=not progress) as bar:
-            out = make()
-            bar.update()
-        timings[name] = time.perf_counter() - start
-        return {name: out}
+def stages() -> list[Stage]:
+    """The declared stages of :data:`STAGES`, in order (their modules imported on first use)."""
+    return [import_module(f"ipcompare.{m}").STAGE for m in STAGES]
 
-    return Store(project.cache, "stages").reuse({name: key}, made)[name]
+
+def plan() -> str:
+    """The declared steps of a run, one per line: reading, each stage (reads -> writes, data, libraries)
+    and each chart with the tables it reads (``run --plan`` prints it)."""
+    from .views import charts
+
+    modules, data, libraries = DOCUMENT_CODE
+    lines = ["stages, in order:", f"documents ({', '.join(modules)}): manifest, data/raw -> documents, tasks, targets, "
+             f"texts, targets_by_indicator\n    data: {', '.join(data)}; libraries: {', '.join(libraries)}"]
+    lines += [stage.describe() for stage in stages()]
+    lines.append("charts (the tables each one reads; per place: the rows of its place and what it compares them with):")
+    for name in charts.CHARTS:
+        reads = charts.READS.get(name, ())
+        lines.append(f"{name}: {reads.__name__ + '()' if callable(reads) else ', '.join(reads)}")
+    return "\n".join(lines)
+
+
+def _stage(stage: Stage, t: dict[str, pd.DataFrame], project: Project, fingerprint, annotations: str, options: dict,
+           timings: dict[str, float], progress: bool) -> dict[str, pd.DataFrame]:
+    """The tables of ``stage``: those of its last run if its key is the same, else run on the tables it
+    declares it reads (timed, shown as a one-step bar, checked to be the tables it declares it writes,
+    kept). The key comes from the declaration alone: the stage's code, data and libraries, the
+    ``fingerprint`` of each table it reads, the ``annotations`` key and the ``options`` it declares."""
+    version = stage.version()
+    mine = {o: options[o] for o in stage.options}
+    key = digest(version, *map(fingerprint, stage.reads), *([annotations] if stage.annotations else []),
+                 *([json.dumps(mine)] if mine else []))
+
+    def made(_) -> dict[str, dict[str, pd.DataFrame]]:
+        if stage.tokens:
+            _segment(t["tasks"], project, progress, timings)
+        start = time.perf_counter()
+        with tqdm(total=1, desc=stage.name, unit="stage", disable=not progress) as bar:
+            store = {"store": Store(project.cache, f"{stage.name}-documents", version)} if stage.store else {}
+            out = stage(t, project, **mine, **store)
+            bar.update()
+        timings[stage.name] = time.perf_counter() - start
+        return {stage.name: out}
+
+    return Store(project.cache, "stages").reuse({stage.name: key}, made)[stage.name]
 
 
 def _write_tables(t: dict[str, pd.DataFrame], folder: Path, cache: Path, fingerprint) -> dict[Path, str]:
@@ -160,49 +190,6 @@ def _write_tables(t: dict[str, pd.DataFrame], folder: Path, cache: Path, fingerp
         publish.step()
     store.keep(new)
     return written
-
-
-def _themes(t: dict[str, pd.DataFrame], project: Project, version: str) -> dict[str, pd.DataFrame]:
-    from .analysis import themes
-
-    return themes.stage(t, project, Store(project.cache, "themes-documents", version))
-
-
-def _instruments(t: dict[str, pd.DataFrame], project: Project, version: str) -> dict[str, pd.DataFrame]:
-    from .analysis import instruments
-
-    return instruments.stage(t, project, Store(project.cache, "instruments-documents", version))
-
-
-def _coverage(t: dict[str, pd.DataFrame], project: Project, version: str, reference: str | None,
-              body_measures: bool) -> dict[str, pd.DataFrame]:
-    from .analysis import coverage
-
-    return coverage.stage(t, project, reference, body_measures, Store(project.cache, "coverage-documents", version))
-
-
-def _changes(t: dict[str, pd.DataFrame], project: Project, version: str) -> dict[str, pd.DataFrame]:
-    from .analysis import changes
-
-    return changes.stage(t, project, Store(project.cache, "changes-documents", version))
-
-
-def _reuse(t: dict[str, pd.DataFrame], project: Project, version: str) -> dict[str, pd.DataFrame]:
-    from .analysis import reuse
-
-    return reuse.stage(t, project, Store(project.cache, "reuse-documents", version))
-
-
-def _diffusion(t: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    from .analysis import diffusion
-
-    return diffusion.stage(t)
-
-
-def _convergence(t: dict[str, pd.DataFrame], project: Project) -> dict[str, pd.DataFrame]:
-    from .analysis import convergence
-
-    return convergence.stage(t, project)
 
 
 @locked
@@ -235,39 +222,9 @@ def run(root: Path | str = ".", progress: bool = True, reference: str | None = N
             fingerprints[name] = frame_key(t[name])
         return fingerprints[name]
 
-    def prepare() -> None:
-        _segment(t["tasks"], project, progress, timings)
-
-    version = code_version(("analysis.themes",), STAGE_DATA, STAGE_LIBRARIES)
-    t |= _stage(project, "themes", digest(version, *map(fingerprint, ("documents", "tasks")), annotations),
-                lambda: _themes(t, project, version), prepare, timings, progress)
-    version = code_version(("analysis.instruments",), INSTRUMENT_DATA, STAGE_LIBRARIES)
-    t |= _stage(project, "instruments", digest(version, *map(fingerprint, ("documents", "tasks", "themes")), annotations),
-                lambda: _instruments(t, project, version), prepare, timings, progress)
-    version = code_version(("analysis.coverage",), STAGE_DATA, STAGE_LIBRARIES)
-    key = digest(version, *map(fingerprint, ("documents", "tasks", "themes")), annotations,
-                 json.dumps([reference, body_measures]))
-    t |= _stage(project, "coverage", key, lambda: _coverage(t, project, version, reference, body_measures),
-                prepare, timings, progress)
-    version = code_version(("analysis.changes",), STAGE_DATA, STAGE_LIBRARIES)
-    t |= _stage(project, "changes", digest(version, *map(fingerprint, ("documents", "tasks", "targets"))),
-                lambda: _changes(t, project, version), prepare, timings, progress)
-    version = code_version(("analysis.reuse",), STAGE_DATA, STAGE_LIBRARIES)
-    t |= _stage(project, "reuse", digest(version, *map(fingerprint, ("documents", "tasks"))),
-                lambda: _reuse(t, project, version), lambda: None, timings, progress)
-    version = code_version(("analysis.diffusion",), (), STAGE_LIBRARIES)
-    t |= _stage(project, "diffusion", digest(version, *map(fingerprint, ("documents", "coverage"))),
-                lambda: _diffusion(t), lambda: None, timings, progress)
-    version = code_version(("analysis.convergence",), STAGE_DATA, STAGE_LIBRARIES)
-    t |= _stage(project, "convergence", digest(version, *map(fingerprint, ("documents", "tasks", "themes"))),
-                lambda: _convergence(t, project), prepare, timings, progress)
-    version = code_version(("analysis.search",), STAGE_DATA, STAGE_LIBRARIES + ("networkx",))
-    t |= _stage(project, "network", digest(version, fingerprint("tasks")),
-                lambda: search.gephi_tables(search.network(t["tasks"], cache_dir=project.cache)), prepare, timings,
-                progress)
-    from .analysis import validation  # the blind answers of review workbooks (data/annotations/validation.csv)
-
-    t |= validation.stage(t, project)
+    options = {"reference": reference, "body_measures": body_measures}
+    for stage in stages():
+        t |= _stage(stage, t, project, fingerprint, annotations, options, timings, progress)
     if not (t["documents"].level == "national").any():
         result.warnings.append("no national document in the manifest (level national): the coverage, gaps and "
                                "requirements tables are empty and charts show no national figure; add the guideline")

@@ -25,11 +25,17 @@ def count() -> int:
 # Documents are themed and aligned by workers when at least this many are to be done: below, forking
 # and sending the results back cost more than they save.
 MIN_DOCUMENTS = 64
-_FUNC: list[Callable] = []  # the function of the pool being forked (inherited by its workers)
+_work: Callable | None = None  # in a worker process only: the function of its pool, given when it starts
+
+
+def _start(func: Callable) -> None:
+    """A worker's start: ``func`` is the function it runs (inherited by the fork, never pickled)."""
+    global _work
+    _work = func
 
 
 def _call(item):
-    return _FUNC[-1](item)
+    return _work(item)
 
 
 def imap(func: Callable, items: Sequence, min_items: int, chunksize: int = 1) -> Iterator:
@@ -40,12 +46,8 @@ def imap(func: Callable, items: Sequence, min_items: int, chunksize: int = 1) ->
             or "fork" not in multiprocessing.get_all_start_methods()):
         yield from map(func, items)
         return
-    _FUNC.append(func)
-    try:
-        with multiprocessing.get_context("fork").Pool(n) as pool:
-            yield from pool.imap(_call, items, chunksize)
-    finally:
-        _FUNC.pop()
+    with multiprocessing.get_context("fork").Pool(n, initializer=_start, initargs=(func,)) as pool:
+        yield from pool.imap(_call, items, chunksize)
 
 
 def map_chunks(func: Callable[[list], dict], items: Sequence, min_items: int) -> dict:

@@ -9,7 +9,7 @@ from conftest import REPO, copy_project
 
 import ipcompare
 from ipcompare import cache, pipeline, tables, workers
-from ipcompare.analysis import coverage, segment, themes
+from ipcompare.analysis import coverage, instruments, segment, themes
 from ipcompare.extraction import document
 from ipcompare.views import report, word
 
@@ -94,10 +94,7 @@ def test_versions_follow_what_each_step_depends_on(tmp_path, monkeypatch):
     def versions() -> dict[str, str]:
         cache.code_version.cache_clear()
         return {"documents": cache.code_version(*pipeline.DOCUMENT_CODE), "tokens": segment._fingerprint(),
-                "themes": cache.code_version(("analysis.themes",), pipeline.STAGE_DATA, pipeline.STAGE_LIBRARIES),
-                "coverage": cache.code_version(("analysis.coverage",), pipeline.STAGE_DATA, pipeline.STAGE_LIBRARIES),
-                "instruments": cache.code_version(("analysis.instruments",), pipeline.INSTRUMENT_DATA,
-                                                  pipeline.STAGE_LIBRARIES)}
+                **{s.name: s.version() for s in (themes.STAGE, coverage.STAGE, instruments.STAGE)}}
 
     def changed(path: str) -> set[str]:
         before = versions()

@@ -10,7 +10,7 @@ from ipcompare import cache
 PACKAGE = Path(cache.source_file("tables")).parent
 # Layers, lowest first; a module may import its own layer or lower ones only.
 LAYERS = [
-    {"errors", "tables", "codebook", "cache", "workers", "project", "lock", "publish"},
+    {"errors", "tables", "codebook", "cache", "workers", "project", "lock", "publish", "stages"},
     {"reading"},
     {"extraction"},
     {"analysis"},

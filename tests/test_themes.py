@@ -1,13 +1,14 @@
 """Shared themes on the seed corpus: quality on the dev gold, stability, overrides, outputs, evaluation."""
 import json
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from conftest import GOLD, stage_with_overrides
 from quality import assert_measured
 from ipcompare import cache, cli, tables
-from ipcompare.analysis import evaluate, themes
+from ipcompare.analysis import evaluate, seeded, themes
 from ipcompare.errors import InputError
 
 THEME_TABLES = ("themes", "theme_terms", "theme_by_document", "theme_by_province")
@@ -43,11 +44,11 @@ def test_seed_tree_matches_as_the_longest_first_alternation(tasks):
     from ipcompare.analysis import instruments
 
     for seeds in (themes.seed_words(), instruments.seed_words()):
-        tree, owners = themes.compile_seeds(tuple(seeds.items()))
+        tree, owners = seeded.compile_seeds(tuple(seeds.items()))
         plain = re.compile("|".join(map(re.escape, sorted(owners, key=lambda w: (-len(w), w)))))
         for text in tasks["text"]:
             assert tree.findall(text) == plain.findall(text)
-    tree = re.compile(themes._trie(["保护", "保护示范", "保护示范区", "示范"]))
+    tree = re.compile(seeded._trie(["保护", "保护示范", "保护示范区", "示范"]))
     assert tree.findall("保护示范保护示范区示范保") == ["保护示范", "保护示范区", "示范"]
 
 
@@ -85,7 +86,7 @@ def test_transform_columns_and_preamble(model, tasks):
 
 def test_theme_terms_and_representative_tasks(model, tasks):
     terms = model.theme_terms_
-    assert terms.groupby("theme").size().max() <= themes.N_TERMS
+    assert terms.groupby("theme").size().max() <= seeded.N_TERMS
     assert "质押融资" in terms[terms.theme == "finance"].term.tolist()
     auto = model.transform(tasks)
     rank = themes.representatives(auto)
@@ -199,3 +200,16 @@ def test_evaluate_cli_json_reports_missing_gold(run_result, tmp_path, capsys):
     assert result["accuracy"] >= 0.85 and set(result) >= {"macro_f1", "kappa", "primary_or_secondary", "nmi", "ari"}
     assert cli.main(["--root", str(project.root), "evaluate", "themes", "--gold", str(gold)]) == 0
     assert "missing from the corpus (1): XX2030-1" in capsys.readouterr().out
+
+
+def test_the_seeded_model_follows_scikit_learn_conventions(model, tasks):
+    """Parameters in __init__ (get_params, set_params, clone), fitted attributes ending in _, and
+    predict_proba giving the scores the fit found for its own work tasks."""
+    from sklearn.base import clone
+
+    assert model.get_params() == {"cache_dir": None, "seeds": None}
+    again = clone(model).set_params(seeds=dict(themes.seed_words()))
+    assert not hasattr(again, "scores_") and list(again.ids_) == list(model.ids_)
+    work = seeded.work_tasks(tasks)
+    assert np.allclose(model.predict_proba(work), model.scores_)
+    assert list(work["task_id"]) == list(model.task_ids_)

@@ -43,6 +43,7 @@ from scipy.optimize import linear_sum_assignment
 
 from .. import tables, workers
 from ..cache import Store, digest, group_keys
+from ..stages import Stage
 from .segment import normalize, tokenize, words
 
 CHANGES = ("continued", "revised", "new", "dropped")
@@ -418,3 +419,7 @@ def stage(tbls, project, store: Store | None = None) -> dict[str, pd.DataFrame]:
     parts = (store or Store(None, "changes")).reuse(
         slots, lambda todo: workers.map_chunks(make, todo, workers.MIN_DOCUMENTS)).values()
     return {n: tables.join((p[k] for p in parts), list(tables.SCHEMAS[n].columns)) for k, n in enumerate(names)}
+
+
+STAGE = Stage("changes", stage, reads=("documents", "tasks", "targets"), writes=("changes", "target_changes"),
+              store=True)

@@ -21,6 +21,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
 from .. import tables
+from ..stages import Stage
 from .segment import tokenize
 
 
@@ -73,3 +74,6 @@ def stage(tbls: dict[str, pd.DataFrame], project) -> dict[str, pd.DataFrame]:
         return {"similarity": tables.empty("similarity")}
     theme_vec, text_vec = vectors(u, tbls["tasks"], tbls["themes"], project.cache)
     return {"similarity": similarity_table(u, theme_vec, text_vec)}
+
+
+STAGE = Stage("convergence", stage, reads=("documents", "tasks", "themes"), writes=("similarity",))

@@ -73,6 +73,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from .. import tables, workers
 from ..cache import Store, digest, frame_key, group_keys
 from ..errors import InputError
+from ..stages import Stage
 from . import calibration, requirements, segment, vectorize
 from .segment import normalize
 
@@ -543,7 +544,7 @@ def stage(tbls: dict[str, pd.DataFrame], project, reference: str | None = None, 
         return {n: tables.empty(n) for n in ("requirements", "coverage", "coverage_by_province", "gaps", "local_initiatives")}
     corpus = tasks[tasks["kind"] == "task"]
     work = corpus[corpus["doc_id"].isin(docs["doc_id"])].reset_index(drop=True)  # document order
-    cache_dir = project.root / "data" / "cache"
+    cache_dir = project.cache
     theme = themes.set_index("task_id")["theme"] if themes is not None else pd.Series(dtype=str)
     order = [r for r in guidelines(documents, tasks)["doc_id"] if r in set(refs.values())]
     guides = {}  # guideline -> its tasks, units, year and the key of what its documents are compared with
@@ -586,3 +587,8 @@ def stage(tbls: dict[str, pd.DataFrame], project, reference: str | None = None, 
         "gaps": gaps_table(current, list(all_units["task_id"])),
         "local_initiatives": tables.join((p[1] for p in parts), list(tables.SCHEMAS["local_initiatives"].columns)),
     }
+
+
+STAGE = Stage("coverage", stage, reads=("documents", "tasks", "themes"),
+              writes=("requirements", "coverage", "coverage_by_province", "gaps", "local_initiatives"),
+              options=("reference", "body_measures"), annotations=True, store=True)

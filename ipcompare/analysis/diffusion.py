@@ -17,6 +17,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import tables
+from ..stages import Stage
 from .search import fold
 
 
@@ -71,8 +72,12 @@ def _frame(rows: list[dict]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(tables.SCHEMAS["adoption"].columns)).astype({"adoption_year": "Int64"})
 
 
-def stage(tbls: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    """The adoption table (see :mod:`ipcompare.tables`) of every national task."""
+def stage(tbls: dict[str, pd.DataFrame], project=None) -> dict[str, pd.DataFrame]:
+    """The adoption table (see :mod:`ipcompare.tables`) of every national task (``project``: unused; every
+    stage is called alike)."""
     if "coverage" not in tbls or tbls["coverage"].empty:
         return {"adoption": tables.empty("adoption")}
     return {"adoption": task_adoption(tbls["documents"], tbls["coverage"])}
+
+
+STAGE = Stage("diffusion", stage, reads=("documents", "coverage"), writes=("adoption",), data=(), tokens=False)

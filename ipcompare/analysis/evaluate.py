@@ -50,12 +50,13 @@ def theme_scores(gold: pd.DataFrame, predicted: pd.Series) -> dict:
     }
 
 
-def themes(gold_path: Path, processed: Path, leave_one_out: bool = False) -> dict:
+def themes(gold_path: Path, processed: Path, leave_one_out: bool = False, cache: Path | None = None) -> dict:
     """Score the automatic themes of ``processed/themes.csv`` (``auto_theme``: manual overrides are
     not counted) against a gold CSV ``task_id,primary,secondary``. Gold tasks missing from the
     corpus are listed under ``missing`` and left out of the scores. ``leave_one_out``: each
     document with gold tasks is themed instead by a model fitted on the other documents only
-    (:func:`leave_one_out_labels`), the scores of each document under ``per_document``."""
+    (:func:`leave_one_out_labels`, the tokens kept in ``cache``: the project's cache folder), the scores of each
+    document under ``per_document``."""
     from .themes import NON_TASK, theme_ids
 
     gold = tables.read_user_csv(gold_path, THEME_GOLD_COLUMNS)
@@ -65,7 +66,7 @@ def themes(gold_path: Path, processed: Path, leave_one_out: bool = False) -> dic
             raise InputError(f"{gold_path}: line {line}: unknown theme in {row.primary!r}, {row.secondary!r}")
     if leave_one_out:
         tasks = tables.read_table("tasks", processed)
-        predicted = leave_one_out_labels(tasks, gold.task_id, Path(processed).parent / "cache")
+        predicted = leave_one_out_labels(tasks, gold.task_id, cache)
     else:
         predicted = tables.read_table("themes", processed).set_index("task_id")["auto_theme"]
     missing = sorted(set(gold.task_id) - set(predicted.index))
@@ -133,13 +134,13 @@ def instrument_scores(gold: pd.DataFrame, predicted: pd.DataFrame) -> dict:
     return {"n": len(gold), **{c: label_scores(gold[c], rows[c]) for c in ("type", "subtype")}}
 
 
-def instruments(gold_path: Path, processed: Path, leave_one_out: bool = False) -> dict:
+def instruments(gold_path: Path, processed: Path, leave_one_out: bool = False, cache: Path | None = None) -> dict:
     """Score the automatic instruments of ``processed/instruments.csv`` (``auto_subtype`` and its
     type: manual overrides are not counted) against a gold CSV ``task_id,type,subtype``. Gold
     tasks missing from the table are listed under ``missing`` and left out of the scores.
     ``leave_one_out``: each document with gold tasks is coded instead by a model fitted on the
-    other documents' work tasks only (:func:`leave_one_out_labels`), each document's type and sub-type
-    accuracy under ``per_document``."""
+    other documents' work tasks only (:func:`leave_one_out_labels`, the tokens kept in ``cache``), each
+    document's type and sub-type accuracy under ``per_document``."""
     from .instruments import InstrumentModel, type_of
 
     gold = tables.read_user_csv(gold_path, INSTRUMENT_GOLD_COLUMNS)
@@ -149,7 +150,7 @@ def instruments(gold_path: Path, processed: Path, leave_one_out: bool = False) -
             raise InputError(f"{gold_path}: line {line}: unknown type or sub-type {row.type!r}, {row.subtype!r}")
     if leave_one_out:
         tasks = tables.read_table("tasks", processed)
-        subtype = leave_one_out_labels(tasks[tasks.kind == "task"], gold.task_id, Path(processed).parent / "cache",
+        subtype = leave_one_out_labels(tasks[tasks.kind == "task"], gold.task_id, cache,
                                        InstrumentModel)
     else:
         subtype = tables.read_table("instruments", processed).set_index("task_id")["auto_subtype"]

@@ -6,7 +6,7 @@ instrument sub-types as its classes:
 
 1. **Seed scores**: the sub-types' typical words (instruments.md) and ``data/instrument_lexicon.txt``,
    matched in the task's title (its headline) and content, idf-weighted, each field counting
-   equally (``themes.SEED_FIELD_WEIGHTS``): a headline naming a means (筹建保护中心) weighs as
+   equally (``seeded.SEED_FIELD_WEIGHTS``): a headline naming a means (筹建保护中心) weighs as
    much as the whole body, a goal headline (加强条件保障) leaves the body to decide.
    The lead-unit brackets (〔牵头单位:…〕) are not read for seeds: unit names (金融监管局) are no means.
 2. **Self-training** on the corpus (a classifier on TF-IDF vectors trained on the clearly seeded
@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from pathlib import Path
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -36,9 +36,10 @@ from ..cache import Store
 from ..errors import InputError
 from ..project import Project
 from ..tables import SCHEMAS, join_list
+from ..stages import DATA, Stage
 from . import calibration, themes
 from .segment import normalize
-from .themes import find_seeds
+from .seeded import TRANSFORM_COLUMNS, SeededModel, find_seeds
 
 OVERRIDES = "instrument_overrides.csv"
 # Lead-unit brackets close each part of a task: 〔牵头单位:省知识产权局〕.
@@ -142,17 +143,24 @@ def clauses(content: str) -> list[str]:
     return [c.strip() for c in _CLAUSE_END.split(content) if len(c.strip()) >= MIN_CLAUSE]
 
 
-class InstrumentModel(themes.SeededModel):
-    """:class:`~ipcompare.analysis.themes.SeededModel` over the instrument sub-types, decided type
-    first, with the clauses of mixed tasks coded one by one (see the module docstring)."""
+class InstrumentModel(SeededModel):
+    """:class:`~ipcompare.analysis.seeded.SeededModel` over the instrument sub-types, decided type
+    first, with the clauses of mixed tasks coded one by one (see the module docstring). Read from the
+    taxonomy on first use: ``types_`` and ``member_`` (sub-types x types, 1 where a sub-type is of a type)."""
 
-    COLUMNS = (*themes.TRANSFORM_COLUMNS, "clauses")
+    COLUMNS = (*TRANSFORM_COLUMNS, "clauses")
 
-    def __init__(self, cache_dir: Path | None = None):
-        super().__init__(seed_words(), cache_dir)
-        parents = [c.parent for c in taxonomy()["subtypes"]]
-        self.types_ = np.array(list(dict.fromkeys(parents)))
-        self.member_ = np.array([[p == t for t in self.types_] for p in parents], dtype=float)  # sub-types x types
+    @staticmethod
+    def default_seeds() -> dict[str, tuple[str, ...]]:
+        return seed_words()
+
+    @cached_property
+    def types_(self) -> np.ndarray:
+        return np.array(list(dict.fromkeys(c.parent for c in taxonomy()["subtypes"])))
+
+    @cached_property
+    def member_(self) -> np.ndarray:
+        return np.array([[c.parent == t for t in self.types_] for c in taxonomy()["subtypes"]], dtype=float)
 
     @staticmethod
     def _seed_text(text: str) -> str:
@@ -231,3 +239,8 @@ def stage(tables: dict[str, pd.DataFrame], project: Project, store: Store | None
         "instrument_by_document": themes.share_table(out, out[["doc_id", "province"]].drop_duplicates(), grid),
         "instrument_by_province": themes.share_table(places, places[["province", "city"]].drop_duplicates(), grid),
     }
+
+
+STAGE = Stage("instruments", stage, reads=("documents", "tasks", "themes"),
+              writes=("instruments", "instrument_by_document", "instrument_by_province"),
+              data=(*DATA, "instruments.md", "instrument_lexicon.txt"), annotations=True, store=True)

@@ -36,6 +36,7 @@ import pandas as pd
 
 from .. import tables, workers
 from ..cache import Store, digest, group_keys
+from ..stages import Stage
 from .changes import predecessors
 from .coverage import reference_documents
 from .search import fold
@@ -268,3 +269,7 @@ def stage(tbls: dict[str, pd.DataFrame], project, store: Store | None = None) ->
     out = {n: tables.join((p[k] for p in parts), list(tables.SCHEMAS[n].columns)) for k, n in enumerate(names)}
     out["reuse_by_document"] = by_document(out["reuse_tasks"], documents) if len(out["reuse_tasks"]) else tables.empty("reuse_by_document")
     return out
+
+
+STAGE = Stage("reuse", stage, reads=("documents", "tasks"), writes=("reuse", "reuse_tasks", "reuse_by_document"),
+              tokens=False, store=True)

@@ -18,6 +18,7 @@ import pandas as pd
 
 from ..errors import InputError
 from ..reading.clean import normalize, remove_stray_spaces, t2s
+from ..stages import LIBRARIES, Stage
 from .segment import PUNCTUATION_VARIANTS, tokenize
 
 _FOLD = str.maketrans(PUNCTUATION_VARIANTS)
@@ -178,3 +179,12 @@ def aligned(lines: pd.DataFrame, window: int) -> list[str]:
     pad = max(map(len, ids), default=0)
     return [f"{i:<{pad}}  {' ' * (2 * window - _width(left))}{left} 【{match}】 {right}"
             for i, left, match, right in zip(ids, lines["left"], lines["match"], lines["right"])]
+
+
+
+def stage(tbls: dict[str, pd.DataFrame], project) -> dict[str, pd.DataFrame]:
+    """The nodes and edges tables of the corpus's co-occurrence network (:func:`gephi_tables`)."""
+    return gephi_tables(network(tbls["tasks"], cache_dir=project.cache))
+
+
+STAGE = Stage("network", stage, reads=("tasks",), writes=("nodes", "edges"), libraries=(*LIBRARIES, "networkx"))

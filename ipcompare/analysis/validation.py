@@ -7,6 +7,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..project import Project
+from ..stages import Stage
 from . import calibration, coverage
 
 
@@ -34,3 +35,7 @@ def stage(t: dict[str, pd.DataFrame], project: Project) -> dict[str, pd.DataFram
                      "learned": learned, "t_covered": t_covered, "t_partial": t_partial})
     return {"validation": answers, "calibration": pd.DataFrame(rows, columns=["kind", "bundled_labels", "project_labels",
                                                                             "learned", "t_covered", "t_partial"])}
+
+
+STAGE = Stage("validation", stage, reads=("themes", "instruments", "coverage"), writes=("validation", "calibration"),
+              annotations=True, tokens=False)

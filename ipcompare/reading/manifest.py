@@ -115,16 +115,18 @@ def _resolve(meta: dict[str, str]) -> None:
         meta["level"] = metadata.level(meta["province"], meta["city"])
 
 
-def load_document(row: pd.Series, raw_dir: Path, options: bool = False, cache: Path | None = None) -> Document:
+def load_document(row: pd.Series, raw_dir: Path, options: bool = False, cache: Path | None = None,
+                  source: readers.Source | None = None) -> Document:
     """Read one manifest row's file, clean it and resolve its metadata (manifest wins). Only the
     level, province and years must be known (``options``: say which ``add`` option gives a missing
     one); a title the text does not state is its first heading-like line, else the file name, with
     a note. Traditional characters are converted to simplified here, before cleaning (see :mod:`readers`);
-    pages read by OCR are cached in ``cache``."""
+    pages read by OCR are cached in ``cache``. ``source``: the file as :func:`readers.read` read it
+    already (``add`` reads a file once)."""
     path = Path(raw_dir) / row.file
     if not path.exists():
         raise InputError(f"{path}: file listed in the manifest ({row.doc_id}) does not exist")
-    source = readers.read(path, cache)
+    source = source or readers.read(path, cache)
     raw = source.text
     found = metadata.detect(clean.normalize(raw))
     meta, detected, warnings, notes = dict(row), [], [f"{row.doc_id}: {w}" for w in source.warnings], list(source.notes)
