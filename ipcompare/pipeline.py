@@ -265,6 +265,13 @@ def run(root: Path | str = ".", progress: bool = True, reference: str | None = N
     t |= _stage(project, "network", digest(version, fingerprint("tasks")),
                 lambda: search.gephi_tables(search.network(t["tasks"], cache_dir=project.cache)), prepare, timings,
                 progress)
+    from .analysis import places  # what the charts draw, per place: views only read tables
+
+    version = code_version(("analysis.places",), STAGE_DATA + ("boilerplate.txt", "divisions.csv"),
+                           STAGE_LIBRARIES + ("networkx",))
+    t |= _stage(project, "places", digest(version, *map(fingerprint, ("documents", "tasks", "coverage",
+                                                                      "coverage_by_province"))),
+                lambda: places.stage(t, project), prepare, timings, progress)
     from .analysis import validation  # the blind answers of review workbooks (data/annotations/validation.csv)
 
     t |= validation.stage(t, project)
@@ -282,7 +289,8 @@ def run(root: Path | str = ".", progress: bool = True, reference: str | None = N
 
             start = time.perf_counter()
             figures = [*figures, *report.places_asked(t, project.reports)]  # drawn with `figures` before: kept up to date
-            files = report.write(corpus.Corpus(t, project.processed), generation.reports, progress, project.cache,
+            drawn = corpus.Corpus({name: tables.read_table(name, generation.processed) for name in t}, project.processed)
+            files = report.write(drawn, generation.reports, progress, project.cache,  # as from data/processed alone
                                  {path.stem: key for path, key in written.items()}, figures)
             files.append(workbook.write(t, generation.reports / workbook.NAME))  # the tables for Excel
             timings["charts"] = time.perf_counter() - start

@@ -55,8 +55,8 @@ CHARTS = {
 # Tables a chart needs non-empty (the themes and coverage stages may have produced nothing).
 NEEDS = {
     "theme_shares": ("theme_by_province",), "theme_counts": ("theme_by_province",), "theme_terms": ("theme_terms",),
-    "task_map": ("themes",), "coverage": ("coverage",), "gaps": ("coverage_by_province",),
-    "profile": ("theme_by_province",), "targets_compared": ("targets_by_indicator",), "network": ("tasks",),
+    "task_map": ("themes", "task_map"), "coverage": ("coverage",), "gaps": ("coverage_by_province",),
+    "profile": ("theme_by_province",), "targets_compared": ("targets_by_indicator",), "network": ("nodes",),
     "instrument_matrix": ("instrument_by_province",), "instrument_types": ("instrument_by_province",),
     "changes": ("changes",),
     "reuse": ("reuse_by_document",), "reuse_sections": ("reuse",),
@@ -67,16 +67,16 @@ NEEDS = {
 # What each chart reads (the report redraws a chart only when this changed): table names, or for the
 # per-province charts a function of the tables and the chart's options giving the rows and the
 # cross-document values it shows (tests/test_report.py checks the tables each chart touches).
-OVERVIEW, COVERAGE = ("documents", "tasks", "targets"), ("documents", "tasks", "coverage", "coverage_by_province")
+OVERVIEW, COVERAGE = ("documents", "tasks", "targets"), ("documents", "tasks", "coverage", "coverage_by_province", "coverage_by_place")
 READS = {
     "documents": ("documents",), "structure": OVERVIEW, "fields": OVERVIEW, "targets": OVERVIEW,
     "theme_shares": ("documents", "theme_by_document", "theme_by_province"),
     "theme_counts": ("documents", "theme_by_document", "theme_by_province"),
-    "theme_terms": ("documents", "theme_terms"), "task_map": ("documents", "tasks", "themes"),
+    "theme_terms": ("documents", "theme_terms"), "task_map": ("documents", "tasks", "themes", "task_map"),
     "coverage": COVERAGE + ("requirements",), "gaps": COVERAGE + ("gaps",),
     "instrument_matrix": ("documents", "instrument_by_document", "instrument_by_province"),
     "instrument_types": ("documents", "instrument_by_document", "instrument_by_province"),
-    "targets_compared": ("documents", "targets_by_indicator"), "network": ("documents", "tasks"),
+    "targets_compared": ("documents", "targets_by_indicator"), "network": ("documents", "tasks", "nodes", "edges", "place_nodes", "place_edges"),
     "profile": profile_reads, "changes": changes_reads,
     "reuse": ("documents", "reuse_by_document"), "reuse_sections": ("documents", "tasks", "reuse", "reuse_by_document"),
     "map_coverage": ("documents", "coverage_by_province"), "map_reuse": ("documents", "reuse_by_document"),
