@@ -149,7 +149,7 @@ def test_documents_themed_and_aligned_by_workers_give_the_same_tables(run_result
 def test_a_chart_is_redrawn_only_when_what_it_reads_changed(project, monkeypatch):
     """Adding SX2022 (a new province) redraws every chart here: each names the corpus's documents in
     its source line, and each profile shows the mean of provinces; a coverage override then redraws
-    the gaps chart only (its reads, charts.READS), not the profiles nor the others."""
+    the gaps chart only (its reads, charts.DECLARED), not the profiles nor the others."""
     monkeypatch.setenv("IPCOMPARE_WORKERS", "1")  # drawn here, where the spy sees it
     monkeypatch.setattr(word, "pdfs_later", lambda paths, cache_dir=None: None)  # no PDFs
     chart_list = report.chart_list
@@ -178,4 +178,7 @@ def test_a_chart_is_redrawn_only_when_what_it_reads_changed(project, monkeypatch
     row = cov[(cov["doc_id"] == "HB2025") & (cov["duty_level"] == "必做") & (cov["verdict"] != "covered")].iloc[0]
     (project.annotations / "coverage_overrides.csv").write_text(
         f"nat_task,doc_id,verdict,note\n{row.nat_task},HB2025,covered,checked by hand\n", "utf-8")
-    assert redrawn()[0] == {"gaps"}
+    charts_drawn, result = redrawn()
+    assert charts_drawn == {"gaps"}  # and the run says why: the tables it declares that changed
+    assert set(result.redrawn) == {"zh/gaps", "en/gaps"} and "gaps" in result.redrawn["zh/gaps"]
+    assert not {"code", "date", "job", "documents"} & set(result.redrawn["zh/gaps"])

@@ -37,7 +37,7 @@ LANGS = ("zh", "en")
 VIEW_DATA = ("themes.md", "instruments.md", "indicators.md", "divisions.csv", "tiles.csv")  # package data the charts and pages name
 INDEX = {"en": "index.html", "zh": "index.zh.html"}
 WORD = {"en": "report.en.docx", "zh": "report.zh.docx"}
-PER_PLACE = ("profile", "changes")  # charts drawn once per place (province or city)
+PER_PLACE = tuple(name for name, chart in charts.DECLARED.items() if chart.per_place)  # drawn once per place
 STATIC_PLACES = 12  # beyond this many places, a run draws per-place charts interactive only (`figures`: the rest)
 ASKED = Path("figures") / "places.txt"  # under reports/: the places `figures` drew (a run keeps them drawn)
 HEAVY = ("coverage", "targets_compared")  # the slowest charts: sent to the workers first
@@ -136,7 +136,7 @@ def chart_list(t: Tables) -> list[tuple[str, str, dict]]:
     stems += [(f"profile_{frames.place_slug(t, p)}", "profile", {"province": p}) for p in frames.profiled(t)]
     if "changes" in t:
         stems += [(f"changes_{frames.place_slug(t, p)}", "changes", {"province": p}) for p in frames.changed_provinces(t)]
-    return [s for s in stems if all(n in t and len(t[n]) for n in charts.NEEDS.get(s[1], ()))]
+    return [s for s in stems if all(n in t and len(t[n]) for n in charts.DECLARED[s[1]].needs)]
 
 
 def chart_places(t: Tables) -> dict[str, str]:
@@ -232,40 +232,50 @@ def file_keys(folder: Path) -> dict[str, str]:
     return {path.stem: digest(path.read_bytes()) for path in Path(folder).glob("*.csv")}
 
 
-def chart_keys(t: Tables, jobs: list[Job], table_keys: dict[str, str]) -> dict[str, str]:
-    """The cache key of each chart job by its slot (``lang/stem``, ``/interactive`` for the
-    interactive form alone): the charts' code, the day (the source line has the date), the job, and
-    only what the chart reads (:data:`charts.READS`: its tables, or the rows and cross-document values
-    a per-province chart shows). ``table_keys``: each table's key (:func:`table_keys_of`)."""
+def chart_inputs(t: Tables, jobs: list[Job], table_keys: dict[str, str]) -> dict[str, dict[str, str]]:
+    """The inputs of each chart job by its slot (``lang/stem``, ``/interactive`` for the interactive form
+    alone), each by name with its key: the charts' code, the day (the source line has the date), the
+    job, and only what the chart declares (:data:`charts.DECLARED`): its tables, or for a per-place
+    chart the rows and cross-place values it shows. ``table_keys``: each table's key (:func:`table_keys_of`)."""
     version = code_version(("views.report",), VIEW_DATA, ("matplotlib", "plotly", "pylopdf-fonts-zh-cn"))
-    day, views = frames.run_date(t), {}
-    keys = {}
+    day, shown, out = frames.run_date(t), {}, {}
     for job in jobs:
         lang, stem, name, options, static = job
-        reads = charts.READS.get(name, tuple(sorted(t)))
-        if callable(reads):
-            if stem not in views:
-                views[stem] = [value_key(reads(t, **options))]
-            parts = views[stem]
-        else:
-            parts = [part for n in reads for part in (n, table_keys.get(n, "absent"))]
-        keys[_slot(job)] = digest(version, day, lang, stem, repr(options), str(static), *parts)
-    return keys
+        chart = charts.DECLARED[name]
+        if chart.per_place and stem not in shown:
+            shown[stem] = {part: value_key(value) for part, value in chart.shows(t, **options).items()}
+        parts = shown[stem] if chart.per_place else {n: table_keys.get(n, "absent") for n in chart.reads}
+        out[_slot(job)] = {"code": version, "date": day, "job": repr((lang, stem, options, static)), **parts}
+    return out
+
+
+def _key(inputs: dict[str, str]) -> str:
+    """A chart job's cache key: the digest of its :func:`chart_inputs`."""
+    return digest(*(part for item in inputs.items() for part in item))
+
+
+def _why(store: Store, inputs: dict[str, dict[str, str]]) -> dict[str, list[str]]:
+    """Why each chart slot of ``inputs`` is drawn: the inputs whose key changed since its last drawing
+    (["new"]: never drawn with this cache; ["not kept"]: its drawing was lost)."""
+    before = {slot: pickle.loads(value) for slot, value in store.get(inputs).items()}
+    return {slot: ([n for n, key in now.items() if before[slot].get(n) != key] or ["not kept"]) if slot in before
+            else ["new"] for slot, now in inputs.items()}
 
 
 def draw_jobs(t: Tables, folder: Path, jobs: list[Job], progress: bool = False, cache_dir: Path | None = None,
-              table_keys: dict | None = None) -> tuple[dict[tuple[str, str], Drawing], int]:
+              table_keys: dict | None = None) -> tuple[dict[tuple[str, str], Drawing], dict[str, list[str]]]:
     """Each job's :class:`Drawing` by (lang, stem), its files written under ``folder/figures/<lang>/``,
-    and how many were drawn (not in the cache).
+    and the slots of those drawn (not in the cache) with why (:func:`_why`: the declared inputs that changed).
 
-    With a ``cache_dir``, a job whose :func:`chart_keys` key is that of its last drawing there is
+    With a ``cache_dir``, a job whose :func:`_key` key is that of its last drawing there is
     written from it, not drawn again; an interactive-only job takes the static drawing of the same
     chart when there is one (a ``figures`` call made it). The rest is drawn by worker processes
     (:mod:`ipcompare.workers`), heaviest first (:func:`_weight`).
     """
     twins = [(*j[:4], True) for j in jobs if not j[4]]  # an interactive job's static form
-    keys = chart_keys(t, jobs + twins, table_keys_of(t, table_keys))
-    store = Store(cache_dir, "charts")
+    inputs = chart_inputs(t, jobs + twins, table_keys_of(t, table_keys))
+    keys = {slot: _key(i) for slot, i in inputs.items()}
+    store, kept_inputs = Store(cache_dir, "charts"), Store(cache_dir, "chart-inputs")
     kept = store.recall(keys)
     found = {s: kept.get(s.removesuffix("/interactive")) or kept.get(s) for s in map(_slot, jobs)}
     for lang in LANGS:
@@ -273,19 +283,22 @@ def draw_jobs(t: Tables, folder: Path, jobs: list[Job], progress: bool = False, 
     if any(j[4] for j in jobs if not found[_slot(j)]):
         charts.use_cjk_font()  # here, not once in each worker
     todo = sorted((j for j in jobs if not found[_slot(j)]), key=_weight)
+    why = _why(kept_inputs, {_slot(j): inputs[_slot(j)] for j in todo})
     made = workers.imap(partial(_draw, t, folder), todo, min_items=4)
     made = dict(zip(map(_slot, todo), tqdm(made, desc="charts", unit="chart", total=len(todo), disable=not progress)))
     store.keep({slot: (keys[slot], value) for slot, value in made.items()})
+    kept_inputs.put({slot: pickle.dumps(inputs[slot]) for slot in made})
     out = {}
     for job in jobs:  # in the jobs' order
         d = out[job[0], job[1]] = pickle.loads(found[_slot(job)] or made[_slot(job)])
         if found[_slot(job)]:
             _write(folder, job[0], job[1], d)
-    return out, len(todo)
+    return out, why
 
 
 def write_figures(t: Tables, folder: Path, progress: bool = False, cache_dir: Path | None = None,
-                  table_keys: dict | None = None, figures=()) -> tuple[list[Path], dict[tuple[str, str], Drawing]]:
+                  table_keys: dict | None = None, figures=(), redrawn: dict | None = None
+                  ) -> tuple[list[Path], dict[tuple[str, str], Drawing]]:
     """Every chart in both languages under ``folder/figures/<lang>/``: its HTML, and its PNG and SVG
     unless it is a per-place chart of a place outside :func:`static_places` (``figures``: places
     asked for; the ``figures`` command draws the others on demand, :func:`static_figures`).
@@ -296,7 +309,9 @@ def write_figures(t: Tables, folder: Path, progress: bool = False, cache_dir: Pa
     static = static_places(t, figures)
     jobs = [(lang, stem, name, options, name not in PER_PLACE or options["province"] in static)
             for lang in LANGS for stem, name, options in chart_list(t)]
-    made, _ = draw_jobs(t, folder, jobs, progress, cache_dir, table_keys)
+    made, why = draw_jobs(t, folder, jobs, progress, cache_dir, table_keys)
+    if redrawn is not None:
+        redrawn.update(why)
     files = [p for (lang, stem), d in made.items() for p in _paths(folder, lang, stem)[0 if d.png else 2:]]
     return files, made
 
@@ -310,10 +325,10 @@ def static_figures(t: Tables, folder: Path, places, cache_dir: Path | None = Non
     names = resolve_places(t, places)
     jobs = [(lang, stem, name, options, True) for lang in LANGS for stem, name, options in chart_list(t)
             if name in PER_PLACE and options["province"] in names]
-    _, drawn = draw_jobs(t, folder, jobs, progress, cache_dir, table_keys)
+    _, why = draw_jobs(t, folder, jobs, progress, cache_dir, table_keys)
     asked = _asked(folder) + (["all"] if "all" in places else names)
     (folder / ASKED).write_text("\n".join(dict.fromkeys(asked)) + "\n", encoding="utf-8")
-    return [p for j in jobs for p in _paths(folder, j[0], j[1])], drawn
+    return [p for j in jobs for p in _paths(folder, j[0], j[1])], len(why)
 
 
 def places_asked(t: Tables, folder: Path) -> list[str]:
@@ -532,15 +547,16 @@ def _made_from(t: Tables, drawings: dict, table_keys: dict[str, str]) -> dict[st
 
 
 def write(t: Tables, folder: Path, progress: bool = False, cache_dir: Path | None = None,
-          table_keys: dict | None = None, figures=()) -> list[Path]:
+          table_keys: dict | None = None, figures=(), redrawn: dict | None = None) -> list[Path]:
     """Write the figures, the Word reports, the index pages and what the chart pages share
     (``figures/plotly.min.js``, each language's ``font.woff2``) under ``folder``; return the files
     written. With a ``cache_dir``, Word reports and index pages made of the same tables and charts as
     last time are taken from there (``table_keys``: :func:`table_keys_of`). Their PDFs: :func:`word.pdfs_later` (the pipeline starts it once
     the reports are in place). ``figures``: places whose per-place charts get their PNG and SVG
-    however many places there are (:func:`write_figures`)."""
+    however many places there are (:func:`write_figures`); ``redrawn`` gets the charts drawn (not from
+    the cache), each with the declared inputs that changed (``lang/stem`` -> names)."""
     table_keys = table_keys_of(t, table_keys)  # once, for the charts and the pages
-    files, drawings = write_figures(t, folder, progress, cache_dir, table_keys, figures)
+    files, drawings = write_figures(t, folder, progress, cache_dir, table_keys, figures, redrawn)
     divs = {key: d.div for key, d in drawings.items()}
     sections = cache(lambda lang: page_sections(t, lang, divs))  # made only for what is not in the cache
     made_from = _made_from(t, drawings, table_keys)
