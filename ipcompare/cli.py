@@ -51,6 +51,7 @@ def _run(args: argparse.Namespace) -> int:
     print(f"tables written to {pipeline.Project(Path(args.root)).processed}")
     if not args.no_charts:
         print(f"charts and report written to {pipeline.Project(Path(args.root)).reports / 'index.html'}")
+        _print_redrawn(result.redrawn)
     if result.pdfs is not None:
         print("PDFs of the Word reports: LibreOffice is making them beside the .docx files (ready in a minute or so)")
     return 0
@@ -64,6 +65,12 @@ def _run_or_plan(args: argparse.Namespace) -> int:
 
     print(pipeline.plan())
     return 0
+def _print_redrawn(redrawn: dict[str, list[str]]) -> None:
+    """The charts a run drew (the others came from the cache), each with the declared inputs that changed."""
+    why = {}
+    for slot, inputs in redrawn.items():  # lang/stem[/interactive]: one line per chart
+        why.setdefault(slot.split("/")[1], dict.fromkeys(inputs))
+    print(f"charts redrawn: {len(why)}" + "".join(f"\n  {stem}: {', '.join(inputs)}" for stem, inputs in why.items()))
 
 
 def _print_learning(summary, no_learn: bool) -> None:

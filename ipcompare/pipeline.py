@@ -42,7 +42,7 @@ DOCUMENT_CODE = (("extraction.document",), ("indicators.md", "divisions.csv"),
                  ("opencc", "charset-normalizer", "trafilatura", "pdfplumber", "python-docx"))
 # The analysis stages in the order they run: each module declares its STAGE (:mod:`ipcompare.stages`).
 STAGES = ("analysis.themes", "analysis.instruments", "analysis.coverage", "analysis.changes", "analysis.reuse",
-          "analysis.diffusion", "analysis.convergence", "analysis.search", "analysis.validation")
+          "analysis.diffusion", "analysis.convergence", "analysis.search", "analysis.places", "analysis.validation")
 
 
 @dataclass
@@ -53,6 +53,7 @@ class RunResult:
     warnings: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage of the run
     pdfs: subprocess.Popen | None = None  # the process still making the Word reports' PDFs (wait() for them)
+    redrawn: dict[str, list[str]] = field(default_factory=dict)  # charts drawn (lang/stem): the declared inputs that changed
 
 
 def _document_key(row: pd.Series, raw: Path) -> str | None:
@@ -239,8 +240,10 @@ def run(root: Path | str = ".", progress: bool = True, reference: str | None = N
 
             start = time.perf_counter()
             figures = [*figures, *report.places_asked(t, project.reports)]  # drawn with `figures` before: kept up to date
-            files = report.write(corpus.Corpus(t, project.processed), generation.reports, progress, project.cache,
-                                 {path.stem: key for path, key in written.items()}, figures)
+            result.redrawn = {}  # (a RunResult kept by an older cache has no such field)
+            drawn = corpus.Corpus({name: tables.read_table(name, generation.processed) for name in t}, project.processed)
+            files = report.write(drawn, generation.reports, progress, project.cache,  # as from data/processed alone
+                                 {path.stem: key for path, key in written.items()}, figures, result.redrawn)
             files.append(workbook.write(t, generation.reports / workbook.NAME))  # the tables for Excel
             timings["charts"] = time.perf_counter() - start
         publish.carry(project, generation)

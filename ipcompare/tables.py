@@ -590,6 +590,55 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
     ),
 }
 
+# What the charts draw, per place (ipcompare.analysis.places: views only read these). A place is a
+# province with plans of its own (全国: the national documents) or a city with a plan (its full name).
+SCHEMAS |= {
+    "distinctive_terms": pa.DataFrameSchema(
+        {
+            "place": _text("Place (every place but 全国)"),
+            "term": _text("A term of its work tasks (segmented content; place names and genre words left out)"),
+            "freq": _int("Its count in the place's work tasks"),
+            "freq_other": _int("Its count in the other places' work tasks (national documents left out)"),
+            "g2": _float("Dunning's log-likelihood (G²) of the place's use against the others'"),
+            "weight": _float("G², times 1.5 for a domain term (dictionary word, or four characters or more): "
+                             "the order terms are listed in (the first 15 of each place are kept)"),
+        },
+        strict=True, ordered=True,
+    ),
+    "task_map": pa.DataFrameSchema(
+        {
+            "task_id": _text("Work task id (tasks.csv, kind task)", unique=True),
+            "x": _float("First coordinate: TF-IDF task vector reduced to 2-D by TruncatedSVD (seed 0)"),
+            "y": _float("Second coordinate"),
+        },
+        strict=True, ordered=True,
+    ),
+    "coverage_by_place": pa.DataFrameSchema(
+        {**SCHEMAS["coverage_by_province"].columns,
+         "province": _text("Province, or a city's full name (its plans' best verdict, as a province's)")},
+        strict=True, ordered=True,
+    ),
+    "place_nodes": pa.DataFrameSchema(
+        {
+            "place": _text("Province (its own and its cities' work tasks; 全国: the national documents')"),
+            "word": _text("A word: one of the 60 held by the most of the place's work tasks"),
+            "frequency": _int("The place's work tasks holding the word"),
+            "community": _int("Louvain community over the edge weights (seed 0), numbered by size from 1"),
+        },
+        strict=True, ordered=True,
+    ),
+    "place_edges": pa.DataFrameSchema(
+        {
+            "place": _text("Province (place_nodes.place)"),
+            "source": _text("A word (place_nodes.word)"),
+            "target": _text("Another word, after source in code-point order"),
+            "weight": _int("The place's work tasks holding both words (at least 2)"),
+            "pmi": _float("Pointwise mutual information; only pairs above 0 are edges"),
+        },
+        strict=True, ordered=True,
+    ),
+}
+
 
 def validate(df: pd.DataFrame, name: str) -> pd.DataFrame:
     """Validate ``df`` against the schema of table ``name`` (raises pandera errors on a bug)."""

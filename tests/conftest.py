@@ -73,7 +73,7 @@ def at_scale(reported, tmp_path_factory):
     1: per-place charts interactive only), from a copy of its tables and cache with the per-place
     charts' static forms forgotten: (project, tables, the ``interactive`` flag of each profile drawn)."""
     from ipcompare.cache import Store
-    from ipcompare.views import charts, report
+    from ipcompare.views import charts, figures, report
 
     source, _ = reported
     project = ipcompare.Project(tmp_path_factory.mktemp("at_scale"))
@@ -89,7 +89,7 @@ def at_scale(reported, tmp_path_factory):
         return profile(*args, interactive=interactive, **options)
 
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(report, "STATIC_PLACES", 1)
+        mp.setattr(figures, "STATIC_PLACES", 1)
         mp.setenv("IPCOMPARE_WORKERS", "1")  # the calls recorded in this process
         mp.setitem(charts.CHARTS, "profile", recorded)
         report.write(t, project.reports, cache_dir=project.cache, table_keys=report.file_keys(project.processed))

@@ -15,6 +15,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.text import Text
 
 import ipcompare
+from ipcompare.analysis import places
 from ipcompare.views import charts, frames, report
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -108,7 +109,7 @@ def test_coverage_grid_follows_the_guideline_sections(tables):
 
 
 def test_keyness_log_likelihood():
-    terms = frames.keyness(Counter(a=10, b=2, c=1), Counter(a=1, b=20, d=5))
+    terms = places.keyness(Counter(a=10, b=2, c=1), Counter(a=1, b=20, d=5))
     assert list(terms["term"]) == ["a"]  # b is over-used in the reference, c is too rare
     c, d = 13, 26
     e1, e2 = c * 11 / (c + d), d * 11 / (c + d)

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from ipcompare.reading import divisions
+from ipcompare.analysis import places
 from ipcompare.views import frames
 
 
@@ -58,7 +59,7 @@ def test_a_city_profile_leaves_place_names_out(run_result):
     t["tasks"] = pd.concat([t["tasks"], city], ignore_index=True)
     t["documents"] = pd.concat([docs, docs[docs["doc_id"] == "HB2025"].assign(doc_id="WH2026", city="武汉市",
                                                                                 level="municipal")])
-    mine = Counter(frames.doc_term_counts(t)["WH2026"])
+    mine = Counter(places.doc_term_counts(t)["WH2026"])
     assert mine["武汉"] + mine["我市"] + mine["全市"] > 10  # the words are there, distinctive against Hubei
-    terms = frames.distinctive_terms(t, "武汉市", n=40)["term"]
+    terms = places.distinctive_terms(t, "武汉市", n=40)["term"]
     assert len(terms) == 40 and not terms.str.contains("武汉|湖北|[我本全]市").any(), list(terms)

@@ -11,7 +11,7 @@ import ipcompare
 from ipcompare import cache, pipeline, tables, workers
 from ipcompare.analysis import coverage, instruments, segment, themes
 from ipcompare.extraction import document
-from ipcompare.views import report, word
+from ipcompare.views import figures, report, word
 
 
 def csv_files(project) -> dict[str, bytes]:
@@ -116,9 +116,9 @@ def test_versions_follow_what_each_step_depends_on(tmp_path, monkeypatch):
 
 def test_a_rerun_copies_the_charts_it_would_draw_the_same(tmp_path, run_result, monkeypatch):
     project, result = run_result
-    monkeypatch.setattr(report, "chart_list", lambda t: [("documents", "documents", {})])
+    monkeypatch.setattr(figures, "chart_list", lambda t: [("documents", "documents", {})])
     first = report.write(ipcompare.Corpus(result.tables), tmp_path / "first", cache_dir=tmp_path / "cache")
-    monkeypatch.setattr(report, "_draw", lambda *args: pytest.fail("drawn again"))
+    monkeypatch.setattr(figures, "_draw", lambda *args: pytest.fail("drawn again"))
     again = report.write(ipcompare.Corpus(result.tables), tmp_path / "again", cache_dir=tmp_path / "cache")
     assert [p.relative_to(tmp_path / "first") for p in first] == [p.relative_to(tmp_path / "again") for p in again]
     assert all(a.read_bytes() == b.read_bytes() for a, b in zip(first, again) if a.suffix in (".png", ".svg"))
@@ -146,23 +146,23 @@ def test_documents_themed_and_aligned_by_workers_give_the_same_tables(run_result
 def test_a_chart_is_redrawn_only_when_what_it_reads_changed(project, monkeypatch):
     """Adding SX2022 (a new province) redraws every chart here: each names the corpus's documents in
     its source line, and each profile shows the mean of provinces; a coverage override then redraws
-    the gaps chart only (its reads, charts.READS), not the profiles nor the others."""
+    the gaps chart only (its reads, charts.DECLARED), not the profiles nor the others."""
     monkeypatch.setenv("IPCOMPARE_WORKERS", "1")  # drawn here, where the spy sees it
     monkeypatch.setattr(word, "pdfs_later", lambda paths, cache_dir=None: None)  # no PDFs
-    chart_list = report.chart_list
-    monkeypatch.setattr(report, "chart_list", lambda t: [c for c in chart_list(t)
+    chart_list = figures.chart_list
+    monkeypatch.setattr(figures, "chart_list", lambda t: [c for c in chart_list(t)
                                                          if c[1] in ("documents", "theme_terms", "gaps", "profile")])
     manifest = project.raw / "manifest.csv"
     rows = manifest.read_text("utf-8").splitlines(keepends=True)
     manifest.write_text("".join(rows[:-1]), "utf-8")  # without SX2022
     ipcompare.run(project.root, progress=False, charts=True)
-    drawn, draw = [], report._draw
-    monkeypatch.setattr(report, "_draw", lambda t, folder, job: drawn.append(job[:2]) or draw(t, folder, job))
+    drawn, draw = [], figures._draw
+    monkeypatch.setattr(figures, "_draw", lambda t, folder, job: drawn.append(job[:2]) or draw(t, folder, job))
 
     def redrawn() -> tuple[set[str], pipeline.RunResult]:
         drawn.clear()
         result = ipcompare.run(project.root, progress=False, charts=True)
-        stems = {s for s, _, _ in report.chart_list(result.tables)}
+        stems = {s for s, _, _ in figures.chart_list(result.tables)}
         assert {p.stem for p in project.reports.glob("figures/*/*.png")} == stems
         assert {s for lang, s in drawn if lang == "en"} == {s for lang, s in drawn if lang == "zh"}
         return {s for _, s in drawn}, result
@@ -175,4 +175,7 @@ def test_a_chart_is_redrawn_only_when_what_it_reads_changed(project, monkeypatch
     row = cov[(cov["doc_id"] == "HB2025") & (cov["duty_level"] == "必做") & (cov["verdict"] != "covered")].iloc[0]
     (project.annotations / "coverage_overrides.csv").write_text(
         f"nat_task,doc_id,verdict,note\n{row.nat_task},HB2025,covered,checked by hand\n", "utf-8")
-    assert redrawn()[0] == {"gaps"}
+    charts_drawn, result = redrawn()
+    assert charts_drawn == {"gaps"}  # and the run says why: the tables it declares that changed
+    assert set(result.redrawn) == {"zh/gaps", "en/gaps"} and "gaps" in result.redrawn["zh/gaps"]
+    assert not {"code", "date", "job", "documents"} & set(result.redrawn["zh/gaps"])

@@ -11,6 +11,7 @@ from plotly.offline import get_plotlyjs
 import ipcompare
 from ipcompare.cache import Store
 from ipcompare.views import charts, report, webfont
+from ipcompare.views import figures as figure_jobs
 
 
 def test_every_chart_in_both_forms_and_languages(reported):
@@ -126,18 +127,19 @@ class Reading(Mapping):
 
 
 def test_each_chart_reads_only_what_it_declares(reported):
-    """A chart touches no table beyond charts.READS (its cache key): else a change would not redraw it."""
+    """A chart touches no table beyond its declared reads (charts.DECLARED: its cache key), and a
+    per-place chart's declared views (what its key is made of) cover every table its drawing touches."""
     _, t = reported
     for _, name, options in report.chart_list(t):
         drawn = Reading(t)
         for lang, interactive in (("zh", False), ("en", True)):
             charts.CHARTS[name](drawn, lang=lang, interactive=interactive, **options)
-        reads = charts.READS[name]
-        if callable(reads):  # the rows and views a per-province chart shows come from the same tables
+        chart = charts.DECLARED[name]
+        assert drawn.seen <= set(chart.reads), name
+        if chart.per_place:  # the rows and views a per-place chart shows come from the same tables
             declared = Reading(t)
-            assert all(len(frame) for frame in reads(declared, **options)[:2])
-            reads = declared.seen
-        assert drawn.seen <= set(reads), name
+            assert all(len(frame) for frame in list(chart.shows(declared, **options).values())[:2])
+            assert drawn.seen <= declared.seen <= set(chart.reads), name
 
 
 def test_a_corpus_of_many_places_has_its_per_place_charts_interactive_only(at_scale):
@@ -170,7 +172,7 @@ def test_workers_get_the_heaviest_charts_first(reported):
     _, t = reported
     jobs = [(lang, stem, name, options, name not in report.PER_PLACE or lang == "zh")
             for lang in report.LANGS for stem, name, options in report.chart_list(t)]
-    order = [(job[2], job[4]) for job in sorted(jobs, key=report._weight)]
+    order = [(job[2], job[4]) for job in sorted(jobs, key=figure_jobs._weight)]
     assert {name for name, _ in order[:4]} == set(report.HEAVY)
     assert [name in report.PER_PLACE for name, static in order if static][-3:] == [True] * 3  # then per place
     assert all(name in report.PER_PLACE for name, static in order if not static)  # interactive-only last
@@ -180,7 +182,7 @@ def test_workers_get_the_heaviest_charts_first(reported):
 def test_places_drawn_static_all_in_a_small_corpus_else_those_asked(reported, monkeypatch):
     _, t = reported
     assert report.static_places(t) == {"贵州", "湖北", "山西"}  # 3 places: all, as ever
-    monkeypatch.setattr(report, "STATIC_PLACES", 1)
+    monkeypatch.setattr(figure_jobs, "STATIC_PLACES", 1)
     assert report.static_places(t) == set()
     assert report.static_places(t, ["hubei", "山西"]) == {"湖北", "山西"}
     assert report.static_places(t, ["all"]) == {"贵州", "湖北", "山西"}
@@ -196,7 +198,7 @@ def test_a_run_keeps_drawing_the_places_asked_for(reported, tmp_path, monkeypatc
     root = tmp_path / "project"
     shutil.copytree(source.root, root)
     figures = root / "reports" / "figures"
-    monkeypatch.setattr(report, "STATIC_PLACES", 1)
+    monkeypatch.setattr(figure_jobs, "STATIC_PLACES", 1)
     t = ipcompare.Corpus.load(root / "data" / "processed")
     Store(root / "data" / "cache", "charts").keep({f"{lang}/{stem}": ("0" * 64, b"") for lang in report.LANGS  # forgotten
                                                   for stem, name, _ in report.chart_list(t) if name in report.PER_PLACE})

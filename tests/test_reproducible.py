@@ -4,12 +4,13 @@ from one place (SOURCE_DATE_EPOCH, else the newest input)."""
 from __future__ import annotations
 
 import datetime
+import shutil
 import hashlib
 import zipfile
 
 import ipcompare
 from conftest import copy_project
-from ipcompare.views import frames
+from ipcompare.views import frames, report
 
 
 def digests(project) -> dict[str, str]:
@@ -39,3 +40,18 @@ def test_the_date_shown_comes_from_one_place(reported, monkeypatch):
     assert frames.run_date(corpus) in (project.reports / "index.html").read_text("utf-8")
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     assert frames.run_date(corpus) == "2023-11-14"
+
+
+def test_the_report_is_rebuilt_from_the_processed_tables_alone(reported, tmp_path):
+    """No data/cache (no tokens, no drawings): every chart and page drawn again from data/processed/
+    gives the same files as the run."""
+    project, _ = reported
+    copy = tmp_path / "copy"
+    for sub in ("raw", "annotations"):  # the inputs' dates (the date shown), kept by copytree
+        shutil.copytree(project.root / "data" / sub, copy / "data" / sub)
+    shutil.copytree(project.processed.resolve(), copy / "data" / "processed")
+    files = report.write(ipcompare.Corpus.load(copy / "data" / "processed"), copy / "reports")
+    assert not (copy / "data" / "cache").exists() and len(files) > 100
+    for path in files:
+        name = path.relative_to(copy / "reports")
+        assert path.read_bytes() == (project.reports / name).read_bytes(), name

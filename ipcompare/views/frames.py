@@ -7,29 +7,25 @@ latest plan changed, so every chart, report page and notebook computes a view in
 from __future__ import annotations
 
 import datetime
-import math
 import os
 import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache, wraps
+from functools import cache
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from .. import tables
+from ..analysis.places import DOMAIN_WEIGHT, city_plans, order, place_docs, place_keys, places, work_tasks  # noqa: F401
 from ..reading import divisions
-from ..reading.metadata import NATIONAL, PROVINCES, PROVINCES_EN
+from ..reading.metadata import NATIONAL, PROVINCES_EN
 
 Tables = Mapping[str, pd.DataFrame]
 
 REQUIRED = "必做"
-# Keyness: a term must occur at least this often in the province to be called distinctive.
-MIN_KEY_FREQ = 2
-# Distinctive terms: a domain term's G2 counts this many times over (a stated preference, not fitted).
-DOMAIN_WEIGHT = 1.5
 
 
 def province_name(province: str, lang: str = "zh") -> str:
@@ -72,59 +68,11 @@ def provinces(t: Tables) -> list[str]:
     return list(dict.fromkeys(docs.loc[docs["level"] == "provincial", "province"]))
 
 
-def work_tasks(t: Tables) -> pd.DataFrame:
-    """Work items (not preamble) of every document."""
-    return t["tasks"][t["tasks"]["kind"] == "task"]
-
-
 def national_units(t: Tables) -> pd.DataFrame:
     """The national reference units of the coverage table (task-list rows), in document order, with their section."""
     tasks = t["tasks"]
     rows = tasks[tasks["task_id"].isin(t["coverage"]["nat_task"])]
     return rows.assign(section=rows["section_path"] + " " + rows["section_titles"])
-
-
-def city_plans(t: Tables) -> list[str]:
-    """doc_ids of the municipal (city) plans."""
-    docs = t["documents"]
-    return list(docs.loc[docs["level"] == "municipal", "doc_id"])
-
-
-def order(t: Tables, key: str = "doc_id", cities: bool = False) -> list[str]:
-    """Provinces (``key="province"``) in document order, or documents grouped under their province
-    (in that order), a province's own documents before its cities'. ``cities``: the provinces
-    followed each by the doc_ids of its city plans."""
-    docs = t["documents"][["doc_id", "province", "level"]]
-    provinces_ = list(dict.fromkeys(docs["province"]))
-    rank = docs["province"].map(provinces_.index) * 2 + (docs["level"] == "municipal")
-    ranked = docs.assign(_rank=rank).sort_values("_rank", kind="stable")
-    if key == "doc_id":
-        return list(ranked["doc_id"])
-    if not cities:
-        return provinces_
-    own = ranked.drop_duplicates("province").set_index("province")["_rank"] // 2 * 2
-    places = [(r, p) for p, r in own.items()] + [(r, d) for d, r in zip(ranked["doc_id"], ranked["_rank"]) if r % 2]
-    return [p for _, p in sorted(places, key=lambda x: x[0])]
-
-
-def place_keys(frame: pd.DataFrame) -> pd.Series:
-    """Each row's place: its city (a municipal document's, or a per-place table's ``city``), else its province."""
-    city = frame["city"].where(frame["level"] == "municipal", "") if "level" in frame else frame["city"]
-    return city.where(city != "", frame["province"])
-
-
-def places(t: Tables, cities: bool = False) -> list[str]:
-    """Places in document order (:func:`order`): each province (全国 too) with plans of its own, and
-    with ``cities`` each city with a plan, after its province (key: the city's full name)."""
-    docs = t["documents"][["doc_id", "province", "city", "level"]].set_index("doc_id").loc[order(t)]
-    keys = place_keys(docs)
-    return list(dict.fromkeys(keys if cities else keys[docs["level"] != "municipal"]))
-
-
-def place_docs(t: Tables, place: str) -> list[str]:
-    """doc_ids of a place (:func:`places`): a province's own documents, or a city's."""
-    docs = t["documents"]
-    return list(docs.loc[place_keys(docs) == place, "doc_id"])
 
 
 def place_of(t: Tables, place: str) -> tuple[str, str]:
@@ -271,77 +219,6 @@ def cache_dir(t: Tables) -> Path | None:
     return folder.parent / "cache" if folder is not None and (folder.parent / "cache").is_dir() else None
 
 
-def keyness(target: Counter, reference: Counter, min_freq: int = MIN_KEY_FREQ) -> pd.DataFrame:
-    """Terms over-used in ``target`` against ``reference``, by Dunning's log-likelihood (G2), strongest first."""
-    c, d = sum(target.values()), sum(reference.values())
-    rows = []
-    for term, a in target.items():
-        b = reference.get(term, 0)
-        if a < min_freq or not d or a / c <= b / d:
-            continue
-        e1, e2 = c * (a + b) / (c + d), d * (a + b) / (c + d)
-        g2 = 2 * (a * math.log(a / e1) + (b * math.log(b / e2) if b else 0))
-        rows.append((term, a, b, round(g2, 3)))
-    out = pd.DataFrame(rows, columns=["term", "freq", "freq_other", "g2"])
-    return out.sort_values(["g2", "term"], ascending=[False, True], ignore_index=True)
-
-
-def per_tasks_table(fn):
-    """``fn(t)`` made once per tasks table (the same ``t["tasks"]`` object; the last one's result
-    is kept): every profile, or a chart's static and interactive forms, share it."""
-    last: list = [None, None]
-
-    @wraps(fn)
-    def remembered(t: Tables):
-        if last[0] is not t["tasks"]:
-            last[:] = [t["tasks"], fn(t)]
-        return last[1]
-    return remembered
-
-
-@per_tasks_table
-def doc_term_counts(t: Tables) -> dict[str | None, Counter]:
-    """Words of each document's work tasks (segmented content, national documents left out) and of
-    all (key None): every profile compares a place's with the others'."""
-    from ..analysis.segment import tokenize
-
-    tasks = work_tasks(t)
-    tasks = tasks[tasks["province"] != NATIONAL]
-    counts: dict[str | None, Counter] = {}
-    for doc, toks in zip(tasks["doc_id"], tokenize(tasks["content"].tolist(), cache_dir(t))):
-        counts.setdefault(doc, Counter()).update(toks)
-    counts[None] = sum(counts.values(), Counter())  # all documents
-    return counts
-
-
-def distinctive_terms(t: Tables, province: str, n: int = 15) -> pd.DataFrame:
-    """The most distinctive terms of a place's plans (:func:`places`: a province's own, or a city's)
-    against the other places' tasks (keyness on segmented content), with ``weight``, the order they
-    are listed in: G2, times :data:`DOMAIN_WEIGHT` for a domain term (a word of the domain dictionary,
-    or a compound of four characters or more: 数据交易, 专精特新).
-
-    Left out: place names (贵州省, 武汉, 黔东南州 ...) and a plan's words for itself (我市, 全省 ...),
-    distinctive but saying nothing about the plan, and the genre's words (``data/boilerplate.txt``:
-    political formulae, drafting verbs such as 完成/争取/举办, generic nouns such as 中心).
-    """
-    from ..analysis.segment import domain_words, genre_words
-
-    counts = doc_term_counts(t)
-    mine = sum((counts[d] for d in place_docs(t, province) if d in counts), Counter())
-    terms = keyness(mine, counts[None] - mine)
-    terms = terms[~terms["term"].str.contains(_place_word()) & ~terms["term"].isin(genre_words())]
-    domain = terms["term"].isin(domain_words()) | (terms["term"].str.len() >= 4)
-    terms = terms.assign(weight=(terms["g2"] * domain.map({True: DOMAIN_WEIGHT, False: 1.0})).round(3))
-    return terms.sort_values(["weight", "term"], ascending=[False, True]).head(n).reset_index(drop=True)
-
-
-@cache
-def _place_word() -> re.Pattern:
-    """A term naming a place: a province's or a city's name (two characters or more), or 我/本/全 + 省/市 ...."""
-    names = {*PROVINCES, *(n for d in divisions.table() for n in (d.name, d.short) if len(n) >= 2)}
-    return re.compile("|".join(map(re.escape, sorted(names, key=len, reverse=True))) + r"|^[我本全][省市区县州盟]$")
-
-
 def _unit(name: str) -> str:
     """A unit without its parenthesised departments: 省知识产权局(保护处) -> 省知识产权局."""
     return re.sub(r"[(（][^)）]*[)）]", "", name).strip()
@@ -380,6 +257,13 @@ def profile(t: Tables, province: str) -> Profile:
     home, city = place_of(t, province)
     return Profile(home, docs, themes.assign(difference=themes["share"] - themes["mean"]),
                    distinctive_terms(t, province), place_targets(t, province), lead_units(t, province), city)
+
+
+def distinctive_terms(t: Tables, place: str) -> pd.DataFrame:
+    """A place's distinctive terms (its rows of distinctive_terms.csv, in their order): term, freq,
+    freq_other, g2, weight."""
+    rows = t["distinctive_terms"]
+    return rows[rows["place"] == place].drop(columns="place").reset_index(drop=True)
 
 
 def place_targets(t: Tables, place: str) -> pd.DataFrame:

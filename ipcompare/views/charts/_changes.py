@@ -54,9 +54,10 @@ def changes(t: Tables, lang: str = "zh", interactive: bool = False, province: st
     return bars(panels, title, source_line(t, [ch.predecessor_id, ch.doc_id], lang), interactive, ncols=2, width=13.0)
 
 
-def changes_reads(t: Tables, province: str = "", doc_id: str = "") -> list:
-    """What :func:`changes` shows: the plan's changes rows (with their tasks' themes), its target
-    changes, and the two documents."""
+def changes_shows(t: Tables, province: str = "", doc_id: str = "") -> dict:
+    """What :func:`changes` shows (its redraw key, by name): the plan's changes rows (with their tasks'
+    themes), its target changes, and the two documents."""
     ch = frames.changes(t, province or next(iter(frames.changed_provinces(t)), ""), doc_id)
     docs = t["documents"]
-    return [ch.tasks, ch.targets, docs[docs["doc_id"].isin([ch.doc_id, ch.predecessor_id])]]
+    return {"its changes": ch.tasks, "its target changes": ch.targets,
+            "the two documents": docs[docs["doc_id"].isin([ch.doc_id, ch.predecessor_id])]}

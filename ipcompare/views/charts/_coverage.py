@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from matplotlib.colors import ListedColormap
 
-from ...analysis.coverage import VERDICTS, province_table
+from ...analysis.coverage import VERDICTS
 from .. import frames
 from ..frames import Tables, place_name, province_name
 from ._style import Panel, bars, cells, doc_label, finish, labels, layout, new_figure, pin_labels, shorten, source_line, text_width
@@ -74,7 +74,7 @@ def coverage_grid(t: Tables, lang: str = "zh", by: str = "document") -> tuple[pd
     flagged for review: by province, the verdict of the plan deciding the cell).
     """
     L = LABELS[lang]
-    cov = by_place(t) if by == "province" else t["coverage"]
+    cov = t["coverage_by_place"] if by == "province" else t["coverage"]
     key = "province" if by == "province" else "doc_id"
     nat = frames.national_units(t).set_index("task_id")
     duty = cov.drop_duplicates("nat_task").set_index("nat_task")["duty_level"]
@@ -108,16 +108,6 @@ def coverage_grid(t: Tables, lang: str = "zh", by: str = "document") -> tuple[pd
     return grid, marks.set_axis(labels).set_axis(cols, axis=1)
 
 
-def by_place(t: Tables) -> pd.DataFrame:
-    """``coverage_by_province``, and the same for each city with plans (``province``: the city's full
-    name): the best verdict over its plans, as a province's."""
-    rows = t["coverage"][t["coverage"]["doc_id"].isin(frames.city_plans(t))]
-    if rows.empty:
-        return t["coverage_by_province"]
-    city = rows["doc_id"].map(t["documents"].set_index("doc_id")["city"])
-    return pd.concat([t["coverage_by_province"], province_table(rows.assign(province=city))], ignore_index=True)
-
-
 def coverage(t: Tables, lang: str = "zh", interactive: bool = False, by: str = "province"):
     """National task x province (the best verdict over its plans; or x document): covered / partial /
     absent, duty level in the row label; by province, the hover lists each plan's verdict."""
@@ -125,7 +115,7 @@ def coverage(t: Tables, lang: str = "zh", interactive: bool = False, by: str = "
     grid, marks = coverage_grid(t, lang, by)
     plans = best = None
     if by == "province":  # each plan's verdict, in the hover; the plan deciding each cell
-        cov = by_place(t)
+        cov = t["coverage_by_place"]
         pairs = list(zip(cov["nat_task"], cov["province"]))
         plans, best = dict(zip(pairs, cov["doc_verdicts"])), dict(zip(pairs, cov["best_doc"]))
     code = grid.replace({v: i for i, v in enumerate(VERDICTS)}).replace("", np.nan).astype(float)

@@ -43,8 +43,11 @@ def profile(t: Tables, lang: str = "zh", interactive: bool = False, province: st
     return bars(panels, title, source_line(t, prof.documents["doc_id"], lang), interactive, lang=lang, ncols=len(panels), width=4.4 * len(panels))
 
 
-def profile_reads(t: Tables, province: str = "") -> list:
-    """What the profile of a place shows: its documents, its theme shares with the mean of provinces,
-    its distinctive terms (against the other places), units, and the province's cities (its title)."""
+def profile_shows(t: Tables, province: str = "") -> dict:
+    """What the profile of a place shows (its redraw key, by name): its documents, its theme shares, the
+    mean of provinces, its distinctive terms (against the other places), its units, and the province's
+    cities (its title)."""
     prof = frames.profile(t, province or frames.profiled(t)[0])
-    return [prof.documents, prof.themes, prof.terms, prof.units, prof.city, frames.cities_of(t, prof.province)]
+    return {"its documents": prof.documents, "its theme shares": prof.themes[["share"]],
+            "mean of provinces": prof.themes[["mean"]], "its distinctive terms": prof.terms, "its units": prof.units,
+            "its cities": [prof.city, frames.cities_of(t, prof.province)]}

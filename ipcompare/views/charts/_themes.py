@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import html
 
-import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -73,24 +72,12 @@ def theme_terms(t: Tables, lang: str = "zh", interactive: bool = False, n: int =
                    xlabel=L["rank"], width=11.0, text=terms)
 
 
-@frames.per_tasks_table
-def _task_places(t: Tables) -> np.ndarray:
-    """Each work task's 2-D place (:func:`task_projection`), made once for a chart's two forms."""
-    from sklearn.decomposition import TruncatedSVD
-
-    from ...analysis import vectorize
-
-    tokens = vectorize.field_tokens(frames.work_tasks(t).reset_index(drop=True), frames.cache_dir(t))
-    X = vectorize.task_matrix(vectorize.fit_vectorizer(vectorize.task_documents(tokens)), tokens)
-    return TruncatedSVD(n_components=2, random_state=0).fit_transform(X)
-
-
 def task_projection(t: Tables) -> pd.DataFrame:
-    """Tasks placed in 2-D: TF-IDF vectors (:mod:`ipcompare.analysis.vectorize`) reduced by TruncatedSVD (fixed seed)."""
+    """Work tasks placed in 2-D (task_map.csv: TF-IDF vectors reduced by TruncatedSVD), with their primary theme."""
     work = frames.work_tasks(t).reset_index(drop=True)
-    xy = _task_places(t)
+    xy = work[["task_id"]].merge(t["task_map"], on="task_id", how="left")
     theme = work["task_id"].map(t["themes"].set_index("task_id")["theme"])
-    return work.assign(x=xy[:, 0], y=xy[:, 1], theme=theme)
+    return work.assign(x=xy["x"].to_numpy(), y=xy["y"].to_numpy(), theme=theme)
 
 
 def task_map(t: Tables, lang: str = "zh", interactive: bool = False):
