@@ -143,9 +143,8 @@ def plan() -> str:
              f"texts, targets_by_indicator\n    data: {', '.join(data)}; libraries: {', '.join(libraries)}"]
     lines += [stage.describe() for stage in stages()]
     lines.append("charts (the tables each one reads; per place: the rows of its place and what it compares them with):")
-    for name in charts.CHARTS:
-        reads = charts.READS.get(name, ())
-        lines.append(f"{name}: {reads.__name__ + '()' if callable(reads) else ', '.join(reads)}")
+    lines += [f"{name}: {', '.join(chart.reads)}{'; per place: ' + chart.shows.__name__ + '()' if chart.per_place else ''}"
+              for name, chart in charts.DECLARED.items()]
     return "\n".join(lines)
 
 
