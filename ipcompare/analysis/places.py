@@ -183,7 +183,9 @@ def network_tables(t, cache_dir: Path | None = None) -> dict[str, pd.DataFrame]:
 
 
 def _stack(frames: list[pd.DataFrame], name: str) -> pd.DataFrame:
-    """The ``frames`` one after the other, in the columns of table ``name`` (empty: none)."""
+    """The ``frames`` one after the other, in the columns of table ``name`` (none with rows: its empty table,
+    whose text columns are text: an empty frame's are not)."""
+    frames = [f for f in frames if len(f)]
     return pd.concat(frames, ignore_index=True)[list(tables.SCHEMAS[name].columns)] if frames else tables.empty(name)
 
 
