@@ -50,7 +50,7 @@ def study_files() -> list[str]:
 def described() -> str:
     """Which codebook is in use, for notes and reports."""
     files = study_files()
-    return (f"the study's codebook {_in_use[0]} ({', '.join(files)}; the package's for the rest)" if files
+    return (f"the study's codebook data/codebook ({', '.join(files)}; the package's for the rest)" if files
             else "the package's codebook (ipcompare/data)")
 
 

@@ -211,9 +211,8 @@ def run(root: Path | str = ".", progress: bool = True, reference: str | None = N
     result = corpus_tables(project, progress)
     t, timings = result.tables, result.timings
     if codebook.study_files():  # each document's notes say which codebook coded it
-        t["documents"] = t["documents"].assign(notes=[tables.join_list([n, f"coded with {codebook.described()}"] if n else
-                                                                       [f"coded with {codebook.described()}"])
-                                                      for n in t["documents"]["notes"]])
+        note = f"coded with {codebook.described()}"
+        t["documents"] = t["documents"].assign(notes=[tables.join_list([n, note]) for n in t["documents"]["notes"]])
     timings["documents"] = time.perf_counter() - start
     annotations, fingerprints = digest(_folder_key(project.annotations), str(learn)), {}
 
